@@ -1,0 +1,179 @@
+package srp
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math/bits"
+	"strings"
+	"sync"
+
+	"filippo.io/bigmod"
+)
+
+// nHex is the 3072-bit MODP prime of RFC 3526, section 4 (group 15):
+// 2^3072 − 2^3008 − 1 + 2^64·(⌊2^2942·π⌋ + 1690314).
+const nHex = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1" +
+	"29024E088A67CC74020BBEA63B139B22514A08798E3404DD" +
+	"EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245" +
+	"E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED" +
+	"EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D" +
+	"C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F" +
+	"83655D23DCA3AD961C62F356208552BB9ED529077096966D" +
+	"670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B" +
+	"E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9" +
+	"DE2BCBF6955817183995497CEA956AE515D2261898FA0510" +
+	"15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64" +
+	"ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7" +
+	"ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B" +
+	"F12FFA06D98A0864D87602733EC86A64521F2B18177B200C" +
+	"BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31" +
+	"43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF"
+
+// group holds the public parameters of an SRP group. Cognito uses only
+// [cognitoGroup]; other groups exist for the RFC 5054 test vectors.
+type group struct {
+	n    *bigmod.Modulus
+	size int // bytes in N
+	g    *bigmod.Nat
+	k    *bigmod.Nat
+}
+
+var cognito = sync.OnceValue(func() *group {
+	nBytes := mustHex(nHex)
+	gr := newGroup(nBytes, []byte{2})
+	// k = H(padHex(N) ‖ padHex(g))
+	h := sha256.New()
+	h.Write(padPositiveVarTime(nBytes))
+	h.Write([]byte{2})
+	gr.setK(h.Sum(nil))
+	return gr
+})
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(strings.ToLower(s))
+	if err != nil {
+		panic("srp: internal error: bad constant")
+	}
+	return b
+}
+
+func newGroup(n, g []byte) *group {
+	m, err := bigmod.NewModulus(n)
+	if err != nil {
+		panic("srp: internal error: bad modulus")
+	}
+	gr := &group{n: m, size: m.Size()}
+	if gr.g, err = bigmod.NewNat().SetBytes(g, m); err != nil {
+		panic("srp: internal error: bad generator")
+	}
+	return gr
+}
+
+func (gr *group) setK(k []byte) {
+	var err error
+	if gr.k, err = bigmod.NewNat().SetOverflowingBytes(k, gr.n); err != nil {
+		panic("srp: internal error: bad multiplier")
+	}
+}
+
+// reduce returns v mod N (as a non-negative residue) for a public v.
+func (gr *group) reduce(v signedInt) *bigmod.Nat {
+	r := gr.reduceMagnitude(v.mag)
+	if v.neg {
+		return bigmod.NewNat().ExpandFor(gr.n).Sub(r, gr.n) // 0 − r mod N
+	}
+	return r
+}
+
+func (gr *group) reduceMagnitude(mag []byte) *bigmod.Nat {
+	if len(mag) <= gr.size {
+		// Any value below 2^bitlen(N) is less than 2N: one conditional subtraction.
+		r, err := bigmod.NewNat().SetOverflowingBytes(mag, gr.n)
+		if err == nil {
+			return r
+		}
+	}
+	// Longer values: read them modulo an all-ones modulus wide enough to hold
+	// them unchanged, then reduce. Rare, public, and bounded by maxHexDigits.
+	ones := make([]byte, len(mag)+1)
+	for i := range ones {
+		ones[i] = 0xff
+	}
+	wide, err := bigmod.NewModulus(ones)
+	if err != nil {
+		panic("srp: internal error: bad wide modulus")
+	}
+	x, err := bigmod.NewNat().SetBytes(mag, wide)
+	if err != nil {
+		panic("srp: internal error: value does not fit the wide modulus")
+	}
+	return bigmod.NewNat().Mod(x, gr.n)
+}
+
+// exp returns base^e mod N; e is a fixed-length big-endian exponent and only
+// its length leaks.
+func (gr *group) exp(base *bigmod.Nat, e []byte) *bigmod.Nat {
+	return bigmod.NewNat().Exp(base, e, gr.n)
+}
+
+// bytes returns x as a big-endian byte string of exactly the size of N.
+func (gr *group) bytes(x *bigmod.Nat) []byte { return x.Bytes(gr.n) }
+
+// clientS computes S = (B − k·g^x)^(a + u·x) mod N.
+func (gr *group) clientS(b *bigmod.Nat, a, u, x []byte) *bigmod.Nat {
+	gx := gr.exp(gr.g, x)
+	kgx := bigmod.NewNat().ExpandFor(gr.n).Add(gr.k, gr.n).Mul(gx, gr.n)
+	base := bigmod.NewNat().ExpandFor(gr.n).Add(b, gr.n).Sub(kgx, gr.n)
+	return gr.exp(base, addMul(a, u, x))
+}
+
+// serverB computes B = (k·v + g^b) mod N.
+func (gr *group) serverB(v *bigmod.Nat, b []byte) *bigmod.Nat {
+	kv := bigmod.NewNat().ExpandFor(gr.n).Add(gr.k, gr.n).Mul(v, gr.n)
+	return kv.Add(gr.exp(gr.g, b), gr.n)
+}
+
+// serverS computes S = (A·v^u)^b mod N.
+func (gr *group) serverS(a, v *bigmod.Nat, u, b []byte) *bigmod.Nat {
+	base := gr.exp(v, u).Mul(a, gr.n)
+	return gr.exp(base, b)
+}
+
+// addMul returns a + u·x as a big-endian byte string of
+// max(len(a), len(u)+len(x)) + 1 bytes, in time that depends only on the
+// lengths of its inputs.
+func addMul(a, u, x []byte) []byte {
+	al, ul, xl := limbs(a), limbs(u), limbs(x)
+	r := make([]uint64, max(len(al), len(ul)+len(xl))+1)
+	copy(r, al)
+	for i, ui := range ul {
+		var carry uint64
+		for j, xj := range xl {
+			hi, lo := bits.Mul64(ui, xj)
+			var c uint64
+			lo, c = bits.Add64(lo, r[i+j], 0)
+			hi += c
+			lo, c = bits.Add64(lo, carry, 0)
+			hi += c
+			r[i+j], carry = lo, hi
+		}
+		for k := i + len(xl); k < len(r); k++ {
+			r[k], carry = bits.Add64(r[k], carry, 0)
+		}
+	}
+	n := max(len(a), len(u)+len(x)) + 1
+	out := make([]byte, n)
+	for i := range out {
+		out[n-1-i] = byte(r[i/8] >> (8 * (i % 8)))
+	}
+	return out
+}
+
+// limbs reads a big-endian byte string into little-endian 64-bit limbs.
+func limbs(b []byte) []uint64 {
+	l := make([]uint64, (len(b)+7)/8)
+	for i := range b {
+		l[i/8] |= uint64(b[len(b)-1-i]) << (8 * (i % 8))
+	}
+	return l
+}
