@@ -10,10 +10,10 @@ import "crypto/subtle"
 // b64Char maps a 6-bit value to its character without branches.
 func b64Char(v int) byte {
 	c := v + 'A'
-	c += ((25 - v) >> 8) & 6   // a–z
-	c -= ((51 - v) >> 8) & 75  // 0–9
-	c -= ((61 - v) >> 8) & 15  // +
-	c += ((62 - v) >> 8) & 3   // /
+	c += ((25 - v) >> 8) & 6  // a–z
+	c -= ((51 - v) >> 8) & 75 // 0–9
+	c -= ((61 - v) >> 8) & 15 // +
+	c += ((62 - v) >> 8) & 3  // /
 	return byte(c)
 }
 
