@@ -83,10 +83,10 @@ func decodeBase64(s string) ([]byte, error) {
 			out = append(out, byte(v>>16), byte(v>>8), byte(v))
 		case 3:
 			out = append(out, byte(v>>16), byte(v>>8))
-			bad |= -(v & 0xff) >> 8 & 1 // leftover bits must be zero
+			bad |= -(v & 0xff) >> 62 // leftover bits must be zero
 		case 2:
 			out = append(out, byte(v>>16))
-			bad |= -(v & 0xffff) >> 8 & 1
+			bad |= -(v & 0xffff) >> 62
 		default:
 			return nil, ErrMalformedBase64
 		}
