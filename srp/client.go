@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"filippo.io/bigmod"
+	"github.com/cognitosrp/cognitosrp/internal/ctmath"
 )
 
 // ephemeralSize is the size of the client's secret exponent a, in bytes, as
@@ -37,11 +37,11 @@ func NewEphemeral() (*Ephemeral, error) {
 
 func newEphemeral(a [ephemeralSize]byte) (*Ephemeral, error) {
 	gr := cognito()
-	pub := gr.exp(gr.g, a[:])
-	if pub.IsZero() == 1 { // impossible for g^a with g a generator, checked anyway
+	pub := gr.expG(a[:])
+	if ctmath.IsZero(&pub) == 1 { // impossible for g^a with g a generator, checked anyway
 		return nil, &SafetyError{Check: "A mod N = 0"}
 	}
-	return &Ephemeral{a: a, pubA: signedInt{mag: trimZeros(gr.bytes(pub))}}, nil
+	return &Ephemeral{a: a, pubA: signedInt{mag: trimZeros(gr.bytes(&pub))}}, nil
 }
 
 // SRPA returns A as the SRP_A authentication parameter: lowercase hexadecimal
@@ -59,7 +59,7 @@ func (e *Ephemeral) GoString() string { return e.String() }
 // It holds only public values and is safe for concurrent use.
 type Challenge struct {
 	b              signedInt
-	bModN          *bigmod.Nat
+	bModN          ctmath.Nat
 	salt           signedInt
 	secretBlock    []byte
 	secretBlockB64 string
@@ -86,7 +86,7 @@ func ParseChallenge(srpB, salt, secretBlock string) (*Challenge, error) {
 		return nil, paramErr("SECRET_BLOCK", ErrMalformedBase64)
 	}
 	bModN := cognito().reduce(b)
-	if bModN.IsZero() == 1 {
+	if ctmath.IsZero(&bModN) == 1 {
 		return nil, &SafetyError{Check: "B mod N = 0"}
 	}
 	return &Challenge{b: b, bModN: bModN, salt: s, secretBlock: sb, secretBlockB64: secretBlock}, nil
@@ -188,9 +188,10 @@ func (e *Ephemeral) compute(poolName, userID, password string, ch *Challenge, ti
 		return nil, &SafetyError{Check: "u = 0"}
 	}
 	x := hashX(ch.salt, poolName, userID, password)
-	s := padPositiveVarTime(gr.bytes(gr.clientS(ch.bModN, e.a[:], u, x)))
-	key := deriveKey(s, u)
-	return &claimValues{u: u, x: x, s: s, key: key, sig: signClaim(key, poolName, userID, ch.secretBlock, timestamp)}, nil
+	s := gr.clientS(&ch.bModN, e.a[:], u, x)
+	sPad := padPositiveVarTime(gr.bytes(&s))
+	key := deriveKey(sPad, u)
+	return &claimValues{u: u, x: x, s: sPad, key: key, sig: signClaim(key, poolName, userID, ch.secretBlock, timestamp)}, nil
 }
 
 // hashU computes u = H(padHex(A) ‖ padHex(B)). It is a variable so that a

@@ -4,7 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 
-	"filippo.io/bigmod"
+	"github.com/cognitosrp/cognitosrp/internal/ctmath"
 )
 
 // DeviceVerifier is what a client generates when Cognito hands it a new
@@ -64,12 +64,11 @@ func deviceVerifier(groupKey, key, password string, salt signedInt) *DeviceVerif
 	return &DeviceVerifier{
 		DevicePassword:   password,
 		Salt:             encodeBase64(salt.padded()),
-		PasswordVerifier: encodeBase64(padPositiveVarTime(cognito().bytes(v))),
+		PasswordVerifier: encodeBase64(padPositiveVarTime(cognito().bytes(&v))),
 	}
 }
 
 // computeVerifier computes v = g^x mod N.
-func computeVerifier(salt signedInt, poolName, userID, password string) *bigmod.Nat {
-	gr := cognito()
-	return gr.exp(gr.g, hashX(salt, poolName, userID, password))
+func computeVerifier(salt signedInt, poolName, userID, password string) ctmath.Nat {
+	return cognito().expG(hashX(salt, poolName, userID, password))
 }

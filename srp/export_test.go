@@ -48,7 +48,7 @@ func VerifierForTest(poolName, userID, password, saltHex string) (*Verifier, err
 }
 
 // VerifierBytes returns v as a 384-byte big-endian string.
-func (v *Verifier) VerifierBytes() []byte { return cognito().bytes(v.v) }
+func (v *Verifier) VerifierBytes() []byte { return cognito().bytes(&v.v) }
 
 // NewServerForTest starts a server side with a fixed b.
 func NewServerForTest(v *Verifier, srpA string, b []byte) (*Server, *ServerValues, error) {

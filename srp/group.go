@@ -7,7 +7,9 @@ import (
 	"strings"
 	"sync"
 
-	"filippo.io/bigmod"
+	"sync/atomic"
+
+	"github.com/cognitosrp/cognitosrp/internal/ctmath"
 )
 
 // nHex is the 3072-bit MODP prime of RFC 3526, section 4 (group 15):
@@ -30,13 +32,30 @@ const nHex = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1" +
 	"43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF"
 
 // group holds the public parameters of an SRP group. Cognito uses only
-// [cognitoGroup]; other groups exist for the RFC 5054 test vectors.
+// [cognito]; other groups exist for the RFC 5054 test vectors.
 type group struct {
-	n    *bigmod.Modulus
+	n    *ctmath.Modulus
 	size int // bytes in N
-	g    *bigmod.Nat
-	k    *bigmod.Nat
+	g    ctmath.Nat
+	k    ctmath.Nat
+
+	// gTable is the fixed-base table of g, built once g has been raised to
+	// a power gTableAfter times: a one-off sign-in (a command-line login)
+	// does not pay for building it, a server or a long-lived client does.
+	gUses  atomic.Int32
+	gOnce  sync.Once
+	gTable atomic.Pointer[ctmath.FixedBase]
 }
+
+const (
+	// gTableBytes is the longest exponent of g that the table covers: the
+	// client's a. The table takes 2·128·16·384 bytes = 1.5 MiB.
+	gTableBytes = ephemeralSize
+	// gTableAfter is how many powers of g are computed without the table
+	// before it is built. Building costs about 4,000 multiplications and
+	// saves about 1,000 per sign-in, so it pays after a few sign-ins.
+	gTableAfter = 8
+)
 
 var cognito = sync.OnceValue(func() *group {
 	nBytes := mustHex(nHex)
@@ -58,85 +77,119 @@ func mustHex(s string) []byte {
 }
 
 func newGroup(n, g []byte) *group {
-	m, err := bigmod.NewModulus(n)
+	m, err := ctmath.NewModulus(n)
 	if err != nil {
 		panic("srp: internal error: bad modulus")
 	}
 	gr := &group{n: m, size: m.Size()}
-	if gr.g, err = bigmod.NewNat().SetBytes(g, m); err != nil {
+	if err := m.SetBytes(&gr.g, g); err != nil {
 		panic("srp: internal error: bad generator")
 	}
 	return gr
 }
 
 func (gr *group) setK(k []byte) {
-	var err error
-	if gr.k, err = bigmod.NewNat().SetOverflowingBytes(k, gr.n); err != nil {
-		panic("srp: internal error: bad multiplier")
-	}
+	gr.k = gr.reduceMagnitude(k)
 }
 
 // reduce returns v mod N (as a non-negative residue) for a public v.
-func (gr *group) reduce(v signedInt) *bigmod.Nat {
+func (gr *group) reduce(v signedInt) ctmath.Nat {
 	r := gr.reduceMagnitude(v.mag)
 	if v.neg {
-		return bigmod.NewNat().ExpandFor(gr.n).Sub(r, gr.n) // 0 − r mod N
+		var zero ctmath.Nat
+		gr.n.Sub(&r, &zero, &r) // 0 − r mod N
 	}
 	return r
 }
 
-func (gr *group) reduceMagnitude(mag []byte) *bigmod.Nat {
-	if len(mag) <= gr.size {
-		// Any value below 2^bitlen(N) is less than 2N: one conditional subtraction.
-		r, err := bigmod.NewNat().SetOverflowingBytes(mag, gr.n)
-		if err == nil {
-			return r
+// reduceMagnitude returns the public big-endian mag modulo N.
+func (gr *group) reduceMagnitude(mag []byte) ctmath.Nat {
+	var r ctmath.Nat
+	if gr.n.SetBytes(&r, mag) == nil {
+		return r
+	}
+	// Horner's rule, one byte at a time: r = 256·r + byte. Public values
+	// only, bounded by maxHexDigits.
+	var b ctmath.Nat
+	for _, c := range mag {
+		for i := 0; i < 8; i++ {
+			gr.n.Add(&r, &r, &r)
 		}
+		b[0] = uint64(c)
+		if gr.n.SetBytes(&b, []byte{c}) != nil { // a modulus of one byte
+			b = gr.reduceSmall(c)
+		}
+		gr.n.Add(&r, &r, &b)
 	}
-	// Longer values: read them modulo an all-ones modulus wide enough to hold
-	// them unchanged, then reduce. Rare, public, and bounded by maxHexDigits.
-	ones := make([]byte, len(mag)+1)
-	for i := range ones {
-		ones[i] = 0xff
+	return r
+}
+
+// reduceSmall returns c mod N for a modulus smaller than c (tests only).
+func (gr *group) reduceSmall(c byte) ctmath.Nat {
+	var r, one ctmath.Nat
+	one[0] = 1
+	for i := 0; i < int(c); i++ {
+		gr.n.Add(&r, &r, &one)
 	}
-	wide, err := bigmod.NewModulus(ones)
-	if err != nil {
-		panic("srp: internal error: bad wide modulus")
-	}
-	x, err := bigmod.NewNat().SetBytes(mag, wide)
-	if err != nil {
-		panic("srp: internal error: value does not fit the wide modulus")
-	}
-	return bigmod.NewNat().Mod(x, gr.n)
+	return r
 }
 
 // exp returns base^e mod N; e is a fixed-length big-endian exponent and only
 // its length leaks.
-func (gr *group) exp(base *bigmod.Nat, e []byte) *bigmod.Nat {
-	return bigmod.NewNat().Exp(base, e, gr.n)
+func (gr *group) exp(base *ctmath.Nat, e []byte) ctmath.Nat {
+	var z ctmath.Nat
+	gr.n.Exp(&z, base, e)
+	return z
+}
+
+// expG returns g^e mod N, through the fixed-base table once it is built.
+func (gr *group) expG(e []byte) ctmath.Nat {
+	var z ctmath.Nat
+	if len(e) <= gTableBytes {
+		if t := gr.gTable.Load(); t != nil {
+			t.Exp(&z, e)
+			return z
+		}
+		if gr.gUses.Add(1) > gTableAfter {
+			gr.gOnce.Do(func() { gr.gTable.Store(ctmath.NewFixedBase(gr.n, &gr.g, gTableBytes)) })
+			gr.gTable.Load().Exp(&z, e)
+			return z
+		}
+	}
+	if gr.g == (ctmath.Nat{2}) {
+		gr.n.ExpBase2(&z, e)
+		return z
+	}
+	gr.n.Exp(&z, &gr.g, e)
+	return z
 }
 
 // bytes returns x as a big-endian byte string of exactly the size of N.
-func (gr *group) bytes(x *bigmod.Nat) []byte { return x.Bytes(gr.n) }
+func (gr *group) bytes(x *ctmath.Nat) []byte { return gr.n.Bytes(x) }
 
 // clientS computes S = (B − k·g^x)^(a + u·x) mod N.
-func (gr *group) clientS(b *bigmod.Nat, a, u, x []byte) *bigmod.Nat {
-	gx := gr.exp(gr.g, x)
-	kgx := bigmod.NewNat().ExpandFor(gr.n).Add(gr.k, gr.n).Mul(gx, gr.n)
-	base := bigmod.NewNat().ExpandFor(gr.n).Add(b, gr.n).Sub(kgx, gr.n)
-	return gr.exp(base, addMul(a, u, x))
+func (gr *group) clientS(b *ctmath.Nat, a, u, x []byte) ctmath.Nat {
+	gx := gr.expG(x)
+	var base ctmath.Nat
+	gr.n.Mul(&gx, &gr.k, &gx)
+	gr.n.Sub(&base, b, &gx)
+	return gr.exp(&base, addMul(a, u, x))
 }
 
 // serverB computes B = (k·v + g^b) mod N.
-func (gr *group) serverB(v *bigmod.Nat, b []byte) *bigmod.Nat {
-	kv := bigmod.NewNat().ExpandFor(gr.n).Add(gr.k, gr.n).Mul(v, gr.n)
-	return kv.Add(gr.exp(gr.g, b), gr.n)
+func (gr *group) serverB(v *ctmath.Nat, b []byte) ctmath.Nat {
+	var kv ctmath.Nat
+	gr.n.Mul(&kv, &gr.k, v)
+	gb := gr.expG(b)
+	gr.n.Add(&kv, &kv, &gb)
+	return kv
 }
 
 // serverS computes S = (A·v^u)^b mod N.
-func (gr *group) serverS(a, v *bigmod.Nat, u, b []byte) *bigmod.Nat {
-	base := gr.exp(v, u).Mul(a, gr.n)
-	return gr.exp(base, b)
+func (gr *group) serverS(a, v *ctmath.Nat, u, b []byte) ctmath.Nat {
+	base := gr.exp(v, u)
+	gr.n.Mul(&base, &base, a)
+	return gr.exp(&base, b)
 }
 
 // addMul returns a + u·x as a big-endian byte string of

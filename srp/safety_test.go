@@ -42,7 +42,7 @@ func TestUnsafeA(t *testing.T) {
 func TestMalformedParameters(t *testing.T) {
 	cases := []struct {
 		b, salt, block, param string
-		want              error
+		want                  error
 	}{
 		{"", "01", "AAAA", "SRP_B", srp.ErrMissing},
 		{"xyz", "01", "AAAA", "SRP_B", srp.ErrMalformedHex},
@@ -93,9 +93,9 @@ func TestNoSecretInStrings(t *testing.T) {
 
 func TestTimestamp(t *testing.T) {
 	cases := map[time.Time]string{
-		time.Date(2019, 1, 1, 6, 6, 9, 0, time.UTC):                       "Tue Jan 1 06:06:09 UTC 2019",
-		time.Date(2024, 2, 29, 23, 59, 59, 999, time.UTC):                 "Thu Feb 29 23:59:59 UTC 2024",
-		time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC):                     "Thu Dec 31 00:00:00 UTC 2020",
+		time.Date(2019, 1, 1, 6, 6, 9, 0, time.UTC):                      "Tue Jan 1 06:06:09 UTC 2019",
+		time.Date(2024, 2, 29, 23, 59, 59, 999, time.UTC):                "Thu Feb 29 23:59:59 UTC 2024",
+		time.Date(2020, 12, 31, 0, 0, 0, 0, time.UTC):                    "Thu Dec 31 00:00:00 UTC 2020",
 		time.Date(2021, 6, 9, 15, 4, 5, 0, time.FixedZone("x", 3600*-5)): "Wed Jun 9 20:04:05 UTC 2021",
 	}
 	for in, want := range cases {

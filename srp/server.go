@@ -6,7 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 
-	"filippo.io/bigmod"
+	"github.com/cognitosrp/cognitosrp/internal/ctmath"
 )
 
 // Verifier is what a server stores for a user or a device: the salt and the
@@ -16,7 +16,7 @@ import (
 type Verifier struct {
 	poolName, userID string
 	salt             signedInt
-	v                *bigmod.Nat
+	v                ctmath.Nat
 }
 
 // NewVerifier computes a verifier for a user with a fresh 16-byte salt, as
@@ -74,14 +74,14 @@ func ParseDeviceVerifierConfig(deviceGroupKey, deviceKey, saltBase64, passwordVe
 		return nil, paramErr("PasswordVerifier", ErrTooLong)
 	}
 	// The verifier is padHex(v): up to one leading zero byte before 384 bytes.
-	var v *bigmod.Nat
+	var v ctmath.Nat
 	if len(vb) == gr.size+1 {
 		if vb[0] != 0 {
 			return nil, paramErr("PasswordVerifier", ErrTooLong)
 		}
 		vb = vb[1:]
 	}
-	if v, err = bigmod.NewNat().SetBytes(vb, gr.n); err != nil {
+	if err := gr.n.SetBytes(&v, vb); err != nil {
 		return nil, paramErr("PasswordVerifier", ErrTooLong)
 	}
 	return &Verifier{poolName: deviceGroupKey, userID: deviceKey, salt: fromTwosComplement(salt), v: v}, nil
@@ -94,7 +94,8 @@ func (v *Verifier) Salt() string { return v.salt.hexString() }
 // CheckPassword reports, in constant time, whether password is the one that
 // v was computed from. The local server uses it for USER_PASSWORD_AUTH.
 func (v *Verifier) CheckPassword(password string) bool {
-	return computeVerifier(v.salt, v.poolName, v.userID, password).Equal(v.v) == 1
+	c := computeVerifier(v.salt, v.poolName, v.userID, password)
+	return ctmath.Equal(&c, &v.v) == 1
 }
 
 // String describes v without its secret.
@@ -141,15 +142,17 @@ func newServer(v *Verifier, srpA string, b []byte) (*Server, *serverValues, erro
 	}
 	gr := cognito()
 	aModN := gr.reduce(a)
-	if aModN.IsZero() == 1 {
+	if ctmath.IsZero(&aModN) == 1 {
 		return nil, nil, &SafetyError{Check: "A mod N = 0"}
 	}
-	pubB := signedInt{mag: trimZeros(gr.bytes(gr.serverB(v.v, b)))}
+	bigB := gr.serverB(&v.v, b)
+	pubB := signedInt{mag: trimZeros(gr.bytes(&bigB))}
 	u := hashU(a, pubB)
 	if isZero(u) {
 		return nil, nil, &SafetyError{Check: "u = 0"}
 	}
-	s := padPositiveVarTime(gr.bytes(gr.serverS(aModN, v.v, u, b)))
+	sNat := gr.serverS(&aModN, &v.v, u, b)
+	s := padPositiveVarTime(gr.bytes(&sNat))
 	return &Server{ver: v, pubB: pubB, key: deriveKey(s, u)}, &serverValues{u: u, s: s}, nil
 }
 

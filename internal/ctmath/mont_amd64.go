@@ -1,0 +1,13 @@
+//go:build amd64 && !purego
+
+package ctmath
+
+import "golang.org/x/sys/cpu"
+
+// useADX selects the assembly kernel, which needs MULX (BMI2) and ADCX/ADOX.
+var useADX = cpu.X86.HasADX && cpu.X86.HasBMI2
+
+// addMulVVW48 sets z[0:48] += x·y and returns the carry limb.
+//
+//go:noescape
+func addMulVVW48(z *uint64, x *uint64, y uint64) (c uint64)

@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package ctmath
+
+const useADX = false
+
+func addMulVVW48(z *uint64, x *uint64, y uint64) uint64 {
+	panic("ctmath: internal error: no assembly kernel")
+}
