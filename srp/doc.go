@@ -33,11 +33,20 @@
 //
 // The secrets are the ephemeral exponents a and b, x, the password and the
 // device password, the verifier v, the premaster secret S and the derived key.
-// Modular arithmetic on them uses [filippo.io/bigmod], whose operations do not
-// branch on or index memory by the values of their operands; the exponent
-// a + u·x is computed with fixed-width limb arithmetic; base64 encoding and
-// decoding of the device password and the verifier use branch-free character
-// arithmetic, and claims are compared with [crypto/hmac.Equal].
+// Modular arithmetic on them uses this module's internal/ctmath: fixed-width
+// 3072-bit Montgomery arithmetic (48 limbs in arrays, a MULX/ADCX/ADOX kernel
+// on amd64 with a pure-Go twin) that never branches on, or indexes memory by,
+// the values of its operands; window tables, including the fixed-base tables
+// of g, are read whole for every lookup. The exponent a + u·x is computed
+// with fixed-width limb arithmetic; base64 encoding and decoding of the
+// device password and the verifier use branch-free character arithmetic,
+// and claims are compared with [crypto/hmac.Equal]. The tests check the
+// arithmetic against math/big and against [filippo.io/bigmod], a second
+// independent constant-time implementation.
+//
+// The fixed-base tables of g take 1.5 MiB. They are built once per process,
+// after a few exponentiations of g, so that a one-off sign-in does not pay
+// for them; until then powers of g are computed by squaring and doubling.
 //
 // What does leak, by design:
 //

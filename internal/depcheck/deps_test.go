@@ -77,6 +77,7 @@ func anyOf(rs ...rule) rule {
 var policy = map[string]rule{
 	module + "/srp":        anyOf(stdlibOnly, prefixes("golang.org/x/crypto", "filippo.io/bigmod", module+"/internal/ctmath")),
 	module + "/secrethash": stdlibOnly,
+	module + "/internal/ctmath": anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
 	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",
 		"github.com/aws/smithy-go")),
@@ -86,7 +87,7 @@ var policy = map[string]rule{
 var forbidden = prefixes(module+"/cognitotest", module+"/internal/emulator", "github.com/aws/aws-sdk-go-v2/config")
 
 func TestImportPolicy(t *testing.T) {
-	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...")
+	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...")
 	if len(pkgs) == 0 {
 		t.Fatal("no packages listed")
 	}
