@@ -16,6 +16,14 @@ func (m *Modulus) montMul(z, x, y *Nat) {
 // double-width buffer.
 func (m *Modulus) montMulADX(z, x, y *Nat) {
 	var t [2 * Limbs]uint64
+	carry := montMulADX48(&t, &x[0], &y[0], &m.m[0], m.m0inv)
+	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
+}
+
+// montMulADXCalls is montMulADX with the loop in Go, one kernel call per
+// pass: kept as a cross-check of the assembly loop.
+func (m *Modulus) montMulADXCalls(z, x, y *Nat) {
+	var t [2 * Limbs]uint64
 	var carry uint64
 	for i := 0; i < Limbs; i++ {
 		c1 := addMulVVW48(&t[i], &x[0], y[i])

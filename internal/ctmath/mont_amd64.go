@@ -11,3 +11,9 @@ var useADX = cpu.X86.HasADX && cpu.X86.HasBMI2
 //
 //go:noescape
 func addMulVVW48(z *uint64, x *uint64, y uint64) (c uint64)
+
+// montMulADX48 is the whole Montgomery multiplication loop; see the
+// assembly for its contract.
+//
+//go:noescape
+func montMulADX48(t *[2 * Limbs]uint64, x, y, m *uint64, m0inv uint64) (carry uint64)
