@@ -1,25 +1,46 @@
 package ctmath
 
-// window is the width of the exponent windows, in bits.
-const window = 4
+// window is the width of the fixed-base windows, in bits; expWindow that
+// of variable-base exponentiation, where a wider table pays for itself.
+const (
+	window    = 4
+	expWindow = 5
+)
 
 // lookup sets z = table[k] in constant time by reading every entry.
-func lookup(z *Nat, table *[1 << window]Nat, k uint64) {
+func lookup(z *Nat, table []Nat, k uint64) {
 	*z = Nat{}
 	for i := range table {
 		// mask is all ones when i == k.
 		d := uint64(i) ^ k
 		mask := ((d | -d) >> 63) - 1
+		t := &table[i]
 		for j := 0; j < Limbs; j++ {
-			z[j] |= table[i][j] & mask
+			z[j] |= t[j] & mask
 		}
 	}
 }
 
-// Exp sets z = x^e mod m, for x < m and a big-endian exponent e. Only the
-// length of e leaks.
+// bitsAt returns the w bits of the big-endian e that start at bit position
+// pos, counted from the least significant bit. Positions past either end
+// read as zero. The positions are public; the bits are not branched on.
+func bitsAt(e []byte, pos, w int) uint64 {
+	var v uint64
+	for i := w - 1; i >= 0; i-- {
+		p := pos + i
+		var bit uint64
+		if p < 8*len(e) { // public: depends on lengths only
+			bit = uint64(e[len(e)-1-p/8]>>(p%8)) & 1
+		}
+		v = v<<1 | bit
+	}
+	return v
+}
+
+// Exp sets z = x^e mod m, for x < m and a big-endian exponent e, with
+// fixed 5-bit windows. Only the length of e leaks.
 func (m *Modulus) Exp(z, x *Nat, e []byte) {
-	var table [1 << window]Nat // x^i·R
+	var table [1 << expWindow]Nat // x^i·R
 	table[0] = m.one
 	m.ToMont(&table[1], x)
 	for i := 2; i < len(table); i++ {
@@ -29,19 +50,21 @@ func (m *Modulus) Exp(z, x *Nat, e []byte) {
 			m.montMul(&table[i], &table[i-1], &table[1])
 		}
 	}
+	nbits := 8 * len(e)
+	// The first window takes the bits left over above a multiple of 5.
+	pos := nbits - nbits%expWindow
+	if pos == nbits && pos > 0 {
+		pos -= expWindow
+	}
 	acc := m.one
 	var sel Nat
-	for i, b := range e {
-		for h, k := range [2]uint64{uint64(b >> 4), uint64(b & 15)} {
-			if i > 0 || h > 0 { // the first window starts from 1: nothing to square
-				m.montSqr(&acc, &acc)
-				m.montSqr(&acc, &acc)
-				m.montSqr(&acc, &acc)
-				m.montSqr(&acc, &acc)
-			}
-			lookup(&sel, &table, k)
-			m.montMul(&acc, &acc, &sel)
+	lookup(&acc, table[:], bitsAt(e, pos, expWindow))
+	for pos -= expWindow; pos >= 0; pos -= expWindow {
+		for i := 0; i < expWindow; i++ {
+			m.montSqr(&acc, &acc)
 		}
+		lookup(&sel, table[:], bitsAt(e, pos, expWindow))
+		m.montMul(&acc, &acc, &sel)
 	}
 	m.FromMont(z, &acc)
 }
@@ -104,9 +127,9 @@ func (fb *FixedBase) Exp(z *Nat, e []byte) {
 	var sel Nat
 	for i := range e {
 		b := e[len(e)-1-i]
-		lookup(&sel, &fb.tables[2*i], uint64(b&15))
+		lookup(&sel, fb.tables[2*i][:], uint64(b&15))
 		m.montMul(&acc, &acc, &sel)
-		lookup(&sel, &fb.tables[2*i+1], uint64(b>>4))
+		lookup(&sel, fb.tables[2*i+1][:], uint64(b>>4))
 		m.montMul(&acc, &acc, &sel)
 	}
 	m.FromMont(z, &acc)
