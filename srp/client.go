@@ -197,10 +197,11 @@ func (e *Ephemeral) compute(poolName, userID, password string, ch *Challenge, ti
 // hashU computes u = H(padHex(A) ‖ padHex(B)). It is a variable so that a
 // test can make u = 0, which no real input reaches.
 var hashU = func(a, b signedInt) []byte {
-	h := sha256.New()
-	h.Write(a.padded())
-	h.Write(b.padded())
-	return h.Sum(nil)
+	var buf [2*(maxHexDigits/2) + 4]byte
+	msg := a.appendPadded(buf[:0])
+	msg = b.appendPadded(msg)
+	u := sha256.Sum256(msg)
+	return u[:]
 }
 
 // hashX computes x = H(padHex(salt) ‖ H(poolName ‖ userID ‖ ":" ‖ password)).
@@ -210,10 +211,11 @@ func hashX(salt signedInt, poolName, userID, password string) []byte {
 	inner.Write([]byte(userID))
 	inner.Write([]byte{':'})
 	inner.Write([]byte(password))
-	h := sha256.New()
-	h.Write(salt.padded())
-	h.Write(inner.Sum(nil))
-	return h.Sum(nil)
+	var buf [maxHexDigits/2 + 2 + sha256.Size]byte
+	msg := salt.appendPadded(buf[:0])
+	msg = inner.Sum(msg)
+	x := sha256.Sum256(msg)
+	return x[:]
 }
 
 // deriveKey computes HKDF-SHA256(padHex(S), padHex(u), "Caldera Derived Key")

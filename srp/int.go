@@ -85,9 +85,15 @@ func (v signedInt) hexString() string {
 // padded returns the minimal two's-complement big-endian encoding of v
 // ("padHex" in AWS's clients, Java's BigInteger.toByteArray): at least one
 // byte, a leading 0x00 when a positive value has its top bit set.
-func (v signedInt) padded() []byte {
+func (v signedInt) padded() []byte { return v.appendPadded(nil) }
+
+// appendPadded appends [signedInt.padded] to dst.
+func (v signedInt) appendPadded(dst []byte) []byte {
 	if !v.neg {
-		return padPositiveVarTime(v.mag)
+		if len(v.mag) == 0 || v.mag[0]&0x80 != 0 {
+			dst = append(dst, 0)
+		}
+		return append(dst, v.mag...)
 	}
 	// -m = ^(m - 1) over enough bytes to carry the sign.
 	t := make([]byte, len(v.mag))
@@ -98,14 +104,13 @@ func (v signedInt) padded() []byte {
 		borrow = (d >> 8) & 1
 	}
 	t = trimZeros(t)
-	out := make([]byte, 0, len(t)+1)
 	if len(t) == 0 || t[0]&0x80 != 0 {
-		out = append(out, 0xff)
+		dst = append(dst, 0xff)
 	}
 	for _, c := range t {
-		out = append(out, ^c)
+		dst = append(dst, ^c)
 	}
-	return out
+	return dst
 }
 
 // padPositiveVarTime returns the minimal two's-complement encoding of the
