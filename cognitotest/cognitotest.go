@@ -1,0 +1,227 @@
+// Package cognitotest runs a local Amazon Cognito user pools server for tests,
+// like [net/http/httptest] does for HTTP servers.
+//
+// For most uses, call [NewServer] with the user pools, app clients and users
+// the test needs, defer [Server.Close], and talk to it with the
+// [*cognitoidentityprovider.Client] that [Server.Client] returns:
+//
+//	srv := cognitotest.NewServer(cognitotest.Config{
+//		Region: "us-east-1",
+//		UserPools: []cognitotest.UserPool{{
+//			ID:      "us-east-1_Example",
+//			Clients: []cognitotest.AppClient{{ID: "client"}},
+//			Users:   []cognitotest.User{{Username: "alice", Password: "correct horse"}},
+//		}},
+//	})
+//	defer srv.Close()
+//	client := srv.Client()
+//
+// The server speaks Cognito's AWS JSON 1.1 protocol on 127.0.0.1 and really
+// verifies what clients send: SRP password and device claims, SECRET_HASH,
+// TIMESTAMP, TOTP and delivered SMS or email codes. It signs real RS256 JWTs
+// and serves their keys at [Server.JWKSURL]. Its state lives in memory.
+//
+// Library packages must not import cognitotest; tests and commands may.
+package cognitotest
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+
+	"github.com/cognitosrp/cognitosrp/internal/emulator"
+)
+
+// Config is the server's configuration: the region and its user pools. It is
+// the JSON that `cognitosrp serve --config` reads.
+type Config = emulator.Config
+
+// UserPool configures one user pool: its id, device tracking, MFA, app
+// clients and users.
+type UserPool = emulator.UserPool
+
+// AppClient configures an app client: its id, optional secret and allowed
+// auth flows.
+type AppClient = emulator.AppClient
+
+// User configures a user: user name, password, attributes, status and MFA.
+type User = emulator.User
+
+// Message is an SMS or email code that the server "delivered".
+type Message = emulator.Message
+
+// Option configures a Server.
+type Option func(*options)
+
+type options struct {
+	now        func() time.Time
+	sessionTTL time.Duration
+	key        *rsa.PrivateKey
+	log        *slog.Logger
+}
+
+// WithClock makes the server read the time from now: for session and token
+// expiry, TIMESTAMP checks and TOTP codes. See also [Server.SetClock].
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithSessionTTL sets how long a challenge's Session stays valid (3 minutes
+// by default, as in Cognito).
+func WithSessionTTL(d time.Duration) Option { return func(o *options) { o.sessionTTL = d } }
+
+// WithSigningKey makes the server sign tokens with key (RSA, at least 2048
+// bits). By default, the servers of a process share one RSA-2048 key,
+// generated when the first one starts (generating one per server would slow
+// tests down); a server still rejects tokens that another server issued.
+func WithSigningKey(key *rsa.PrivateKey) Option { return func(o *options) { o.key = key } }
+
+// WithLogger makes the server log one line per request to l. Secrets are
+// never logged.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// Server is a local Cognito-compatible server listening on 127.0.0.1. Its
+// methods are safe for concurrent use.
+type Server struct {
+	// URL is the base URL of the server, "http://127.0.0.1:port", with no
+	// trailing slash. Use it as the SDK's BaseEndpoint.
+	URL string
+
+	emu   *emulator.Emulator
+	http  *http.Server
+	ln    net.Listener
+	clock atomic.Pointer[func() time.Time]
+	done  chan struct{}
+}
+
+// NewServer starts a server for cfg on 127.0.0.1 on a free port. Like
+// httptest.NewServer, it panics if it cannot start, including when cfg is
+// invalid (see [Config.Validate]). Call Close when done.
+func NewServer(cfg Config, opts ...Option) *Server {
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	s := &Server{done: make(chan struct{})}
+	s.SetClock(o.now)
+	eopts := []emulator.Option{emulator.WithClock(s.now)}
+	if o.sessionTTL != 0 {
+		eopts = append(eopts, emulator.WithSessionTTL(o.sessionTTL))
+	}
+	if o.key == nil {
+		o.key = sharedKey()
+	}
+	eopts = append(eopts, emulator.WithSigningKey(o.key))
+	if o.log != nil {
+		eopts = append(eopts, emulator.WithLogger(o.log))
+	}
+	emu, err := emulator.New(cfg, eopts...)
+	if err != nil {
+		panic(fmt.Sprintf("cognitotest: %v", err))
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(fmt.Sprintf("cognitotest: failed to listen on 127.0.0.1: %v", err))
+	}
+	s.emu, s.ln = emu, ln
+	s.URL = "http://" + ln.Addr().String()
+	s.http = &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		defer close(s.done)
+		s.http.Serve(ln) // returns http.ErrServerClosed after Close
+	}()
+	return s
+}
+
+// sharedKey is the default signing key of every server in the process.
+var sharedKey = sync.OnceValue(func() *rsa.PrivateKey {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(fmt.Sprintf("cognitotest: generating a signing key: %v", err))
+	}
+	return k
+})
+
+func (s *Server) now() time.Time { return (*s.clock.Load())() }
+
+// SetClock makes the server read the time from now from this call on; nil
+// restores time.Now. Use it to expire sessions and tokens, or to pin TOTP
+// codes.
+func (s *Server) SetClock(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	s.clock.Store(&now)
+}
+
+// Close shuts the server down, closing its connections, and waits for it to
+// stop.
+func (s *Server) Close() {
+	s.http.Close()
+	<-s.done
+}
+
+// Region returns the server's region, the region of every pool.
+func (s *Server) Region() string { return s.emu.Region() }
+
+// Client returns a Cognito client for the server: its BaseEndpoint is URL,
+// its region the server's, its credentials anonymous (InitiateAuth and
+// friends are unsigned), and it does not retry, so that every error the
+// server returns reaches the test. optFns change these options.
+func (s *Server) Client(optFns ...func(*cognitoidentityprovider.Options)) *cognitoidentityprovider.Client {
+	return cognitoidentityprovider.New(cognitoidentityprovider.Options{
+		Region:       s.Region(),
+		BaseEndpoint: aws.String(s.URL),
+		Credentials:  aws.AnonymousCredentials{},
+		Retryer:      aws.NopRetryer{},
+		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
+	}, optFns...)
+}
+
+// Handler returns the server's http.Handler, to mount it elsewhere.
+func (s *Server) Handler() http.Handler { return s.emu }
+
+// LastCode returns the last SMS or email code delivered to the user (by
+// internal user name) of a pool, and whether there was one.
+func (s *Server) LastCode(userPoolID, username string) (string, bool) {
+	return s.emu.LastCode(userPoolID, username)
+}
+
+// Messages returns every code delivered so far, oldest first (at most the
+// last 1000).
+func (s *Server) Messages() []Message { return s.emu.Messages() }
+
+// DeviceCount returns how many confirmed devices the user (by internal user
+// name) has in a pool; 0 if there is no such user.
+func (s *Server) DeviceCount(userPoolID, username string) int {
+	n, _ := s.emu.DeviceCount(userPoolID, username)
+	return n
+}
+
+// Issuer returns the iss claim of the pool's tokens: URL + "/" + the pool id.
+func (s *Server) Issuer(userPoolID string) string { return s.URL + "/" + userPoolID }
+
+// JWKSURL returns the URL of the pool's JSON Web Key Set, which verifies its
+// tokens.
+func (s *Server) JWKSURL(userPoolID string) string {
+	return s.Issuer(userPoolID) + "/.well-known/jwks.json"
+}
+
+// TOTPCode returns the current code of an authenticator app for a base32
+// secret (a User's TOTPSecret or AssociateSoftwareToken's SecretCode) at
+// time t: RFC 6238 with SHA-1, 30-second steps and 6 digits, as Cognito uses.
+// It panics if secret is not base32.
+func TOTPCode(secret string, t time.Time) string {
+	code, err := emulator.TOTPCode(secret, t)
+	if err != nil {
+		panic("cognitotest: " + err.Error())
+	}
+	return code
+}

@@ -1,0 +1,91 @@
+package cognitotest_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+
+	"github.com/cognitosrp/cognitosrp/cognitotest"
+	"github.com/cognitosrp/cognitosrp/srp"
+)
+
+// A whole USER_SRP_AUTH sign-in against the local server, with package srp
+// doing the client's math and the AWS SDK for Go v2 doing the calls.
+func Example() {
+	srv := cognitotest.NewServer(cognitotest.Config{
+		Region: "us-east-1",
+		UserPools: []cognitotest.UserPool{{
+			ID:      "us-east-1_Example",
+			Clients: []cognitotest.AppClient{{ID: "example-client"}},
+			Users: []cognitotest.User{{
+				Username:   "alice",
+				Password:   "correct horse battery staple",
+				Attributes: map[string]string{"email": "alice@example.com"},
+			}},
+		}},
+	})
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	eph, err := srp.NewEphemeral()
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Sign in with the email alias: USER_ID_FOR_SRP is the real user name.
+	init, err := client.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow: types.AuthFlowTypeUserSrpAuth,
+		ClientId: aws.String("example-client"),
+		AuthParameters: map[string]string{
+			"USERNAME": "alice@example.com",
+			"SRP_A":    eph.SRPA(),
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("challenge:", init.ChallengeName)
+	userID := init.ChallengeParameters["USER_ID_FOR_SRP"]
+	fmt.Println("USER_ID_FOR_SRP:", userID)
+
+	ch, err := srp.ParseChallengeParameters(init.ChallengeParameters)
+	if err != nil {
+		log.Fatal(err)
+	}
+	claim, err := eph.PasswordClaim("us-east-1_Example", userID, "correct horse battery staple", ch, time.Now())
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := client.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
+		ChallengeName: types.ChallengeNameTypePasswordVerifier,
+		ClientId:      aws.String("example-client"),
+		Session:       init.Session,
+		ChallengeResponses: map[string]string{
+			"USERNAME":                    init.ChallengeParameters["USERNAME"],
+			"PASSWORD_CLAIM_SIGNATURE":    claim.Signature,
+			"PASSWORD_CLAIM_SECRET_BLOCK": claim.SecretBlock,
+			"TIMESTAMP":                   claim.Timestamp,
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res := resp.AuthenticationResult
+	fmt.Println("token type:", aws.ToString(res.TokenType), "expires in:", res.ExpiresIn)
+
+	user, err := client.GetUser(ctx, &cip.GetUserInput{AccessToken: res.AccessToken})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("signed in as:", aws.ToString(user.Username))
+	// Output:
+	// challenge: PASSWORD_VERIFIER
+	// USER_ID_FOR_SRP: alice
+	// token type: Bearer expires in: 3600
+	// signed in as: alice
+}

@@ -1,0 +1,914 @@
+package emulator
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cognitosrp/cognitosrp/srp"
+)
+
+// secretBlockSize is the number of random bytes in a SECRET_BLOCK. Cognito's
+// are longer (they carry encrypted state); the emulator keeps the state on
+// its side and only needs the block to be unguessable and unique.
+const secretBlockSize = 512
+
+// minPasswordLength is the only rule of the password policy the emulator
+// enforces: Cognito's default minimum length.
+const minPasswordLength = 8
+
+var authFlows = []string{"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"}
+
+var challengeNames = []string{"SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA", "SELECT_MFA_TYPE", "MFA_SETUP", "PASSWORD_VERIFIER", "CUSTOM_CHALLENGE", "SELECT_CHALLENGE", "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER", "ADMIN_NO_SRP_AUTH", "NEW_PASSWORD_REQUIRED", "SMS_OTP", "PASSWORD", "WEB_AUTHN", "PASSWORD_SRP"}
+
+func enumConstraint(values []string) string {
+	return "Member must satisfy enum value set: [" + strings.Join(values, ", ") + "]"
+}
+
+type initiateAuthInput struct {
+	AuthFlow       string            `json:"AuthFlow"`
+	AuthParameters map[string]string `json:"AuthParameters"`
+	ClientId       string            `json:"ClientId"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+	Session        string            `json:"Session"`
+}
+
+type respondInput struct {
+	ChallengeName      string            `json:"ChallengeName"`
+	ChallengeResponses map[string]string `json:"ChallengeResponses"`
+	ClientId           string            `json:"ClientId"`
+	ClientMetadata     map[string]string `json:"ClientMetadata"`
+	Session            string            `json:"Session"`
+}
+
+// authOutput is the output of InitiateAuth and RespondToAuthChallenge.
+type authOutput struct {
+	AuthenticationResult *authResult       `json:"AuthenticationResult,omitempty"`
+	AvailableChallenges  []string          `json:"AvailableChallenges,omitempty"`
+	ChallengeName        string            `json:"ChallengeName,omitempty"`
+	ChallengeParameters  map[string]string `json:"ChallengeParameters"`
+	Session              string            `json:"Session,omitempty"`
+}
+
+// lookupClient finds an app client. Clients never change after New.
+func (e *Emulator) lookupClient(id string) (*appClient, *apiError) {
+	if id == "" {
+		return nil, nullMember("clientId")
+	}
+	c := e.clients[id]
+	if c == nil {
+		return nil, newError(errResourceNotFound, "User pool client %s does not exist.", truncate(id, 128))
+	}
+	return c, nil
+}
+
+func secretHash(secret, username, clientID string) []byte {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(username))
+	m.Write([]byte(clientID))
+	return m.Sum(nil)
+}
+
+// checkSecretHash checks SECRET_HASH for a client with a secret against any
+// of the names (the first is the one Cognito documents).
+func checkSecretHash(c *appClient, got string, names ...string) *apiError {
+	if c.secret == "" {
+		return nil
+	}
+	if got == "" {
+		return notAuthorized("Client " + c.id + " is configured with secret but SECRET_HASH was not received")
+	}
+	b, err := base64.StdEncoding.DecodeString(got)
+	ok := 0
+	if err == nil {
+		for _, n := range names {
+			if hmac.Equal(b, secretHash(c.secret, n, c.id)) {
+				ok = 1
+			}
+		}
+	}
+	if ok == 0 {
+		return notAuthorized("Unable to verify secret hash for client " + c.id)
+	}
+	return nil
+}
+
+func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
+	var in initiateAuthInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.ClientId == "" {
+		return nil, nullMember("clientId")
+	}
+	if in.AuthFlow == "" {
+		return nil, nullMember("authFlow")
+	}
+	if !slices.Contains(authFlows, in.AuthFlow) {
+		return nil, validationError("'"+truncate(in.AuthFlow, 64)+"'", "authFlow", enumConstraint(authFlows))
+	}
+	c, aerr := e.lookupClient(in.ClientId)
+	if aerr != nil {
+		return nil, aerr
+	}
+	ap := in.AuthParameters
+	if ap == nil {
+		ap = map[string]string{}
+	}
+	var allow string
+	switch in.AuthFlow {
+	case "USER_SRP_AUTH":
+		allow = flowAllowUserSRP
+	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+		if !c.flows[flowAllowRefresh] {
+			return nil, invalidParam("Refresh Token Flow not enabled for this client")
+		}
+		return e.refreshAuth(rc, c, ap)
+	case "CUSTOM_AUTH":
+		allow = flowAllowCustom
+	case "USER_PASSWORD_AUTH":
+		if !c.flows[flowAllowUserPassword] {
+			return nil, invalidParam("USER_PASSWORD_AUTH flow not enabled for this client")
+		}
+	case "USER_AUTH":
+		allow = flowAllowUserAuth
+	default: // ADMIN_NO_SRP_AUTH, ADMIN_USER_PASSWORD_AUTH
+		return nil, invalidParam("Initiate Auth method not supported.")
+	}
+	if allow != "" && !c.flows[allow] {
+		return nil, invalidParam("%s is not enabled for the client.", in.AuthFlow)
+	}
+	username := ap["USERNAME"]
+	if username == "" {
+		return nil, missingParam("USERNAME")
+	}
+	if err := checkSecretHash(c, ap["SECRET_HASH"], username); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	u := c.pool.lookupUser(username)
+	e.mu.Unlock()
+	if u == nil {
+		return nil, newError(errUserNotFound, msgUserNotFound)
+	}
+	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"]}
+	switch in.AuthFlow {
+	case "USER_SRP_AUTH":
+		if ap["SRP_A"] == "" {
+			return nil, missingParam("SRP_A")
+		}
+		return e.startSRP(rc, s, ap["SRP_A"])
+	case "CUSTOM_AUTH":
+		if c.pool.customAnswer == "" {
+			return nil, invalidParam("Custom auth lambda trigger is not configured for the user pool.")
+		}
+		if ap["CHALLENGE_NAME"] == "SRP_A" {
+			if ap["SRP_A"] == "" {
+				return nil, missingParam("SRP_A")
+			}
+			return e.startSRP(rc, s, ap["SRP_A"])
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		s.challenge = chCustomChallenge
+		return e.put(rc, s, map[string]string{"USERNAME": u.name})
+	case "USER_PASSWORD_AUTH":
+		if ap["PASSWORD"] == "" {
+			return nil, missingParam("PASSWORD")
+		}
+		return e.passwordFactor(rc, s, ap["PASSWORD"])
+	default: // USER_AUTH
+		return e.userAuth(rc, s, ap)
+	}
+}
+
+// userAuth starts a USER_AUTH (choice-based) sign-in.
+func (e *Emulator) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (any, error) {
+	e.mu.Lock()
+	s.available = availableChallenges(s.user)
+	e.mu.Unlock()
+	pref := ap["PREFERRED_CHALLENGE"]
+	switch pref {
+	case "":
+	case chPasswordSRP:
+		if ap["SRP_A"] == "" {
+			return nil, missingParam("SRP_A")
+		}
+		return e.startSRP(rc, s, ap["SRP_A"])
+	case chPassword:
+		if ap["PASSWORD"] == "" {
+			return nil, missingParam("PASSWORD")
+		}
+		return e.passwordFactor(rc, s, ap["PASSWORD"])
+	case chEmailOTP, chSMSOTP, "WEB_AUTHN":
+		if slices.Contains(s.available, pref) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			return e.otpChallenge(rc, s, pref, true)
+		}
+	default:
+		return nil, invalidParam("Invalid PREFERRED_CHALLENGE: %s", truncate(pref, 64))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s.challenge = chSelectChallenge
+	out, err := e.put(rc, s, map[string]string{})
+	if err != nil {
+		return nil, err
+	}
+	out.AvailableChallenges = slices.Clone(s.available)
+	return out, nil
+}
+
+// availableChallenges are the first factors USER_AUTH offers a user. e.mu
+// must be held.
+func availableChallenges(u *user) []string {
+	av := []string{chPasswordSRP, chPassword}
+	if u.attrs["email"] != "" {
+		av = append(av, chEmailOTP)
+	}
+	if u.attrs["phone_number"] != "" {
+		av = append(av, chSMSOTP)
+	}
+	return av
+}
+
+// startSRP answers PASSWORD_VERIFIER to a client's SRP_A. e.mu must not be
+// held.
+func (e *Emulator) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error) {
+	e.mu.Lock()
+	v := s.user.verifier
+	e.mu.Unlock()
+	srv, err := srp.NewServer(v, srpA)
+	if err != nil {
+		return nil, srpError(err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := stepFrom(s, chPasswordVerifier)
+	n.srv = srv
+	n.secretBlock = base64.StdEncoding.EncodeToString(randomBytes(secretBlockSize))
+	return e.put(rc, n, map[string]string{
+		"SALT":            srv.Salt(),
+		"SECRET_BLOCK":    n.secretBlock,
+		"SRP_B":           srv.SRPB(),
+		"USERNAME":        s.user.name,
+		"USER_ID_FOR_SRP": s.user.name,
+	})
+}
+
+// passwordFactor checks a plain password (USER_PASSWORD_AUTH, USER_AUTH's
+// PASSWORD) and continues the sign-in. e.mu must not be held.
+func (e *Emulator) passwordFactor(rc *reqCtx, s *authSession, password string) (any, error) {
+	e.mu.Lock()
+	v := s.user.verifier
+	e.mu.Unlock()
+	if !v.CheckPassword(password) {
+		return nil, notAuthorized(msgIncorrect)
+	}
+	e.mu.Lock()
+	s.passwordDone = true
+	out, pt, err := e.afterPassword(rc, s)
+	e.mu.Unlock()
+	return e.finish(out, pt, err)
+}
+
+// afterPassword checks the presented device once the password is known to
+// be right, then continues. e.mu must be held.
+func (e *Emulator) afterPassword(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
+	if s.deviceKey != "" && s.pool.tracking != "off" && s.user.devices[s.deviceKey] == nil {
+		return nil, nil, newError(errResourceNotFound, msgDeviceNotFound)
+	}
+	return e.advance(rc, s)
+}
+
+// finish signs pending tokens, if any, outside the lock.
+func (e *Emulator) finish(out *authOutput, pt *pendingTokens, aerr *apiError) (any, error) {
+	if aerr != nil {
+		return nil, aerr
+	}
+	if pt != nil {
+		res, err := e.signTokens(pt)
+		if err != nil {
+			return nil, err
+		}
+		out.AuthenticationResult = res
+	}
+	return out, nil
+}
+
+// stepFrom returns the state of the next challenge of a sign-in.
+func stepFrom(prev *authSession, challenge string) *authSession {
+	n := *prev
+	n.token = ""
+	n.challenge = challenge
+	n.srv = nil
+	n.secretBlock = ""
+	n.code = ""
+	n.attempts = 0
+	return &n
+}
+
+// put stores a challenge's session. e.mu must be held.
+func (e *Emulator) put(rc *reqCtx, s *authSession, params map[string]string) (*authOutput, error) {
+	tok, err := e.putSession(s, rc.now)
+	if err != nil {
+		return nil, err
+	}
+	return &authOutput{ChallengeName: s.challenge, ChallengeParameters: params, Session: tok}, nil
+}
+
+// advance decides what comes after a completed factor: another challenge or
+// the tokens. e.mu must be held.
+func (e *Emulator) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
+	p, u := s.pool, s.user
+	step := func(name string, params map[string]string, mod func(*authSession)) (*authOutput, *pendingTokens, *apiError) {
+		n := stepFrom(s, name)
+		if mod != nil {
+			mod(n)
+		}
+		out, err := e.put(rc, n, params)
+		if err != nil {
+			return nil, nil, asAPIError(err)
+		}
+		return out, nil, nil
+	}
+	if s.passwordDone && u.status == statusForceChange && !s.newPasswordDone {
+		return step(chNewPasswordRequired, newPasswordParams(u), nil)
+	}
+	var d *device
+	if s.deviceKey != "" && p.tracking != "off" {
+		d = u.devices[s.deviceKey]
+	}
+	if s.passwordDone && !s.deviceDone && p.trusted(d) {
+		return step(chDeviceSRPAuth, map[string]string{"USERNAME": u.name}, nil)
+	}
+	// A remembered device stands in for MFA, as with Cognito's "suppress
+	// MFA on remembered devices".
+	if !s.deviceDone {
+		if s.flow == "CUSTOM_AUTH" && !s.customDone {
+			return step(chCustomChallenge, map[string]string{"USERNAME": u.name}, nil)
+		}
+		if s.flow != "CUSTOM_AUTH" && !s.otpFirstFactor && !s.mfaDone {
+			factors := p.mfaFactors(u)
+			switch {
+			case len(factors) == 1:
+				out, err := e.mfaChallenge(rc, s, factors[0])
+				return out, nil, asAPIError(err)
+			case len(factors) > 1:
+				choices, _ := json.Marshal(factors)
+				return step(chSelectMFAType, map[string]string{"MFAS_CAN_CHOOSE": string(choices)}, func(n *authSession) {
+					n.mfaChoices = slices.Clone(factors)
+				})
+			case p.mfa == "ON":
+				return step(chMFASetup, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`}, nil)
+			}
+		}
+	}
+	return &authOutput{ChallengeParameters: map[string]string{}}, e.completeSignIn(rc, s), nil
+}
+
+func asAPIError(err error) *apiError {
+	if err == nil {
+		return nil
+	}
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return &apiError{Status: 500, Type: errInternal, Message: "Internal error"}
+}
+
+// newPasswordParams are NEW_PASSWORD_REQUIRED's challenge parameters: the
+// user's attributes and the required ones, as JSON strings. e.mu must be
+// held.
+func newPasswordParams(u *user) map[string]string {
+	attrs, _ := json.Marshal(u.attrs)
+	req := make([]string, 0, len(u.required))
+	for _, a := range u.required {
+		req = append(req, "userAttributes."+a)
+	}
+	reqJSON, _ := json.Marshal(req)
+	return map[string]string{"userAttributes": string(attrs), "requiredAttributes": string(reqJSON)}
+}
+
+// mfaChallenge asks for an MFA factor. e.mu must be held.
+func (e *Emulator) mfaChallenge(rc *reqCtx, s *authSession, factor string) (*authOutput, error) {
+	n := stepFrom(s, factor)
+	params := map[string]string{}
+	if factor != mfaTOTP {
+		medium, dest := e.deliver(n, factor, rc.now)
+		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = medium
+		params["CODE_DELIVERY_DESTINATION"] = dest
+	}
+	return e.put(rc, n, params)
+}
+
+// otpChallenge sends a one-time code as a first factor (USER_AUTH's
+// EMAIL_OTP and SMS_OTP). e.mu must be held.
+func (e *Emulator) otpChallenge(rc *reqCtx, s *authSession, challenge string, first bool) (*authOutput, error) {
+	n := stepFrom(s, challenge)
+	n.otpFirstFactor = first
+	medium, dest := e.deliver(n, challenge, rc.now)
+	return e.put(rc, n, map[string]string{
+		"CODE_DELIVERY_DELIVERY_MEDIUM": medium,
+		"CODE_DELIVERY_DESTINATION":     dest,
+	})
+}
+
+// refreshAuth is REFRESH_TOKEN_AUTH: new access and id tokens for a refresh
+// token, which stays the same.
+func (e *Emulator) refreshAuth(rc *reqCtx, c *appClient, ap map[string]string) (any, error) {
+	rt := ap["REFRESH_TOKEN"]
+	if rt == "" {
+		return nil, missingParam("REFRESH_TOKEN")
+	}
+	if c.secret != "" && ap["SECRET_HASH"] == "" {
+		return nil, checkSecretHash(c, "")
+	}
+	e.mu.Lock()
+	g := e.refresh[rt]
+	switch {
+	case g == nil || g.client != c:
+		e.mu.Unlock()
+		return nil, notAuthorized(msgInvalidRefresh)
+	case g.revoked:
+		e.mu.Unlock()
+		return nil, notAuthorized(msgRevokedRefresh)
+	case rc.now.After(g.expires):
+		e.mu.Unlock()
+		return nil, notAuthorized("Refresh Token has expired")
+	case ap["DEVICE_KEY"] != "" && ap["DEVICE_KEY"] != g.deviceKey:
+		e.mu.Unlock()
+		return nil, notAuthorized(msgInvalidRefresh)
+	}
+	if err := checkSecretHash(c, ap["SECRET_HASH"], g.user.name, g.user.sub); err != nil {
+		e.mu.Unlock()
+		return nil, err
+	}
+	if d := g.user.devices[g.deviceKey]; d != nil {
+		d.lastAuth = rc.now
+		d.lastIP = rc.remoteIP
+	}
+	pt := &pendingTokens{}
+	pt.access, pt.id = e.tokenClaims(rc, g)
+	e.mu.Unlock()
+	return e.finish(&authOutput{ChallengeParameters: map[string]string{}}, pt, nil)
+}
+
+// respondToAuthChallenge answers RespondToAuthChallenge.
+func (e *Emulator) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) {
+	var in respondInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.ClientId == "" {
+		return nil, nullMember("clientId")
+	}
+	if in.ChallengeName == "" {
+		return nil, nullMember("challengeName")
+	}
+	if !slices.Contains(challengeNames, in.ChallengeName) {
+		return nil, validationError("'"+truncate(in.ChallengeName, 64)+"'", "challengeName", enumConstraint(challengeNames))
+	}
+	c, aerr := e.lookupClient(in.ClientId)
+	if aerr != nil {
+		return nil, aerr
+	}
+	cr := in.ChallengeResponses
+	if cr == nil {
+		cr = map[string]string{}
+	}
+	r := &responder{e: e, rc: rc, c: c, in: &in, cr: cr}
+	switch in.ChallengeName {
+	case chPasswordVerifier, chDevicePasswordVerifier:
+		return r.passwordVerifier()
+	case chDeviceSRPAuth:
+		return r.deviceSRPAuth()
+	case chNewPasswordRequired:
+		return r.newPassword()
+	case chSMSMFA, chEmailOTP, chSMSOTP, chSoftwareTokenMFA:
+		return r.code()
+	case chSelectMFAType:
+		return r.selectMFAType()
+	case chMFASetup:
+		return r.mfaSetup()
+	case chSelectChallenge:
+		return r.selectChallenge()
+	case chCustomChallenge:
+		return r.customChallenge()
+	default: // ADMIN_NO_SRP_AUTH, PASSWORD, PASSWORD_SRP, WEB_AUTHN
+		return nil, invalidParam("Challenge %s is not supported by RespondToAuthChallenge.", in.ChallengeName)
+	}
+}
+
+// responder handles one RespondToAuthChallenge call.
+type responder struct {
+	e  *Emulator
+	rc *reqCtx
+	c  *appClient
+	in *respondInput
+	cr map[string]string
+}
+
+// require returns the named challenge responses, or the error for the first
+// missing one.
+func (r *responder) require(names ...string) *apiError {
+	for _, n := range names {
+		if r.cr[n] == "" {
+			return missingParam(n)
+		}
+	}
+	return nil
+}
+
+// session finds the sign-in the call continues, without consuming it, and
+// checks the client, the challenge name, USERNAME and SECRET_HASH. e.mu must
+// be held.
+func (r *responder) session() (*authSession, *apiError) {
+	e, now := r.e, r.rc.now
+	var s *authSession
+	switch {
+	case r.in.Session != "":
+		var err *apiError
+		if s, err = e.findSession(r.in.Session, now); err != nil {
+			return nil, err
+		}
+	case r.in.ChallengeName == chPasswordVerifier || r.in.ChallengeName == chDevicePasswordVerifier:
+		// AWS's clients may leave out the Session of PASSWORD_VERIFIER: the
+		// SECRET_BLOCK identifies the sign-in.
+		if s = e.secretBlocks[r.cr["PASSWORD_CLAIM_SECRET_BLOCK"]]; s == nil {
+			return nil, notAuthorized(msgInvalidSession)
+		}
+	case r.in.ChallengeName == chDeviceSRPAuth:
+		u := r.c.pool.lookupUser(r.cr["USERNAME"])
+		if u == nil {
+			return nil, notAuthorized(msgInvalidSession)
+		}
+		if s = e.deviceSteps[deviceStepKey{r.c.id, u.name, r.cr["DEVICE_KEY"]}]; s == nil {
+			return nil, notAuthorized(msgInvalidSession)
+		}
+	default:
+		return nil, missingParam("Session")
+	}
+	if err := e.checkLive(s, now); err != nil {
+		return nil, err
+	}
+	if s.client != r.c {
+		return nil, notAuthorized(msgInvalidSession)
+	}
+	if s.challenge != r.in.ChallengeName {
+		return nil, invalidParam("Invalid challenge name %s: the session expects %s.", r.in.ChallengeName, s.challenge)
+	}
+	if name := r.cr["USERNAME"]; name != "" && r.c.pool.lookupUser(name) != s.user {
+		return nil, notAuthorized(msgInvalidSession)
+	}
+	if err := checkSecretHash(r.c, r.cr["SECRET_HASH"], s.user.name); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// passwordVerifier answers PASSWORD_VERIFIER and DEVICE_PASSWORD_VERIFIER.
+func (r *responder) passwordVerifier() (any, error) {
+	e := r.e
+	device := r.in.ChallengeName == chDevicePasswordVerifier
+	if err := r.require("USERNAME", "PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP"); err != nil {
+		return nil, err
+	}
+	if device {
+		if err := r.require("DEVICE_KEY"); err != nil {
+			return nil, err
+		}
+	}
+	ts, err := srp.ParseTimestamp(r.cr["TIMESTAMP"])
+	if err != nil {
+		return nil, invalidParam(msgTimestampFormat)
+	}
+	block, err := base64.StdEncoding.DecodeString(r.cr["PASSWORD_CLAIM_SECRET_BLOCK"])
+	if err != nil {
+		return nil, notAuthorized(msgInvalidSession)
+	}
+
+	e.mu.Lock()
+	s, aerr := r.session()
+	if aerr != nil {
+		e.mu.Unlock()
+		return nil, aerr
+	}
+	deviceKey := s.deviceKey
+	if dk, ok := r.cr["DEVICE_KEY"]; ok && !device {
+		// The answer's DEVICE_KEY, even if empty, replaces InitiateAuth's.
+		deviceKey = dk
+	}
+	if !device && deviceKey != "" && s.pool.tracking != "off" && s.user.devices[deviceKey] == nil {
+		// Like Cognito, answer before using up the challenge: AWS's
+		// clients then forget the device and send the same answer again
+		// without it.
+		e.mu.Unlock()
+		return nil, newError(errResourceNotFound, msgDeviceNotFound)
+	}
+	// From here on the challenge is used up, whatever the outcome.
+	e.dropSession(s)
+	e.mu.Unlock()
+
+	if subtle.ConstantTimeCompare([]byte(s.secretBlock), []byte(r.cr["PASSWORD_CLAIM_SECRET_BLOCK"])) != 1 {
+		return nil, notAuthorized(msgInvalidSession)
+	}
+	if device && r.cr["DEVICE_KEY"] != s.deviceKey {
+		return nil, newError(errResourceNotFound, msgDeviceNotFound)
+	}
+	if skew := r.rc.now.Sub(ts); skew > timestampSkew || skew < -timestampSkew {
+		return nil, notAuthorized(msgIncorrect)
+	}
+	if err := s.srv.Verify(block, r.cr["TIMESTAMP"], r.cr["PASSWORD_CLAIM_SIGNATURE"]); err != nil {
+		return nil, notAuthorized(msgIncorrect)
+	}
+
+	e.mu.Lock()
+	var out *authOutput
+	var pt *pendingTokens
+	if device {
+		s.deviceDone = true
+		if d := s.user.devices[s.deviceKey]; d != nil {
+			d.lastAuth = r.rc.now
+			d.lastIP = r.rc.remoteIP
+		}
+		out, pt, aerr = e.advance(r.rc, s)
+	} else {
+		s.deviceKey = deviceKey
+		s.passwordDone = true
+		out, pt, aerr = e.afterPassword(r.rc, s)
+	}
+	e.mu.Unlock()
+	return e.finish(out, pt, aerr)
+}
+
+// deviceSRPAuth answers DEVICE_SRP_AUTH with DEVICE_PASSWORD_VERIFIER.
+func (r *responder) deviceSRPAuth() (any, error) {
+	e := r.e
+	if err := r.require("USERNAME", "DEVICE_KEY", "SRP_A"); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	s, aerr := r.session()
+	if aerr != nil {
+		e.mu.Unlock()
+		return nil, aerr
+	}
+	e.dropSession(s)
+	d := s.user.devices[s.deviceKey]
+	if r.cr["DEVICE_KEY"] != s.deviceKey || !s.pool.trusted(d) {
+		e.mu.Unlock()
+		return nil, newError(errResourceNotFound, msgDeviceNotFound)
+	}
+	v := d.verifier
+	e.mu.Unlock()
+
+	srv, err := srp.NewServer(v, r.cr["SRP_A"])
+	if err != nil {
+		return nil, srpError(err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := stepFrom(s, chDevicePasswordVerifier)
+	n.srv = srv
+	n.secretBlock = base64.StdEncoding.EncodeToString(randomBytes(secretBlockSize))
+	return e.put(r.rc, n, map[string]string{
+		"SRP_B":        srv.SRPB(),
+		"SALT":         srv.Salt(),
+		"SECRET_BLOCK": n.secretBlock,
+		"USERNAME":     s.user.name,
+		"DEVICE_KEY":   s.deviceKey,
+	})
+}
+
+// newPassword answers NEW_PASSWORD_REQUIRED.
+func (r *responder) newPassword() (any, error) {
+	e := r.e
+	if err := r.require("USERNAME", "NEW_PASSWORD"); err != nil {
+		return nil, err
+	}
+	pw := r.cr["NEW_PASSWORD"]
+	if utf8.RuneCountInString(pw) < minPasswordLength {
+		return nil, newError(errInvalidPassword, msgPasswordTooShort)
+	}
+	newAttrs := map[string]string{}
+	for k, v := range r.cr {
+		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
+			if name == "" || name == "sub" {
+				return nil, invalidParam("Invalid attributes given, %s cannot be changed", truncate(k, 64))
+			}
+			newAttrs[name] = v
+		}
+	}
+	e.mu.Lock()
+	s, aerr := r.session()
+	if aerr != nil {
+		e.mu.Unlock()
+		return nil, aerr
+	}
+	for _, a := range s.user.required {
+		if newAttrs[a] == "" && s.user.attrs[a] == "" {
+			e.mu.Unlock()
+			return nil, invalidParam("Invalid attributes given, %s is missing", a)
+		}
+	}
+	e.dropSession(s)
+	e.mu.Unlock()
+
+	v, err := srp.NewVerifier(s.pool.id, s.user.name, pw)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	u := s.user
+	u.verifier = v
+	u.status = statusConfirmed
+	u.modified = r.rc.now
+	for k, val := range newAttrs {
+		setAttribute(s.pool, u, k, val)
+	}
+	s.newPasswordDone = true
+	out, pt, aerr := e.advance(r.rc, s)
+	e.mu.Unlock()
+	return e.finish(out, pt, aerr)
+}
+
+// setAttribute changes an attribute, keeping the alias index up to date.
+// e.mu must be held.
+func setAttribute(p *pool, u *user, name, value string) {
+	if slices.Contains(aliasAttributes, name) {
+		if old := u.attrs[name]; old != "" && p.aliases[old] == u {
+			delete(p.aliases, old)
+		}
+		if value != "" && p.users[value] == nil && p.aliases[value] == nil {
+			p.aliases[value] = u
+		}
+	}
+	if value == "" {
+		delete(u.attrs, name)
+		return
+	}
+	u.attrs[name] = value
+}
+
+// codeKeys are the challenge responses that carry each challenge's code.
+var codeKeys = map[string]string{
+	chSMSMFA:           "SMS_MFA_CODE",
+	chEmailOTP:         "EMAIL_OTP_CODE",
+	chSMSOTP:           "SMS_OTP_CODE",
+	chSoftwareTokenMFA: "SOFTWARE_TOKEN_MFA_CODE",
+}
+
+// maxCodeAttempts is how many wrong codes a challenge's session survives.
+const maxCodeAttempts = 3
+
+// code answers SMS_MFA, EMAIL_OTP, SMS_OTP and SOFTWARE_TOKEN_MFA.
+func (r *responder) code() (any, error) {
+	e := r.e
+	key := codeKeys[r.in.ChallengeName]
+	if err := r.require("USERNAME", key); err != nil {
+		return nil, err
+	}
+	code := r.cr[key]
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, aerr := r.session()
+	if aerr != nil {
+		return nil, aerr
+	}
+	var ok bool
+	if r.in.ChallengeName == chSoftwareTokenMFA {
+		ok = s.user.totpSecret != nil && checkTOTP(s.user.totpSecret, code, r.rc.now)
+	} else {
+		ok = s.code != "" && subtle.ConstantTimeCompare([]byte(s.code), []byte(code)) == 1
+	}
+	if !ok {
+		s.attempts++
+		if s.attempts >= maxCodeAttempts {
+			e.dropSession(s)
+		}
+		if r.in.ChallengeName == chSoftwareTokenMFA {
+			return nil, newError(errCodeMismatch, msgTOTPMismatch)
+		}
+		return nil, newError(errCodeMismatch, msgCodeMismatch)
+	}
+	e.dropSession(s)
+	if !s.otpFirstFactor {
+		s.mfaDone = true
+	}
+	return e.finish(e.advance(r.rc, s))
+}
+
+// selectMFAType answers SELECT_MFA_TYPE.
+func (r *responder) selectMFAType() (any, error) {
+	e := r.e
+	if err := r.require("USERNAME", "ANSWER"); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, aerr := r.session()
+	if aerr != nil {
+		return nil, aerr
+	}
+	ans := r.cr["ANSWER"]
+	if !slices.Contains(s.mfaChoices, ans) {
+		return nil, invalidParam("Invalid ANSWER: %s is not one of the MFA types the user can choose.", truncate(ans, 64))
+	}
+	e.dropSession(s)
+	return e.mfaChallenge(r.rc, s, ans)
+}
+
+// mfaSetup answers MFA_SETUP after AssociateSoftwareToken and
+// VerifySoftwareToken.
+func (r *responder) mfaSetup() (any, error) {
+	e := r.e
+	if r.in.Session == "" {
+		return nil, missingParam("Session")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, aerr := r.session()
+	if aerr != nil {
+		return nil, aerr
+	}
+	if !s.setupChecked {
+		return nil, newError(errSoftwareTokenNotFound, "Software Token MFA has not been verified for the user.")
+	}
+	e.dropSession(s)
+	u := s.user
+	u.totpSecret = s.setupSecret
+	if !slices.Contains(u.factors, mfaTOTP) {
+		u.factors = append(u.factors, mfaTOTP)
+	}
+	u.preferred = mfaTOTP
+	s.mfaDone = true
+	return e.finish(e.advance(r.rc, s))
+}
+
+// selectChallenge answers USER_AUTH's SELECT_CHALLENGE.
+func (r *responder) selectChallenge() (any, error) {
+	e := r.e
+	if err := r.require("USERNAME", "ANSWER"); err != nil {
+		return nil, err
+	}
+	ans := r.cr["ANSWER"]
+	switch ans {
+	case chPasswordSRP:
+		if err := r.require("SRP_A"); err != nil {
+			return nil, err
+		}
+	case chPassword:
+		if err := r.require("PASSWORD"); err != nil {
+			return nil, err
+		}
+	}
+	e.mu.Lock()
+	s, aerr := r.session()
+	if aerr != nil {
+		e.mu.Unlock()
+		return nil, aerr
+	}
+	if !slices.Contains(s.available, ans) {
+		e.mu.Unlock()
+		return nil, invalidParam("Invalid ANSWER: %s is not an available challenge.", truncate(ans, 64))
+	}
+	e.dropSession(s)
+	if ans == chEmailOTP || ans == chSMSOTP {
+		defer e.mu.Unlock()
+		return e.otpChallenge(r.rc, s, ans, true)
+	}
+	e.mu.Unlock()
+	if ans == chPasswordSRP {
+		return e.startSRP(r.rc, s, r.cr["SRP_A"])
+	}
+	return e.passwordFactor(r.rc, s, r.cr["PASSWORD"])
+}
+
+// customChallenge answers CUSTOM_CHALLENGE with the pool's configured answer.
+func (r *responder) customChallenge() (any, error) {
+	e := r.e
+	if err := r.require("USERNAME", "ANSWER"); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, aerr := r.session()
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.dropSession(s)
+	if subtle.ConstantTimeCompare([]byte(s.pool.customAnswer), []byte(r.cr["ANSWER"])) != 1 {
+		return nil, notAuthorized(msgIncorrect)
+	}
+	s.customDone = true
+	return e.finish(e.advance(r.rc, s))
+}

@@ -1,0 +1,272 @@
+package emulator
+
+import (
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Config is the emulator's configuration: the JSON that `cognitosrp serve
+// --config FILE` reads (see [LoadConfig]).
+type Config struct {
+	// Region is the AWS region the emulator pretends to be in, such as
+	// "us-east-1". Every user pool id starts with it.
+	Region string `json:"region"`
+	// UserPools are the user pools the emulator serves.
+	UserPools []UserPool `json:"userPools"`
+}
+
+// UserPool configures one user pool.
+type UserPool struct {
+	// ID is the user pool id, "<region>_<name>", such as "us-east-1_Example".
+	ID string `json:"id"`
+	// DeviceTracking is "always", "opt-in" or "off" (the default).
+	DeviceTracking string `json:"deviceTracking,omitempty"`
+	// MFA is "OFF", "OPTIONAL" or "ON". ON makes a user without a factor set
+	// up TOTP (MFA_SETUP) when signing in. When empty, it is OPTIONAL if a
+	// user of the pool has a factor and OFF otherwise.
+	MFA string `json:"mfa,omitempty"`
+	// CustomChallengeAnswer is the answer that CUSTOM_AUTH's CUSTOM_CHALLENGE
+	// expects, standing in for Cognito's Lambda triggers. CUSTOM_AUTH fails
+	// when it is empty.
+	CustomChallengeAnswer string `json:"customChallengeAnswer,omitempty"`
+	// Clients are the app clients of the pool. Their ids are unique across
+	// all pools, since a sign-in names only the client.
+	Clients []AppClient `json:"clients"`
+	// Users are the users of the pool.
+	Users []User `json:"users"`
+}
+
+// AppClient configures an app client.
+type AppClient struct {
+	// ID is the client id.
+	ID string `json:"id"`
+	// Secret is the client secret; when set, requests need SECRET_HASH.
+	Secret string `json:"secret,omitempty"`
+	// ExplicitAuthFlows are the allowed flows, such as "ALLOW_USER_SRP_AUTH".
+	// The default is ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH,
+	// ALLOW_CUSTOM_AUTH and ALLOW_USER_AUTH.
+	ExplicitAuthFlows []string `json:"explicitAuthFlows,omitempty"`
+}
+
+// User configures a user.
+type User struct {
+	// Username is the internal user name (USER_ID_FOR_SRP).
+	Username string `json:"username"`
+	// Password is the user's password. The emulator keeps only an SRP
+	// verifier computed from it.
+	Password string `json:"password"`
+	// Attributes are the user's attributes, such as "email". The attributes
+	// email, phone_number and preferred_username are aliases the user can
+	// sign in with. A "sub" attribute fixes the user's sub; otherwise a
+	// random UUID is used.
+	Attributes map[string]string `json:"attributes,omitempty"`
+	// Status is "CONFIRMED" (the default) or "FORCE_CHANGE_PASSWORD".
+	Status string `json:"status,omitempty"`
+	// TOTPSecret is the base32 secret of the user's software token; it
+	// enables SOFTWARE_TOKEN_MFA.
+	TOTPSecret string `json:"totpSecret,omitempty"`
+	// MFA lists the user's enabled factors: "SOFTWARE_TOKEN_MFA" (needs
+	// TOTPSecret), "SMS_MFA" (needs phone_number) and "EMAIL_OTP" (needs
+	// email). With more than one, sign-in asks SELECT_MFA_TYPE.
+	MFA []string `json:"mfa,omitempty"`
+	// RequiredAttributes are the attributes that NEW_PASSWORD_REQUIRED asks
+	// for when they are not set yet.
+	RequiredAttributes []string `json:"requiredAttributes,omitempty"`
+}
+
+// Flow names of AppClient.ExplicitAuthFlows.
+const (
+	flowAllowUserSRP      = "ALLOW_USER_SRP_AUTH"
+	flowAllowRefresh      = "ALLOW_REFRESH_TOKEN_AUTH"
+	flowAllowCustom       = "ALLOW_CUSTOM_AUTH"
+	flowAllowUserPassword = "ALLOW_USER_PASSWORD_AUTH"
+	flowAllowAdminUserPw  = "ALLOW_ADMIN_USER_PASSWORD_AUTH"
+	flowAllowUserAuth     = "ALLOW_USER_AUTH"
+)
+
+var (
+	defaultAuthFlows = []string{flowAllowUserSRP, flowAllowRefresh, flowAllowCustom, flowAllowUserAuth}
+	knownAuthFlows   = []string{flowAllowUserSRP, flowAllowRefresh, flowAllowCustom, flowAllowUserPassword, flowAllowAdminUserPw, flowAllowUserAuth}
+	deviceTrackings  = []string{"always", "opt-in", "off"}
+	poolMFAs         = []string{"OFF", "OPTIONAL", "ON"}
+	userStatuses     = []string{"CONFIRMED", "FORCE_CHANGE_PASSWORD"}
+	userFactors      = []string{mfaTOTP, mfaSMS, mfaEmail}
+	aliasAttributes  = []string{"email", "phone_number", "preferred_username"}
+)
+
+// maxConfigSize bounds the configuration that LoadConfig reads.
+const maxConfigSize = 16 << 20
+
+// LoadConfig reads a JSON configuration strictly: unknown fields, trailing
+// data and wrong types are errors. It does not validate the result; [New]
+// does (see [Config.Validate]).
+func LoadConfig(r io.Reader) (Config, error) {
+	var cfg Config
+	dec := json.NewDecoder(io.LimitReader(r, maxConfigSize+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return Config{}, fmt.Errorf("emulator: reading config: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Config{}, errors.New("emulator: reading config: data after the top-level object")
+	}
+	return cfg, nil
+}
+
+// Validate reports the first problem of c, naming the bad field by its JSON
+// path, such as `userPools[0].clients[1].id: empty`.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	}
+	if c.Region == "" {
+		bad("region", "empty")
+	} else if !validName(c.Region) || strings.Contains(c.Region, "_") {
+		bad("region", "%q is not a region name like us-east-1", c.Region)
+	}
+	if len(c.UserPools) == 0 {
+		bad("userPools", "empty")
+	}
+	poolIDs := map[string]bool{}
+	clientIDs := map[string]string{}
+	for i, p := range c.UserPools {
+		pp := fmt.Sprintf("userPools[%d]", i)
+		switch {
+		case p.ID == "":
+			bad(pp+".id", "empty")
+		case !strings.HasPrefix(p.ID, c.Region+"_") || len(p.ID) == len(c.Region)+1 || !validName(p.ID[len(c.Region)+1:]):
+			bad(pp+".id", "%q is not of the form %s_<name> (letters and digits)", p.ID, c.Region)
+		case poolIDs[p.ID]:
+			bad(pp+".id", "%q is used twice", p.ID)
+		}
+		poolIDs[p.ID] = true
+		if p.DeviceTracking != "" && !slices.Contains(deviceTrackings, p.DeviceTracking) {
+			bad(pp+".deviceTracking", "%q is not one of %s", p.DeviceTracking, strings.Join(deviceTrackings, ", "))
+		}
+		if p.MFA != "" && !slices.Contains(poolMFAs, p.MFA) {
+			bad(pp+".mfa", "%q is not one of %s", p.MFA, strings.Join(poolMFAs, ", "))
+		}
+		if len(p.Clients) == 0 {
+			bad(pp+".clients", "empty")
+		}
+		for j, cl := range p.Clients {
+			cp := fmt.Sprintf("%s.clients[%d]", pp, j)
+			switch {
+			case cl.ID == "":
+				bad(cp+".id", "empty")
+			case !validName(cl.ID):
+				bad(cp+".id", "%q has characters other than letters, digits, '-' and '.'", cl.ID)
+			case clientIDs[cl.ID] != "":
+				bad(cp+".id", "%q is already used by %s", cl.ID, clientIDs[cl.ID])
+			default:
+				clientIDs[cl.ID] = cp
+			}
+			for k, f := range cl.ExplicitAuthFlows {
+				if !slices.Contains(knownAuthFlows, f) {
+					bad(fmt.Sprintf("%s.explicitAuthFlows[%d]", cp, k), "%q is not one of %s", f, strings.Join(knownAuthFlows, ", "))
+				}
+			}
+		}
+		names := map[string]string{}
+		for j, u := range p.Users {
+			up := fmt.Sprintf("%s.users[%d]", pp, j)
+			switch {
+			case u.Username == "":
+				bad(up+".username", "empty")
+			case names[u.Username] != "":
+				bad(up+".username", "%q is already used by %s", u.Username, names[u.Username])
+			default:
+				names[u.Username] = up + ".username"
+			}
+			if u.Password == "" {
+				bad(up+".password", "empty")
+			}
+			if u.Status != "" && !slices.Contains(userStatuses, u.Status) {
+				bad(up+".status", "%q is not one of %s", u.Status, strings.Join(userStatuses, ", "))
+			}
+			for name := range u.Attributes {
+				if name == "" {
+					bad(up+".attributes", "an attribute name is empty")
+				}
+			}
+			for _, a := range aliasAttributes {
+				v := u.Attributes[a]
+				if v == "" {
+					continue
+				}
+				if other := names[v]; other != "" && other != up+".username" {
+					bad(fmt.Sprintf("%s.attributes.%s", up, a), "%q is already used by %s", v, other)
+					continue
+				}
+				names[v] = fmt.Sprintf("%s.attributes.%s", up, a)
+			}
+			if u.TOTPSecret != "" {
+				if _, err := decodeTOTPSecret(u.TOTPSecret); err != nil {
+					bad(up+".totpSecret", "not base32")
+				}
+			}
+			for k, f := range u.MFA {
+				fp := fmt.Sprintf("%s.mfa[%d]", up, k)
+				switch {
+				case !slices.Contains(userFactors, f):
+					bad(fp, "%q is not one of %s", f, strings.Join(userFactors, ", "))
+				case f == mfaTOTP && u.TOTPSecret == "":
+					bad(fp, "SOFTWARE_TOKEN_MFA needs totpSecret")
+				case f == mfaSMS && u.Attributes["phone_number"] == "":
+					bad(fp, "SMS_MFA needs the phone_number attribute")
+				case f == mfaEmail && u.Attributes["email"] == "":
+					bad(fp, "EMAIL_OTP needs the email attribute")
+				}
+			}
+			if p.MFA == "OFF" && (len(u.MFA) > 0 || u.TOTPSecret != "") {
+				bad(up+".mfa", "the user has MFA factors but the pool's mfa is OFF")
+			}
+			for k, a := range u.RequiredAttributes {
+				if a == "" {
+					bad(fmt.Sprintf("%s.requiredAttributes[%d]", up, k), "empty")
+				}
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("emulator: invalid config: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// validName reports whether s is a non-empty string of letters, digits, '-',
+// '.' and '_'.
+func validName(s string) bool {
+	if s == "" || len(s) > 128 {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '-', r == '.', r == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// decodeTOTPSecret decodes a base32 TOTP secret, upper or lower case, with
+// or without padding and spaces.
+func decodeTOTPSecret(s string) ([]byte, error) {
+	s = strings.ToUpper(strings.ReplaceAll(s, " ", ""))
+	s = strings.TrimRight(s, "=")
+	b, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) == 0 {
+		return nil, errors.New("empty")
+	}
+	return b, nil
+}

@@ -1,0 +1,105 @@
+// Package emulator is a local, in-memory stand-in for the Amazon Cognito user
+// pools API, good enough for the AWS SDK for Go v2's
+// cognitoidentityprovider client and AWS's JavaScript client
+// (amazon-cognito-identity-js) to sign in against it unmodified.
+//
+// For most uses, load a configuration with [LoadConfig], create the emulator
+// with [New] and serve it with net/http; tests use package cognitotest, which
+// does this on 127.0.0.1.
+//
+// # Protocol
+//
+// The emulator speaks AWS JSON 1.1: POST / with the header
+// X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>. Answers have
+// Content-Type application/x-amz-json-1.1; errors are HTTP 400 with the body
+// {"__type": "<Type>", "message": "..."} and the x-amzn-ErrorType header,
+// using Cognito's error types and, where known, its wording. Requests need
+// no AWS credentials and signatures are not checked. CORS headers are sent,
+// so that browsers can call it.
+//
+// It also serves each pool's JSON Web Key Set at
+// GET /<poolId>/.well-known/jwks.json and an OpenID configuration at
+// GET /<poolId>/.well-known/openid-configuration.
+//
+// # What is modeled
+//
+// Operations: InitiateAuth, RespondToAuthChallenge, ConfirmDevice,
+// UpdateDeviceStatus, ForgetDevice, ListDevices, GetDevice, GetUser,
+// GlobalSignOut, RevokeToken, AssociateSoftwareToken, VerifySoftwareToken and
+// SetUserMFAPreference. Any other operation is an UnknownOperationException.
+//
+// Auth flows: USER_SRP_AUTH; CUSTOM_AUTH, with or without CHALLENGE_NAME=SRP_A,
+// where a pool's CustomChallengeAnswer stands in for the Lambda triggers;
+// USER_AUTH (PREFERRED_CHALLENGE PASSWORD_SRP, PASSWORD, EMAIL_OTP or SMS_OTP,
+// or SELECT_CHALLENGE); USER_PASSWORD_AUTH; REFRESH_TOKEN_AUTH and
+// REFRESH_TOKEN. Each must be allowed by the app client's explicit auth flows.
+//
+// Challenges: PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER,
+// NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA (RFC 6238: SHA-1, 30 s, 6 digits,
+// ±1 step), SMS_MFA, EMAIL_OTP, SMS_OTP, SELECT_MFA_TYPE, MFA_SETUP (with
+// AssociateSoftwareToken and VerifySoftwareToken), SELECT_CHALLENGE and
+// CUSTOM_CHALLENGE. SMS and email codes are random and "delivered" to an
+// outbox that [Emulator.Messages] and [Emulator.LastCode] read.
+//
+// After the password comes, in order: NEW_PASSWORD_REQUIRED for users in
+// FORCE_CHANGE_PASSWORD; DEVICE_SRP_AUTH when the client sent the DEVICE_KEY
+// of a confirmed device (and, with opt-in tracking, a remembered one); then,
+// unless the device sign-in succeeded (remembered devices suppress MFA), the
+// custom challenge for CUSTOM_AUTH or MFA (one factor: its challenge; more:
+// SELECT_MFA_TYPE; none and MFA "ON": MFA_SETUP). A first factor of EMAIL_OTP
+// or SMS_OTP is not followed by MFA.
+//
+// Everything is verified: SRP password and device claims (in constant time,
+// with package srp), SECRET_HASH with hmac.Equal (the typed user name in
+// InitiateAuth, the internal one afterwards and in REFRESH_TOKEN_AUTH, where
+// the sub is also accepted), the TIMESTAMP's exact format and a ±5-minute
+// window, PASSWORD_CLAIM_SECRET_BLOCK against what was issued, A mod N ≠ 0,
+// TOTP and delivered codes. A challenge's Session is single-use and expires
+// after 3 minutes ([WithSessionTTL]); an SRP claim is used up by any attempt,
+// a code challenge after 3 wrong codes. PASSWORD_VERIFIER and DEVICE_SRP_AUTH
+// may be answered without their Session, as some clients do: the secret
+// block, or the user and device key, find the sign-in.
+//
+// Tokens are RS256 JWTs with Cognito's claims, signed by one RSA key per
+// emulator ([WithSigningKey] to fix it); their iss is "http://" + the
+// request's Host + "/" + the pool id. Access and id tokens last an hour.
+// Refresh tokens are opaque random strings (Cognito's are encrypted JWTs),
+// last 30 days, and are revoked by GlobalSignOut and RevokeToken, which also
+// revoke the access tokens issued from them. Calls that take an access token
+// check its signature, expiry and revocation.
+//
+// # What is not modeled
+//
+// User management and sign-up (AdminCreateUser, SignUp, ForgotPassword,
+// ChangePassword, UpdateUserAttributes and the rest), Admin* operations,
+// GetTokensFromRefreshToken and refresh token rotation, hosted UI and OAuth
+// endpoints, Lambda triggers, WEB_AUTHN, identity pools, pool password
+// policies beyond a minimum length of 8, unconfirmed and disabled users,
+// PreventUserExistenceErrors (unknown users get UserNotFoundException), case
+// insensitive user names (email aliases are matched without regard to case),
+// advanced security and rate limiting (only the number of sign-ins in progress
+// is capped, with TooManyRequestsException), and reuse protection for TOTP
+// codes. SECRET_BLOCK is random, not Cognito's encrypted state.
+//
+// # Limits
+//
+// Request bodies over 1 MiB are answered with HTTP 413 and a
+// SerializationException. Strings over 16 KiB, maps with more than 100
+// entries, arrays with more than 100 items and JSON nested more than 16 deep
+// are an InvalidParameterException; malformed JSON and values of the wrong
+// JSON type are a SerializationException. No input makes the emulator panic
+// or answer 5xx; a recover() answering InternalErrorException is only a last
+// resort against bugs.
+//
+// # State and logging
+//
+// All state (sessions, tokens, devices, new passwords, MFA settings,
+// delivered codes) lives in memory and is lost with the Emulator. Expired
+// sessions and refresh tokens are purged, the outbox keeps the last 1000
+// codes and each user at most 200 devices, so memory stays bounded. The
+// emulator keeps SRP verifiers, never plaintext passwords. [WithLogger] logs
+// one line per request (operation, status, error type, duration) and never a
+// password, code, token, signature, secret hash, session or SRP value.
+//
+// An Emulator is safe for concurrent use.
+package emulator

@@ -1,0 +1,242 @@
+package emulator
+
+import (
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// signingKeys is the emulator's token signing key.
+type signingKeys struct {
+	key    *rsa.PrivateKey
+	kid    string
+	signer jose.Signer
+}
+
+func newSigningKeys(key *rsa.PrivateKey) (*signingKeys, error) {
+	if key.N.BitLen() < 2048 {
+		return nil, fmt.Errorf("emulator: signing key has %d bits, want at least 2048", key.N.BitLen())
+	}
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: signing key: %w", err)
+	}
+	sum := sha256.Sum256(der)
+	kid := base64.StdEncoding.EncodeToString(sum[:])
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: kid}}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: signing key: %w", err)
+	}
+	return &signingKeys{key: key, kid: kid, signer: signer}, nil
+}
+
+// jwks returns the JSON Web Key Set that Cognito serves at
+// /<poolId>/.well-known/jwks.json.
+func (k *signingKeys) jwks() jose.JSONWebKeySet {
+	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
+		Key: &k.key.PublicKey, KeyID: k.kid, Algorithm: string(jose.RS256), Use: "sig",
+	}}}
+}
+
+func (k *signingKeys) sign(claims map[string]any) (string, error) {
+	return jwt.Signed(k.signer).Claims(claims).Serialize()
+}
+
+// authResult is Cognito's AuthenticationResultType.
+type authResult struct {
+	AccessToken       string             `json:"AccessToken"`
+	ExpiresIn         int                `json:"ExpiresIn"`
+	IdToken           string             `json:"IdToken"`
+	NewDeviceMetadata *newDeviceMetadata `json:"NewDeviceMetadata,omitempty"`
+	RefreshToken      string             `json:"RefreshToken,omitempty"`
+	TokenType         string             `json:"TokenType"`
+}
+
+type newDeviceMetadata struct {
+	DeviceGroupKey string `json:"DeviceGroupKey"`
+	DeviceKey      string `json:"DeviceKey"`
+}
+
+// pendingTokens holds the claims of tokens to sign once e.mu is released.
+type pendingTokens struct {
+	access, id map[string]any
+	refresh    string
+	newDevice  *newDeviceMetadata
+}
+
+func (e *Emulator) signTokens(pt *pendingTokens) (*authResult, error) {
+	at, err := e.keys.sign(pt.access)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: signing access token: %w", err)
+	}
+	it, err := e.keys.sign(pt.id)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: signing id token: %w", err)
+	}
+	return &authResult{
+		AccessToken:       at,
+		ExpiresIn:         int(tokenLifetime / time.Second),
+		IdToken:           it,
+		NewDeviceMetadata: pt.newDevice,
+		RefreshToken:      pt.refresh,
+		TokenType:         "Bearer",
+	}, nil
+}
+
+// completeSignIn ends a sign-in: it creates the grant (and a new device when
+// the pool tracks devices and none was used) and prepares the tokens. e.mu
+// must be held.
+func (e *Emulator) completeSignIn(rc *reqCtx, s *authSession) *pendingTokens {
+	p, u := s.pool, s.user
+	pt := &pendingTokens{}
+	deviceKey := ""
+	if p.tracking != "off" {
+		if d := u.devices[s.deviceKey]; d != nil {
+			deviceKey = d.key
+			d.lastAuth = rc.now
+			d.lastIP = rc.remoteIP
+		} else {
+			d := e.newDevice(u, rc)
+			deviceKey = d.key
+			pt.newDevice = &newDeviceMetadata{DeviceGroupKey: d.groupKey, DeviceKey: d.key}
+		}
+	}
+	g := &grant{
+		originJTI:    newUUID(),
+		refreshToken: randomToken(256),
+		pool:         p,
+		client:       s.client,
+		user:         u,
+		deviceKey:    deviceKey,
+		authTime:     rc.now,
+		expires:      rc.now.Add(refreshLifetime),
+	}
+	e.grants[g.originJTI] = g
+	e.refresh[g.refreshToken] = g
+	pt.refresh = g.refreshToken
+	pt.access, pt.id = e.tokenClaims(rc, g)
+	return pt
+}
+
+// newDevice creates an unconfirmed device for u. e.mu must be held.
+func (e *Emulator) newDevice(u *user, rc *reqCtx) *device {
+	if len(u.devices) >= maxUserDevices {
+		// Forget the oldest unconfirmed device, or else the oldest.
+		var oldest *device
+		for _, d := range u.devices {
+			if oldest == nil || (oldest.confirmed() && !d.confirmed()) ||
+				(oldest.confirmed() == d.confirmed() && d.created.Before(oldest.created)) {
+				oldest = d
+			}
+		}
+		delete(u.devices, oldest.key)
+	}
+	d := &device{
+		key:      e.region + "_" + newUUID(),
+		groupKey: u.groupKey,
+		created:  rc.now,
+		modified: rc.now,
+		lastAuth: rc.now,
+		lastIP:   rc.remoteIP,
+	}
+	u.devices[d.key] = d
+	return d
+}
+
+// tokenClaims returns the claims of a new access token and id token for g.
+func (e *Emulator) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any) {
+	iss := rc.issuerBase + "/" + g.pool.id
+	eventID := newUUID()
+	iat := rc.now.Unix()
+	exp := rc.now.Add(tokenLifetime).Unix()
+	access = map[string]any{
+		"sub":        g.user.sub,
+		"iss":        iss,
+		"client_id":  g.client.id,
+		"origin_jti": g.originJTI,
+		"event_id":   eventID,
+		"token_use":  "access",
+		"scope":      "aws.cognito.signin.user.admin",
+		"auth_time":  g.authTime.Unix(),
+		"exp":        exp,
+		"iat":        iat,
+		"jti":        newUUID(),
+		"username":   g.user.name,
+	}
+	if g.deviceKey != "" {
+		access["device_key"] = g.deviceKey
+	}
+	id = map[string]any{
+		"sub":              g.user.sub,
+		"iss":              iss,
+		"aud":              g.client.id,
+		"cognito:username": g.user.name,
+		"origin_jti":       g.originJTI,
+		"event_id":         eventID,
+		"token_use":        "id",
+		"auth_time":        g.authTime.Unix(),
+		"exp":              exp,
+		"iat":              iat,
+		"jti":              newUUID(),
+	}
+	for k, v := range g.user.attrs {
+		if _, ok := id[k]; ok {
+			continue
+		}
+		switch k {
+		case "email_verified", "phone_number_verified":
+			id[k] = v == "true"
+		default:
+			id[k] = v
+		}
+	}
+	return access, id
+}
+
+// accessClaims are the claims of an access token that the emulator checks.
+type accessClaims struct {
+	TokenUse  string `json:"token_use"`
+	OriginJTI string `json:"origin_jti"`
+	Username  string `json:"username"`
+	ClientID  string `json:"client_id"`
+	Exp       int64  `json:"exp"`
+	DeviceKey string `json:"device_key"`
+}
+
+// checkAccessToken verifies an access token (signature, expiry, revocation)
+// and returns its grant. e.mu must not be held.
+func (e *Emulator) checkAccessToken(rc *reqCtx, token string) (*grant, *apiError) {
+	if token == "" {
+		return nil, nullMember("accessToken")
+	}
+	t, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil {
+		return nil, notAuthorized(msgInvalidAccess)
+	}
+	var c accessClaims
+	if err := t.Claims(&e.keys.key.PublicKey, &c); err != nil {
+		return nil, notAuthorized(msgInvalidAccess)
+	}
+	if c.TokenUse != "access" || c.OriginJTI == "" {
+		return nil, notAuthorized(msgInvalidAccess)
+	}
+	if rc.now.Unix() >= c.Exp {
+		return nil, notAuthorized(msgExpiredAccess)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	g := e.grants[c.OriginJTI]
+	if g == nil || g.user.name != c.Username {
+		return nil, notAuthorized(msgInvalidAccess)
+	}
+	if g.revoked {
+		return nil, notAuthorized(msgRevokedAccess)
+	}
+	return g, nil
+}
