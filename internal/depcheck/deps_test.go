@@ -75,8 +75,8 @@ func anyOf(rs ...rule) rule {
 }
 
 var policy = map[string]rule{
-	module + "/srp":        anyOf(stdlibOnly, prefixes("golang.org/x/crypto", "filippo.io/bigmod", module+"/internal/ctmath")),
-	module + "/secrethash": stdlibOnly,
+	module + "/srp":             anyOf(stdlibOnly, prefixes("golang.org/x/crypto", "filippo.io/bigmod", module+"/internal/ctmath")),
+	module + "/secrethash":      stdlibOnly,
 	module + "/internal/ctmath": anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
 	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",

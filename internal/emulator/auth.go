@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cognitosrp/cognitosrp/secrethash"
 	"github.com/cognitosrp/cognitosrp/srp"
 )
 
@@ -68,13 +68,6 @@ func (e *Emulator) lookupClient(id string) (*appClient, *apiError) {
 	return c, nil
 }
 
-func secretHash(secret, username, clientID string) []byte {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(username))
-	m.Write([]byte(clientID))
-	return m.Sum(nil)
-}
-
 // checkSecretHash checks SECRET_HASH for a client with a secret against any
 // of the names (the first is the one Cognito documents).
 func checkSecretHash(c *appClient, got string, names ...string) *apiError {
@@ -84,13 +77,10 @@ func checkSecretHash(c *appClient, got string, names ...string) *apiError {
 	if got == "" {
 		return notAuthorized("Client " + c.id + " is configured with secret but SECRET_HASH was not received")
 	}
-	b, err := base64.StdEncoding.DecodeString(got)
 	ok := 0
-	if err == nil {
-		for _, n := range names {
-			if hmac.Equal(b, secretHash(c.secret, n, c.id)) {
-				ok = 1
-			}
+	for _, n := range names {
+		if hmac.Equal([]byte(got), []byte(secrethash.Compute(c.id, c.secret, n))) {
+			ok = 1
 		}
 	}
 	if ok == 0 {

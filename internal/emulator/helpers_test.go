@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/cognitosrp/cognitosrp/secrethash"
 	"github.com/cognitosrp/cognitosrp/srp"
 )
 
@@ -326,5 +326,5 @@ func jsonBody(t testing.TB, v any) string {
 }
 
 func secretHashB64(secret, username, clientID string) string {
-	return base64.StdEncoding.EncodeToString(secretHash(secret, username, clientID))
+	return secrethash.Compute(clientID, secret, username)
 }
