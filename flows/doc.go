@@ -1,0 +1,80 @@
+// Package flows signs users in to Amazon Cognito user pools over the AWS SDK
+// for Go v2, with SRP-6a as AWS's own clients do: whole round trips of
+// InitiateAuth and RespondToAuthChallenge, remembered devices, MFA and the
+// other challenges.
+//
+// For most uses, create a [Client] with [New] from a
+// *cognitoidentityprovider.Client, and call [Client.Login] with the user
+// name and password:
+//
+//	api := cognitoidentityprovider.NewFromConfig(cfg)
+//	c, err := flows.New(api, "us-east-1_AbC123", "3n4c3ohh8mn7ad0fo3pqbk9mdu")
+//	...
+//	res, err := c.Login(ctx, "alice@example.com", password)
+//	...
+//	idToken := *res.AuthenticationResult.IdToken
+//
+// No AWS credentials are needed: the sign-in operations are unauthenticated.
+//
+// # Flows
+//
+// [Client.Login] runs USER_SRP_AUTH. [Client.LoginCustom] runs CUSTOM_AUTH,
+// starting with SRP when given a password, and [Client.LoginUserAuth]
+// runs USER_AUTH (choice-based sign-in) with PASSWORD_SRP, or passwordless
+// with a factor the [ChallengeHandler] chooses. [Client.Refresh] gets new
+// tokens with REFRESH_TOKEN_AUTH.
+//
+// The password never leaves the process: Cognito receives an SRP-6a proof,
+// computed by package [github.com/cognitosrp/cognitosrp/srp] in constant
+// time. When the app client has a secret ([Options.ClientSecret]), every
+// request carries SECRET_HASH of the right user name: InitiateAuth the name
+// the user typed, every challenge response the internal user name
+// (Cognito's USERNAME).
+//
+// # Challenges
+//
+// The Client answers PASSWORD_VERIFIER, DEVICE_SRP_AUTH and
+// DEVICE_PASSWORD_VERIFIER itself. The challenges that need the user —
+// NEW_PASSWORD_REQUIRED, SMS_MFA, SMS_OTP, EMAIL_OTP, SOFTWARE_TOKEN_MFA,
+// SELECT_MFA_TYPE, MFA_SETUP (TOTP), CUSTOM_CHALLENGE and SELECT_CHALLENGE —
+// go to a [ChallengeHandler], such as a [ChallengeHandlerFunc] that prompts
+// on a terminal, or one that a web server binds to a request with
+// [WithHandler]. Any other challenge ends the sign-in with an
+// [*UnsupportedChallengeError] naming it, and a sign-in that keeps being
+// challenged ends with [ErrChallengeLoop].
+//
+// # Remembered devices
+//
+// With a [DeviceStore] ([NewFileStore] for command-line programs,
+// [NewMemoryStore], or your own), the Client confirms the new device that
+// Cognito announces after a sign-in in pools with device tracking, marks it
+// remembered, and stores its key and secret password for the pool and the
+// user, under the internal user name and the name the user typed. Later
+// sign-ins of the user offer the device (DEVICE_KEY) and prove it with
+// DEVICE_SRP_AUTH, which lets Cognito skip MFA. [Options.RememberDevices]
+// and [RememberDevice] decide which devices are remembered. When Cognito
+// no longer knows a stored device, the sign-in is retried once without it,
+// and the device removed from the store.
+//
+// # Errors
+//
+// Errors from Cognito are wrapped, so that [errors.As] finds the SDK's
+// *smithy.OperationError and typed exceptions such as
+// *types.NotAuthorizedException (wrong password) or
+// *types.CodeMismatchException (wrong code). Failures while answering a
+// challenge are wrapped in a [*ChallengeError] naming it. Context
+// cancellation and deadlines end a sign-in at its next call. No error
+// message contains a password, code, token, device password or secret.
+//
+// # Concurrency
+//
+// A [Client] is safe for concurrent use, and so are the stores of this
+// package; sign-ins share nothing but the Client's [Options].
+//
+// See the Amazon Cognito API Reference for [InitiateAuth] and
+// [RespondToAuthChallenge], and the developer guide on [remembered devices].
+//
+// [InitiateAuth]: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html
+// [RespondToAuthChallenge]: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html
+// [remembered devices]: https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-device-tracking.html
+package flows
