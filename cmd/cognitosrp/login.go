@@ -1,0 +1,607 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/aws/smithy-go"
+	"golang.org/x/term"
+
+	"github.com/cognitosrp/cognitosrp/flows"
+)
+
+const loginUsage = `Usage:
+    cognitosrp login --user-pool-id ID --client-id ID --username NAME [options]
+
+Signs in to an Amazon Cognito user pool with USER_SRP_AUTH, as AWS's own
+clients do: the password never leaves this machine, only an SRP-6a proof of
+it. Prints the tokens as "aws cognito-idp initiate-auth" does:
+{"AuthenticationResult": {"AccessToken", "ExpiresIn", "TokenType",
+"RefreshToken", "IdToken", "NewDeviceMetadata"?}}.
+
+The password is read from the terminal without echo, or from standard input
+with --password-stdin; never from the command line. MFA codes, a new
+password (NEW_PASSWORD_REQUIRED) and other answers Cognito asks for are read
+from the terminal; without one, the sign-in fails and says what was needed.
+
+A remembered device of the user (from the device store) is used through
+DEVICE_SRP_AUTH, which lets Cognito skip MFA. With --remember-device, or
+with an explicit --device-store, a new device is confirmed, remembered and
+stored for the next sign-in.
+
+Options:
+    --user-pool-id ID         The user pool, such as us-east-1_AbC123.
+    --client-id ID            The app client id.
+    --client-secret-env NAME  Read the app client's secret from the
+                              environment variable NAME, for app clients
+                              that have one (SECRET_HASH).
+    --username NAME           The user name, or an alias such as an email
+                              address.
+    --password-stdin          Read the password from standard input.
+    --refresh                 Instead of signing in, read a refresh token
+                              from standard input (or the terminal) and get
+                              new tokens with REFRESH_TOKEN_AUTH, sending the
+                              user's remembered device.
+    --device-store FILE       The remembered devices, a JSON file (mode 0600)
+                              holding device passwords. The default is
+                              cognitosrp/devices.json in the user config
+                              directory (such as ~/.config).
+    --remember-device         Confirm, remember and store a new device. The
+                              default is true with --device-store, false
+                              without.
+    --endpoint-url URL        Send requests to URL, such as a local
+                              "cognitosrp serve", instead of Cognito.
+    --region REGION           The region. The default is the user pool id's
+                              prefix, where the pool lives.
+    --output json|text        json (default) prints the AWS CLI's JSON; text
+                              prints the access, ID and refresh tokens, one a
+                              line.
+
+No AWS credentials are needed: these calls are unsigned. The AWS SDK's usual
+configuration applies: AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER or
+AWS_ENDPOINT_URL (like --endpoint-url), AWS_PROFILE and the shared config
+files (endpoint_url, retries, CA bundle), AWS_MAX_ATTEMPTS. The region is
+not taken from AWS_REGION or the profile, since the user pool id names it.
+
+Exit status:
+    0    signed in
+    1    Cognito refused the sign-in (wrong password or code, unknown
+         user, flow not enabled for the app client, ...)
+    2    usage error (bad flags, no password, no terminal for a prompt)
+    3    network or service error (endpoint unreachable, unknown user pool
+         or app client, throttling, internal error)
+    130  interrupted
+
+Example:
+    $ cognitosrp login --user-pool-id us-east-1_Example --client-id exampleclient \
+        --username alice@example.com --device-store ~/.cognitosrp-devices.json
+    Password for alice@example.com:
+    Code from your authenticator app: 123456
+    {
+        "AuthenticationResult": {
+            "AccessToken": "eyJraWQiOi...",
+            "ExpiresIn": 3600,
+            "TokenType": "Bearer",
+            "RefreshToken": "eyJjdHkiOi...",
+            "IdToken": "eyJraWQiOi...",
+            "NewDeviceMetadata": {
+                "DeviceKey": "us-east-1_3f0c6e1d-...",
+                "DeviceGroupKey": "-9mBq2ZlG"
+            }
+        }
+    }
+`
+
+const exitInterrupted = 130
+
+// testOnlyConfigDir, when set, replaces os.UserConfigDir for the default
+// device store.
+var testOnlyConfigDir string
+
+type loginFlags struct {
+	poolID, clientID, secretEnv, username string
+	passwordStdin, refresh                bool
+	deviceStore                           string
+	deviceStoreSet                        bool
+	remember                              bool
+	endpoint, region, output              string
+}
+
+// loginFlagSet declares login's flags into f.
+func loginFlagSet(f *loginFlags) *flag.FlagSet {
+	fs := newFlagSet("login")
+	fs.StringVar(&f.poolID, "user-pool-id", "", "")
+	fs.StringVar(&f.clientID, "client-id", "", "")
+	fs.StringVar(&f.secretEnv, "client-secret-env", "", "")
+	fs.StringVar(&f.username, "username", "", "")
+	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "")
+	fs.BoolVar(&f.refresh, "refresh", false, "")
+	fs.StringVar(&f.deviceStore, "device-store", "", "")
+	fs.BoolVar(&f.remember, "remember-device", false, "")
+	fs.StringVar(&f.endpoint, "endpoint-url", "", "")
+	fs.StringVar(&f.region, "region", "", "")
+	fs.StringVar(&f.output, "output", "json", "")
+	return fs
+}
+
+func parseLoginFlags(args []string, stdout io.Writer) (*loginFlags, error) {
+	f := &loginFlags{}
+	fs := loginFlagSet(f)
+	// Catch the habit of other tools before the flag package reports it
+	// as merely unknown: a password must not be an argument.
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && (name == "password" || name == "p" || name == "client-secret" || name == "refresh-token") {
+			return nil, usageError("login", "--%s is not an option: secrets are never taken from the command line (they show in ps and shell history); use %s", name, map[string]string{
+				"password": "--password-stdin or the terminal prompt", "p": "--password-stdin or the terminal prompt",
+				"client-secret": "--client-secret-env NAME", "refresh-token": "--refresh with the token on standard input",
+			}[name])
+		}
+	}
+	if err := parseFlags(fs, "login", loginUsage, args, stdout); err != nil {
+		return nil, err
+	}
+	remembered := false
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "device-store":
+			f.deviceStoreSet = true
+		case "remember-device":
+			remembered = true
+		}
+	})
+	if !remembered {
+		f.remember = f.deviceStoreSet
+	}
+	switch {
+	case f.poolID == "":
+		return nil, usageError("login", "--user-pool-id is required")
+	case f.clientID == "":
+		return nil, usageError("login", "--client-id is required")
+	case f.username == "":
+		return nil, usageError("login", "--username is required")
+	case f.passwordStdin && f.refresh:
+		return nil, usageError("login", "--refresh reads a refresh token, not a password: drop --password-stdin")
+	case f.output != "json" && f.output != "text":
+		return nil, usageError("login", "--output %q: want json or text", f.output)
+	case f.deviceStoreSet && f.deviceStore == "":
+		return nil, usageError("login", "--device-store needs a file name")
+	}
+	if region, name, ok := strings.Cut(f.poolID, "_"); !ok || region == "" || name == "" {
+		return nil, usageError("login", "--user-pool-id %q is not a user pool id like us-east-1_AbC123", f.poolID)
+	}
+	if f.endpoint != "" {
+		u, err := url.Parse(f.endpoint)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usageError("login", "--endpoint-url %q is not an http or https URL", f.endpoint)
+		}
+	}
+	return f, nil
+}
+
+func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	f, err := parseLoginFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+
+	var secret string
+	if f.secretEnv != "" {
+		secret = os.Getenv(f.secretEnv)
+		if secret == "" {
+			return usageError("login", "--client-secret-env %s: the environment variable %s is empty or not set", f.secretEnv, f.secretEnv)
+		}
+	}
+
+	store, err := deviceStore(f)
+	if err != nil {
+		return err
+	}
+
+	// The password or refresh token: from stdin, or from the terminal.
+	stdinTaken := f.passwordStdin || (f.refresh && !isTerminal(stdin))
+	tty, closer, ttyErr := openTerminal(stdin, stdinTaken, stderr)
+	if ttyErr == nil {
+		defer closer.Close()
+	}
+	var input string
+	switch {
+	case stdinTaken:
+		what := "password"
+		if f.refresh {
+			what = "refresh token"
+		}
+		input, err = readStdinSecret(stdin, what)
+	case ttyErr != nil:
+		return usageError("login", "no terminal to read the password from: use --password-stdin")
+	case f.refresh:
+		input, err = tty.ReadSecret(ctx, "Refresh token: ")
+	default:
+		input, err = tty.ReadSecret(ctx, "Password for "+f.username+": ")
+	}
+	if err != nil {
+		return loginError(ctx, err, f)
+	}
+
+	c, err := newFlowsClient(ctx, f, secret, store, tty)
+	if err != nil {
+		return err
+	}
+	var res *flows.Result
+	if f.refresh {
+		res, err = c.Refresh(ctx, f.username, input)
+	} else {
+		res, err = c.Login(ctx, f.username, input)
+	}
+	var de *flows.DeviceError
+	if errors.As(err, &de) && res != nil {
+		fmt.Fprintf(stderr, "cognitosrp: warning: signed in, but the new device was not remembered: %v\n", de)
+		err = nil
+	}
+	if err != nil {
+		return loginError(ctx, err, f)
+	}
+	return printResult(stdout, res, f.output)
+}
+
+// deviceStore returns the device store of f, or nil when there is none.
+func deviceStore(f *loginFlags) (flows.DeviceStore, error) {
+	path := f.deviceStore
+	if path == "" {
+		dir := testOnlyConfigDir
+		if dir == "" {
+			d, err := os.UserConfigDir()
+			if err != nil {
+				if f.remember {
+					return nil, usageError("login", "no user config directory for the device store (%v): use --device-store FILE", err)
+				}
+				return nil, nil // no store: devices are neither used nor remembered
+			}
+			dir = d
+		}
+		path = filepath.Join(dir, "cognitosrp", "devices.json")
+	}
+	return flows.NewFileStore(path), nil
+}
+
+// sdkConfig loads the AWS SDK's configuration for f: the region of the
+// user pool (or --region) and anonymous credentials, since the sign-in
+// operations are unsigned.
+func sdkConfig(ctx context.Context, f *loginFlags) (aws.Config, error) {
+	region := f.region
+	if region == "" {
+		region, _, _ = strings.Cut(f.poolID, "_")
+	}
+	cfg, err := config.LoadDefaultConfig(ctx,
+		config.WithRegion(region),
+		config.WithCredentialsProvider(aws.AnonymousCredentials{}),
+	)
+	if err != nil {
+		return aws.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("loading the AWS configuration: %w", err),
+			hints: []string{"check AWS_PROFILE, AWS_CONFIG_FILE and the files they name"}}
+	}
+	return cfg, nil
+}
+
+// newFlowsClient returns a flows.Client for f.
+func newFlowsClient(ctx context.Context, f *loginFlags, secret string, store flows.DeviceStore, tty terminal) (*flows.Client, error) {
+	cfg, err := sdkConfig(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	api := cip.NewFromConfig(cfg, func(o *cip.Options) {
+		if f.endpoint != "" {
+			o.BaseEndpoint = aws.String(f.endpoint)
+		}
+	})
+	opts := func(o *flows.Options) {
+		o.ClientSecret = secret
+		o.DeviceStore = store
+		o.RememberDevices = flows.RememberNever
+		if f.remember {
+			o.RememberDevices = flows.RememberAlways
+		}
+		o.DeviceName = "cognitosrp"
+		o.Handler = terminalHandler(tty)
+	}
+	c, err := flows.New(api, f.poolID, f.clientID, opts)
+	if err != nil {
+		return nil, usageError("login", "%v", err)
+	}
+	return c, nil
+}
+
+// maxStdinSecret bounds what --password-stdin and --refresh read.
+const maxStdinSecret = 64 << 10
+
+// readStdinSecret reads all of stdin as a password or refresh token,
+// dropping one line ending, as docker login --password-stdin does.
+func readStdinSecret(stdin io.Reader, what string) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(stdin, maxStdinSecret+1))
+	if err != nil {
+		return "", &cliError{code: exitUsage, err: fmt.Errorf("reading the %s from standard input: %w", what, err)}
+	}
+	if len(b) > maxStdinSecret {
+		return "", usageError("login", "the %s on standard input is longer than %d bytes", what, maxStdinSecret)
+	}
+	s := strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+	if s == "" {
+		return "", usageError("login", "no %s on standard input", what)
+	}
+	return s, nil
+}
+
+func isTerminal(r io.Reader) bool {
+	if _, ok := r.(terminal); ok {
+		return true
+	}
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// terminalHandler answers the challenges that need the user at the
+// terminal tty, which is nil when there is none.
+func terminalHandler(tty terminal) flows.ChallengeHandler {
+	return flows.ChallengeHandlerFunc(func(ctx context.Context, c *flows.Challenge) (flows.Answer, error) {
+		if tty == nil {
+			return flows.Answer{}, &cliError{code: exitUsage,
+				err:   fmt.Errorf("Cognito asks for %s (%s), and there is no terminal to ask for it", describeChallenge(c), c.Name),
+				hints: []string{"run cognitosrp login in a terminal; with --password-stdin, the terminal still answers the other prompts"}}
+		}
+		if c.Err != nil {
+			tty.Println("Cognito rejected that code (" + apiErrorText(c.Err) + "). Try again.")
+		}
+		switch c.Name {
+		case types.ChallengeNameTypeNewPasswordRequired:
+			tty.Println("Cognito requires a new password for " + c.Username + ".")
+			p, err := tty.ReadSecret(ctx, "New password: ")
+			if err != nil {
+				return flows.Answer{}, err
+			}
+			again, err := tty.ReadSecret(ctx, "New password again: ")
+			if err != nil {
+				return flows.Answer{}, err
+			}
+			if p != again {
+				return flows.Answer{}, &cliError{code: exitUsage, err: errors.New("the new passwords differ")}
+			}
+			attrs := map[string]string{}
+			for _, name := range c.RequiredAttributes {
+				v, err := tty.ReadLine(ctx, "Value for the required attribute "+name+": ")
+				if err != nil {
+					return flows.Answer{}, err
+				}
+				attrs[name] = v
+			}
+			return flows.Answer{Value: p, UserAttributes: attrs}, nil
+		case types.ChallengeNameTypeSelectMfaType, types.ChallengeNameTypeSelectChallenge:
+			for {
+				v, err := tty.ReadLine(ctx, c.Prompt()+": ")
+				if err != nil {
+					return flows.Answer{}, err
+				}
+				v = strings.TrimSpace(v)
+				for _, o := range c.Options {
+					if strings.EqualFold(v, o) {
+						return flows.Answer{Value: o}, nil
+					}
+				}
+				tty.Println(fmt.Sprintf("%q is not one of %s.", v, strings.Join(c.Options, ", ")))
+			}
+		case types.ChallengeNameTypeMfaSetup:
+			tty.Println("Cognito requires setting up an authenticator app (TOTP) for " + c.Username + ".")
+			tty.Println("Add this secret to the app: " + c.SecretCode)
+			tty.Println("or this URI: otpauth://totp/" + url.PathEscape(c.Username) + "?secret=" + c.SecretCode + "&issuer=Cognito")
+			v, err := tty.ReadLine(ctx, "Code from your authenticator app: ")
+			return flows.Answer{Value: strings.TrimSpace(v)}, err
+		case types.ChallengeNameTypeCustomChallenge:
+			if len(c.Parameters) > 0 {
+				b, _ := json.Marshal(c.Parameters)
+				tty.Println("Custom challenge: " + string(b))
+			}
+			v, err := tty.ReadLine(ctx, "Answer: ")
+			return flows.Answer{Value: v}, err
+		default:
+			v, err := tty.ReadLine(ctx, c.Prompt()+": ")
+			return flows.Answer{Value: strings.TrimSpace(v)}, err
+		}
+	})
+}
+
+// describeChallenge says in words what a challenge needs.
+func describeChallenge(c *flows.Challenge) string {
+	switch c.Name {
+	case types.ChallengeNameTypeNewPasswordRequired:
+		return "a new password"
+	case types.ChallengeNameTypeSoftwareTokenMfa:
+		return "the code from the user's authenticator app"
+	case types.ChallengeNameTypeSmsMfa, types.ChallengeNameTypeSmsOtp, types.ChallengeNameTypeEmailOtp:
+		return "the " + strings.ToLower(c.Prompt()[:1]) + c.Prompt()[1:]
+	case types.ChallengeNameTypeSelectMfaType, types.ChallengeNameTypeSelectChallenge:
+		return "a choice among " + strings.Join(c.Options, ", ")
+	case types.ChallengeNameTypeMfaSetup:
+		return "setting up an authenticator app"
+	case types.ChallengeNameTypeCustomChallenge:
+		return "the answer to a custom challenge"
+	default:
+		return "an answer"
+	}
+}
+
+// apiErrorText returns "Type: message" of an error from Cognito.
+func apiErrorText(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	return err.Error()
+}
+
+// refusals are Cognito's errors that refuse a sign-in (exit status 1).
+var refusals = map[string]bool{
+	"NotAuthorizedException":                  true,
+	"UserNotFoundException":                   true,
+	"UserNotConfirmedException":               true,
+	"PasswordResetRequiredException":          true,
+	"CodeMismatchException":                   true,
+	"ExpiredCodeException":                    true,
+	"InvalidPasswordException":                true,
+	"TooManyFailedAttemptsException":          true,
+	"InvalidParameterException":               true,
+	"UserLambdaValidationException":           true,
+	"EnableSoftwareTokenMFAException":         true,
+	"SoftwareTokenMFANotFoundException":       true,
+	"PasswordHistoryPolicyViolationException": true,
+	"MFAMethodNotFoundException":              true,
+}
+
+// loginError turns an error of a sign-in into a *cliError with the right
+// exit status and hints.
+func loginError(ctx context.Context, err error, f *loginFlags) error {
+	var ce *cliError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	if ctx.Err() != nil || errors.Is(err, context.Canceled) {
+		return &cliError{code: exitInterrupted, err: errors.New("interrupted")}
+	}
+	prefix := ""
+	var che *flows.ChallengeError
+	if errors.As(err, &che) {
+		prefix = string(che.Name) + ": "
+	}
+	var unsupported *flows.UnsupportedChallengeError
+	if errors.As(err, &unsupported) {
+		return &cliError{code: exitRefused, err: fmt.Errorf("Cognito asked for the challenge %s, which cognitosrp cannot answer", unsupported.Name)}
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &cliError{code: exitUsage, err: fmt.Errorf("device store: %w", pe),
+			hints: []string{"pass a --device-store FILE that can be read and written"}}
+	}
+	if errors.Is(err, flows.ErrMalformedStore) {
+		return &cliError{code: exitUsage, err: err, hints: []string{"the device store is damaged: move it aside, or pass another --device-store FILE"}}
+	}
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		code, msg := ae.ErrorCode(), ae.ErrorMessage()
+		e := &cliError{code: exitService, err: fmt.Errorf("%s%s: %s", prefix, code, msg)}
+		if refusals[code] {
+			e.code = exitRefused
+		}
+		lower := strings.ToLower(msg)
+		switch {
+		case strings.Contains(lower, "not enabled"):
+			flow := "ALLOW_USER_SRP_AUTH"
+			if f.refresh {
+				flow = "ALLOW_REFRESH_TOKEN_AUTH"
+			}
+			e.hints = append(e.hints, "add "+flow+" to the app client's authentication flows (ExplicitAuthFlows)")
+		case strings.Contains(lower, "secret") && f.secretEnv == "":
+			e.hints = append(e.hints, "the app client has a secret: put it in an environment variable and name it with --client-secret-env NAME")
+		case strings.Contains(lower, "secret"):
+			e.hints = append(e.hints, "check the app client's secret in $"+f.secretEnv)
+		case code == "ResourceNotFoundException" && strings.Contains(lower, "device"):
+		case code == "ResourceNotFoundException":
+			region := f.region
+			if region == "" {
+				region, _, _ = strings.Cut(f.poolID, "_")
+			}
+			e.hints = append(e.hints, fmt.Sprintf("check --user-pool-id and --client-id: they must name an existing pool and app client in %s", region))
+		case code == "UserNotFoundException" || (code == "NotAuthorizedException" && strings.Contains(lower, "incorrect username or password")):
+			e.hints = append(e.hints, "check the user name (or alias), the password and --user-pool-id (the pool's name is part of the SRP proof)")
+		}
+		return e
+	}
+	var oe *smithy.OperationError
+	if errors.As(err, &oe) {
+		msg := err.Error()
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			msg = oe.OperationName + ": " + ue.Error()
+		}
+		e := &cliError{code: exitService, err: errors.New(prefix + msg)}
+		endpoint := f.endpoint
+		if endpoint == "" {
+			endpoint = os.Getenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
+		}
+		if endpoint == "" {
+			endpoint = os.Getenv("AWS_ENDPOINT_URL")
+		}
+		if endpoint != "" {
+			e.hints = append(e.hints, "is a Cognito-compatible server listening at "+endpoint+"?")
+		} else {
+			e.hints = append(e.hints, "check the network, and the region in the user pool id (or --region)")
+		}
+		return e
+	}
+	if errors.Is(err, flows.ErrChallengeLoop) {
+		return &cliError{code: exitRefused, err: err}
+	}
+	return &cliError{code: exitService, err: err}
+}
+
+// authResultJSON is AuthenticationResult in the AWS CLI's field order.
+type authResultJSON struct {
+	AccessToken       string                 `json:"AccessToken,omitempty"`
+	ExpiresIn         int32                  `json:"ExpiresIn"`
+	TokenType         string                 `json:"TokenType,omitempty"`
+	RefreshToken      string                 `json:"RefreshToken,omitempty"`
+	IdToken           string                 `json:"IdToken,omitempty"`
+	NewDeviceMetadata *newDeviceMetadataJSON `json:"NewDeviceMetadata,omitempty"`
+}
+
+type newDeviceMetadataJSON struct {
+	DeviceKey      string `json:"DeviceKey,omitempty"`
+	DeviceGroupKey string `json:"DeviceGroupKey,omitempty"`
+}
+
+// printResult prints the tokens of res in the format output.
+func printResult(stdout io.Writer, res *flows.Result, output string) error {
+	ar := res.AuthenticationResult
+	if ar == nil {
+		return &cliError{code: exitService, err: errors.New("Cognito answered without tokens")}
+	}
+	out := authResultJSON{
+		AccessToken:  aws.ToString(ar.AccessToken),
+		ExpiresIn:    ar.ExpiresIn,
+		TokenType:    aws.ToString(ar.TokenType),
+		RefreshToken: aws.ToString(ar.RefreshToken),
+		IdToken:      aws.ToString(ar.IdToken),
+	}
+	if m := ar.NewDeviceMetadata; m != nil {
+		out.NewDeviceMetadata = &newDeviceMetadataJSON{DeviceKey: aws.ToString(m.DeviceKey), DeviceGroupKey: aws.ToString(m.DeviceGroupKey)}
+	}
+	var err error
+	if output == "text" {
+		for _, t := range []string{out.AccessToken, out.IdToken, out.RefreshToken} {
+			if t != "" {
+				if _, err = fmt.Fprintln(stdout, t); err != nil {
+					break
+				}
+			}
+		}
+	} else {
+		b, _ := json.MarshalIndent(struct {
+			AuthenticationResult authResultJSON
+		}{out}, "", "    ")
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+	}
+	if err != nil {
+		return &cliError{code: exitService, err: fmt.Errorf("writing the tokens: %w", err)}
+	}
+	return nil
+}

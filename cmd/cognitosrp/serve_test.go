@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServe runs "serve" in-process with args and returns its URL, its
+// stderr and a stop function that cancels it and returns its exit status.
+func startServe(t *testing.T, args ...string) (url string, stderr *syncBuffer, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	pr, pw := io.Pipe()
+	stderr = new(syncBuffer)
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, append([]string{"serve"}, args...), strings.NewReader(""), pw, stderr)
+		pw.Close()
+		done <- code
+	}()
+	lines := make(chan string, 1)
+	go func() {
+		r := bufio.NewReader(pr)
+		l, _ := r.ReadString('\n')
+		lines <- l
+		io.Copy(io.Discard, r)
+	}()
+	select {
+	case l := <-lines:
+		url = strings.TrimSuffix(l, "\n")
+	case code := <-done:
+		cancel()
+		t.Fatalf("serve exited with %d before printing its URL:\n%s", code, stderr)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatalf("serve printed no URL:\n%s", stderr)
+	}
+	stopped := false
+	var code int
+	stop = func() int {
+		if !stopped {
+			stopped = true
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(20 * time.Second):
+				t.Fatalf("serve did not stop:\n%s", stderr)
+			}
+		}
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return url, stderr, stop
+}
+
+// examplesConfig is the sample config that the help texts refer to.
+const examplesConfig = "../../examples/serve.json"
+
+func TestServe(t *testing.T) {
+	url, stderr, stop := startServe(t, "--config", examplesConfig, "--addr", "127.0.0.1:0")
+	if !regexp.MustCompile(`^http://127\.0\.0\.1:\d+$`).MatchString(url) {
+		t.Fatalf("first line %q, want http://127.0.0.1:PORT", url)
+	}
+
+	// The users of the sample config sign in, as its help says.
+	r := runCLI(t, strings.NewReader("Correct-Horse-1\n"), "login", "--endpoint-url", url,
+		"--user-pool-id", "us-east-1_Example", "--client-id", "exampleclient",
+		"--username", "alice@example.com", "--password-stdin", "--device-store", filepath.Join(t.TempDir(), "d.json"))
+	if r.code != 0 {
+		t.Fatalf("login against serve: %v", r)
+	}
+	tokens := decodeJSON(t, r.stdout)
+	t.Setenv("COGNITOSRP_TEST_SECRET", "example-client-secret-not-for-production")
+	r = runCLI(t, strings.NewReader("Correct-Horse-1\n"), "login", "--endpoint-url", url,
+		"--user-pool-id", "us-east-1_Example", "--client-id", "exampleconfidential",
+		"--client-secret-env", "COGNITOSRP_TEST_SECRET", "--username", "alice", "--password-stdin")
+	if r.code != 0 {
+		t.Fatalf("login with the client secret against serve: %v", r)
+	}
+
+	if code := stop(); code != 0 {
+		t.Errorf("serve exited with %d after cancellation, want 0:\n%s", code, stderr)
+	}
+	logs := stderr.String()
+	for _, want := range []string{"op=InitiateAuth status=200", "op=RespondToAuthChallenge status=200", "op=ConfirmDevice status=200", "msg=stopped"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs)
+		}
+	}
+	for _, secret := range []string{"Correct-Horse-1", "example-client-secret-not-for-production", tokens.AccessToken[:40], tokens.RefreshToken[:20]} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log contains a secret (%.4s...):\n%s", secret, logs)
+		}
+	}
+}
+
+func TestServeDefaultAddr(t *testing.T) {
+	url, _, stop := startServe(t, "--config", examplesConfig)
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Errorf("URL %q, want the loopback interface by default", url)
+	}
+	if code := stop(); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+}
+
+func TestServeConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, tc := range []struct {
+		name, file string
+		want       []string
+	}{
+		{"missing", filepath.Join(dir, "nope.json"), []string{"nope.json", "no such file"}},
+		{"syntax", write("syntax.json", `{"region": `), []string{"syntax.json:"}},
+		{"unknown field", write("unknown.json", `{"region": "us-east-1", "userPool": []}`), []string{"unknown.json:", "userPool"}},
+		{"bad field", write("bad.json", `{"region": "us-east-1", "userPools": [{"id": "us-east-1_X", "deviceTracking": "sometimes", "clients": [{"id": "c"}], "users": []}]}`),
+			[]string{"bad.json:", "userPools[0].deviceTracking", "sometimes"}},
+		{"two problems", write("two.json", `{"region": "us-east-1", "userPools": [{"id": "eu-west-1_X", "clients": [{"id": ""}]}]}`),
+			[]string{"two.json:", "userPools[0].id", "userPools[0].clients[0].id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(t, nil, "serve", "--config", tc.file)
+			if r.code != exitUsage {
+				t.Errorf("exit %d, want %d", r.code, exitUsage)
+			}
+			if r.stdout != "" {
+				t.Errorf("stdout %q, want nothing (no URL)", r.stdout)
+			}
+			if !strings.HasPrefix(r.stderr, "cognitosrp: error: ") {
+				t.Errorf("stderr:\n%s", r.stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestServeAddrInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	r := runCLI(t, nil, "serve", "--config", examplesConfig, "--addr", ln.Addr().String())
+	if r.code != exitService || !strings.Contains(r.stderr, "address already in use") || r.stdout != "" {
+		t.Errorf("%v", r)
+	}
+}

@@ -1,0 +1,19 @@
+// Package interop checks the local Cognito-compatible server against AWS's
+// reference client, amazon-cognito-identity-js.
+//
+// It has no code of its own: its test builds cmd/cognitosrp, starts
+// "cognitosrp serve" on 127.0.0.1, and runs the Node.js script _js/interop.js
+// against it. The script drives the reference client (pinned in
+// _js/package.json) through USER_SRP_AUTH, a wrong password, ConfirmDevice
+// and UpdateDeviceStatus, DEVICE_SRP_AUTH, REFRESH_TOKEN_AUTH, GetUser,
+// ListDevices, a forgotten device, GlobalSignOut, sign-in by email alias,
+// CUSTOM_AUTH with SRP, NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA, and
+// checks what it sent and what the server answered.
+//
+// The test needs Node.js 18 or later and npm, and runs only when asked:
+//
+//	COGNITOSRP_INTEROP=1 go test ./interop/
+//
+// It runs "npm install" in _js the first time (node_modules is not
+// committed).
+package interop
