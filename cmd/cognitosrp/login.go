@@ -64,8 +64,9 @@ Options:
                               without.
     --endpoint-url URL        Send requests to URL, such as a local
                               "cognitosrp serve", instead of Cognito.
-    --region REGION           The region. The default is the user pool id's
-                              prefix, where the pool lives.
+    --region REGION           The region. The default is the AWS SDK's
+                              (AWS_REGION, the profile's region) or, when
+                              none is set, the user pool id's prefix.
     --output json|text        json (default) prints the AWS CLI's JSON; text
                               prints the access, ID and refresh tokens, one a
                               line.
@@ -73,8 +74,8 @@ Options:
 No AWS credentials are needed: these calls are unsigned. The AWS SDK's usual
 configuration applies: AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER or
 AWS_ENDPOINT_URL (like --endpoint-url), AWS_PROFILE and the shared config
-files (endpoint_url, retries, CA bundle), AWS_MAX_ATTEMPTS. The region is
-not taken from AWS_REGION or the profile, since the user pool id names it.
+files (endpoint_url, region, retries, CA bundle), AWS_REGION,
+AWS_MAX_ATTEMPTS.
 
 Exit status:
     0    signed in
@@ -118,6 +119,7 @@ type loginFlags struct {
 	deviceStoreSet                        bool
 	remember                              bool
 	endpoint, region, output              string
+	resolvedRegion                        string // set by sdkConfig
 }
 
 // loginFlagSet declares login's flags into f.
@@ -277,23 +279,34 @@ func deviceStore(f *loginFlags) (flows.DeviceStore, error) {
 	return flows.NewFileStore(path), nil
 }
 
-// sdkConfig loads the AWS SDK's configuration for f: the region of the
-// user pool (or --region) and anonymous credentials, since the sign-in
-// operations are unsigned.
+// sdkConfig loads the AWS SDK's configuration for f, with anonymous
+// credentials, since the sign-in operations are unsigned, and the region of
+// [resolveRegion].
 func sdkConfig(ctx context.Context, f *loginFlags) (aws.Config, error) {
-	region := f.region
-	if region == "" {
-		region, _, _ = strings.Cut(f.poolID, "_")
-	}
 	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithRegion(region),
 		config.WithCredentialsProvider(aws.AnonymousCredentials{}),
 	)
 	if err != nil {
 		return aws.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("loading the AWS configuration: %w", err),
 			hints: []string{"check AWS_PROFILE, AWS_CONFIG_FILE and the files they name"}}
 	}
+	cfg.Region = resolveRegion(f.region, cfg.Region, f.poolID)
+	f.resolvedRegion = cfg.Region
 	return cfg, nil
+}
+
+// resolveRegion picks the region: --region, else the AWS SDK's own
+// (AWS_REGION, AWS_DEFAULT_REGION, the profile's region), else the user pool
+// id's prefix.
+func resolveRegion(flag, sdk, poolID string) string {
+	if flag != "" {
+		return flag
+	}
+	if sdk != "" {
+		return sdk
+	}
+	prefix, _, _ := strings.Cut(poolID, "_")
+	return prefix
 }
 
 // newFlowsClient returns a flows.Client for f.
@@ -516,11 +529,7 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 			e.hints = append(e.hints, "check the app client's secret in $"+f.secretEnv)
 		case code == "ResourceNotFoundException" && strings.Contains(lower, "device"):
 		case code == "ResourceNotFoundException":
-			region := f.region
-			if region == "" {
-				region, _, _ = strings.Cut(f.poolID, "_")
-			}
-			e.hints = append(e.hints, fmt.Sprintf("check --user-pool-id and --client-id: they must name an existing pool and app client in %s", region))
+			e.hints = append(e.hints, fmt.Sprintf("check --user-pool-id and --client-id: they must name an existing pool and app client in %s", f.resolvedRegion))
 		case code == "UserNotFoundException" || (code == "NotAuthorizedException" && strings.Contains(lower, "incorrect username or password")):
 			e.hints = append(e.hints, "check the user name (or alias), the password and --user-pool-id (the pool's name is part of the SRP proof)")
 		}

@@ -305,14 +305,17 @@ func TestLoginProfile(t *testing.T) {
 }
 
 func TestLoginRegion(t *testing.T) {
-	t.Setenv("AWS_REGION", "ap-south-1")
 	for _, tc := range []struct {
+		env  string // AWS_REGION
 		args []string
 		want string
 	}{
-		{[]string{"--user-pool-id", "eu-west-3_AbC123"}, "eu-west-3"},
-		{[]string{"--user-pool-id", "eu-west-3_AbC123", "--region", "us-west-2"}, "us-west-2"},
+		{"", []string{"--user-pool-id", "eu-west-3_AbC123"}, "eu-west-3"},
+		{"ap-south-1", []string{"--user-pool-id", "eu-west-3_AbC123"}, "ap-south-1"},
+		{"ap-south-1", []string{"--user-pool-id", "eu-west-3_AbC123", "--region", "us-west-2"}, "us-west-2"},
+		{"", []string{"--user-pool-id", "eu-west-3_AbC123", "--region", "us-west-2"}, "us-west-2"},
 	} {
+		t.Setenv("AWS_REGION", tc.env)
 		f, err := parseLoginFlags(append([]string{"--client-id", "c", "--username", "u"}, tc.args...), io.Discard)
 		if err != nil {
 			t.Fatal(err)
