@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -51,10 +52,17 @@ Options:
     --username NAME           The user name, or an alias such as an email
                               address.
     --password-stdin          Read the password from standard input.
-    --refresh                 Instead of signing in, read a refresh token
-                              from standard input (or the terminal) and get
-                              new tokens with REFRESH_TOKEN_AUTH, sending the
-                              user's remembered device.
+    --refresh                 Instead of signing in, get new tokens with
+                              REFRESH_TOKEN_AUTH from the refresh token
+                              that --token-store holds for the user, or else
+                              one read from standard input (or the
+                              terminal), sending the user's remembered
+                              device. Prints no new refresh token.
+    --token-store FILE        Keep the refresh token of each login in FILE
+                              (JSON, mode 0600) for later --refresh runs,
+                              with the internal user name that an app
+                              client secret's SECRET_HASH needs when you
+                              signed in by alias.
     --device-store FILE       The remembered devices, a JSON file (mode 0600)
                               holding device passwords. The default is
                               cognitosrp/devices.json in the user config
@@ -117,6 +125,7 @@ type loginFlags struct {
 	passwordStdin, refresh                bool
 	deviceStore                           string
 	deviceStoreSet                        bool
+	tokenStore                            string
 	remember                              bool
 	endpoint, region, output              string
 	resolvedRegion                        string // set by sdkConfig
@@ -132,6 +141,7 @@ func loginFlagSet(f *loginFlags) *flag.FlagSet {
 	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "")
 	fs.BoolVar(&f.refresh, "refresh", false, "")
 	fs.StringVar(&f.deviceStore, "device-store", "", "")
+	fs.StringVar(&f.tokenStore, "token-store", "", "")
 	fs.BoolVar(&f.remember, "remember-device", false, "")
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "")
 	fs.StringVar(&f.region, "region", "", "")
@@ -213,14 +223,27 @@ func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 
+	// With --refresh and --token-store, the refresh token stored by an
+	// earlier login, and the internal user name its SECRET_HASH needs.
+	var stored storedToken
+	var haveStored bool
+	if f.refresh && f.tokenStore != "" {
+		stored, haveStored, err = tokenStore{f.tokenStore}.get(f.poolID, f.clientID, f.username)
+		if err != nil {
+			return &cliError{code: exitUsage, err: err}
+		}
+	}
+
 	// The password or refresh token: from stdin, or from the terminal.
-	stdinTaken := f.passwordStdin || (f.refresh && !isTerminal(stdin))
+	stdinTaken := !haveStored && (f.passwordStdin || (f.refresh && !isTerminal(stdin)))
 	tty, closer, ttyErr := openTerminal(stdin, stdinTaken, stderr)
 	if ttyErr == nil {
 		defer closer.Close()
 	}
 	var input string
 	switch {
+	case haveStored:
+		input = stored.RefreshToken
 	case stdinTaken:
 		what := "password"
 		if f.refresh {
@@ -242,10 +265,16 @@ func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	if prefix, _, _ := strings.Cut(f.poolID, "_"); f.region == "" && f.resolvedRegion != prefix {
+		fmt.Fprintf(stderr, "cognitosrp: warning: using region %s from the AWS configuration, but the user pool id names %s\n", f.resolvedRegion, prefix)
+	}
 	var res *flows.Result
-	if f.refresh {
+	switch {
+	case f.refresh && haveStored && stored.Username != "":
+		res, err = c.Refresh(ctx, stored.Username, input)
+	case f.refresh:
 		res, err = c.Refresh(ctx, f.username, input)
-	} else {
+	default:
 		res, err = c.Login(ctx, f.username, input)
 	}
 	var de *flows.DeviceError
@@ -255,6 +284,12 @@ func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if err != nil {
 		return loginError(ctx, err, f)
+	}
+	if f.tokenStore != "" && !f.refresh && res.AuthenticationResult != nil && res.AuthenticationResult.RefreshToken != nil {
+		t := storedToken{RefreshToken: *res.AuthenticationResult.RefreshToken, Username: res.Username, Saved: time.Now().UTC()}
+		if err := (tokenStore{f.tokenStore}).put(f.poolID, f.clientID, f.username, t); err != nil {
+			fmt.Fprintf(stderr, "cognitosrp: warning: signed in, but the refresh token was not stored: %v\n", err)
+		}
 	}
 	return printResult(stdout, res, f.output)
 }
@@ -500,6 +535,12 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 	if errors.As(err, &unsupported) {
 		return &cliError{code: exitRefused, err: fmt.Errorf("Cognito asked for the challenge %s, which cognitosrp cannot answer", unsupported.Name)}
 	}
+	if errors.Is(err, flows.ErrNoPassword) {
+		return &cliError{code: exitUsage, err: errors.New("the password is empty")}
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &cliError{code: exitUsage, err: fmt.Errorf("%sno answer: the input ended", prefix)}
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return &cliError{code: exitUsage, err: fmt.Errorf("device store: %w", pe),
@@ -527,6 +568,9 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 			e.hints = append(e.hints, "the app client has a secret: put it in an environment variable and name it with --client-secret-env NAME")
 		case strings.Contains(lower, "secret"):
 			e.hints = append(e.hints, "check the app client's secret in $"+f.secretEnv)
+			if f.refresh {
+				e.hints = append(e.hints, "a refresh's SECRET_HASH needs the internal user name, not an alias: pass it as --username, or use --token-store")
+			}
 		case code == "ResourceNotFoundException" && strings.Contains(lower, "device"):
 		case code == "ResourceNotFoundException":
 			e.hints = append(e.hints, fmt.Sprintf("check --user-pool-id and --client-id: they must name an existing pool and app client in %s", f.resolvedRegion))

@@ -677,3 +677,63 @@ func TestLoginDeviceStoreUnusable(t *testing.T) {
 		t.Errorf("%v", r)
 	}
 }
+
+// TestLoginTokenStore: a login by alias with an app client secret stores its
+// refresh token; --refresh then needs nothing on standard input, and its
+// SECRET_HASH uses the stored internal user name.
+func TestLoginTokenStore(t *testing.T) {
+	srv := newServer(t)
+	t.Setenv("COGNITOSRP_TEST_SECRET", testSecret)
+	tokens := filepath.Join(t.TempDir(), "sub", "tokens.json")
+	args := func(more ...string) []string {
+		return append([]string{"login", "--endpoint-url", srv.URL, "--user-pool-id", testPool,
+			"--client-id", "confidential", "--client-secret-env", "COGNITOSRP_TEST_SECRET",
+			"--username", "alice@example.com", "--token-store", tokens}, more...)
+	}
+	r := runCLI(t, strings.NewReader(alicePassword), args("--password-stdin")...)
+	if r.code != 0 {
+		t.Fatalf("login: %v", r)
+	}
+	first := decodeJSON(t, r.stdout)
+	fi, err := os.Stat(tokens)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token store: %v, %v", fi, err)
+	}
+	data, _ := os.ReadFile(tokens)
+	if !strings.Contains(string(data), first.RefreshToken) || strings.Contains(string(data), alicePassword) || strings.Contains(string(data), testSecret) {
+		t.Errorf("token store holds the wrong things: %s", data)
+	}
+
+	r = runCLI(t, strings.NewReader(""), args("--refresh")...)
+	if r.code != 0 {
+		t.Fatalf("refresh from the token store: %v", r)
+	}
+	if out := decodeJSON(t, r.stdout); out.AccessToken == "" || out.RefreshToken != "" {
+		t.Errorf("refresh result %+v", out)
+	}
+
+	// Without the store, the alias cannot be refreshed with a secret:
+	// SECRET_HASH needs the internal user name.
+	noStore := append(args()[:len(args())-2], "--refresh")
+	r = runCLI(t, strings.NewReader(first.RefreshToken), noStore...)
+	if r.code != exitRefused {
+		t.Errorf("refresh by alias without the store: %v", r)
+	}
+
+	// A damaged store is reported without quoting it.
+	os.WriteFile(tokens, []byte("{not json "+first.RefreshToken), 0o600)
+	r = runCLI(t, strings.NewReader(""), args("--refresh")...)
+	if r.code != exitUsage || strings.Contains(r.stderr, first.RefreshToken) {
+		t.Errorf("damaged token store: %v", r)
+	}
+}
+
+// TestLoginEmptyInput: an empty password or an answer cut short is a usage
+// error (exit 2), not a service error.
+func TestLoginEmptyInput(t *testing.T) {
+	srv := newServer(t)
+	r := runCLI(t, strings.NewReader("\n"), loginArgs(srv, "alice", "--password-stdin")...)
+	if r.code != exitUsage {
+		t.Errorf("empty password: %v", r)
+	}
+}
