@@ -22,7 +22,7 @@ const ephemeralSize = 128
 // DEVICE_SRP_AUTH answer). An Ephemeral is safe for concurrent use; its
 // methods do not change it.
 type Ephemeral struct {
-	a    [ephemeralSize]byte
+	a    []byte // big-endian; ephemeralSize bytes except in tests
 	pubA signedInt
 }
 
@@ -32,12 +32,12 @@ func NewEphemeral() (*Ephemeral, error) {
 	if _, err := rand.Read(a[:]); err != nil {
 		return nil, fmt.Errorf("srp: reading randomness: %w", err)
 	}
-	return newEphemeral(a)
+	return newEphemeral(a[:])
 }
 
-func newEphemeral(a [ephemeralSize]byte) (*Ephemeral, error) {
+func newEphemeral(a []byte) (*Ephemeral, error) {
 	gr := cognito()
-	pub := gr.expG(a[:])
+	pub := gr.expG(a)
 	if ctmath.IsZero(&pub) == 1 { // impossible for g^a with g a generator, checked anyway
 		return nil, &SafetyError{Check: "A mod N = 0"}
 	}
@@ -48,11 +48,12 @@ func newEphemeral(a [ephemeralSize]byte) (*Ephemeral, error) {
 // without leading zeros.
 func (e *Ephemeral) SRPA() string { return e.pubA.hexString() }
 
-// String returns a description of e without its secret.
-func (e *Ephemeral) String() string { return "srp.Ephemeral{A: " + e.SRPA() + "}" }
+// String returns a description of e without its secret. It has a value
+// receiver, so that printing an Ephemeral or a pointer to one never prints a.
+func (e Ephemeral) String() string { return "srp.Ephemeral{A: " + e.pubA.hexString() + "}" }
 
 // GoString is like String, so that %#v prints no secret.
-func (e *Ephemeral) GoString() string { return e.String() }
+func (e Ephemeral) GoString() string { return e.String() }
 
 // Challenge is a parsed PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER
 // challenge: the server's public ephemeral B, the salt and the secret block.
@@ -188,7 +189,7 @@ func (e *Ephemeral) compute(poolName, userID, password string, ch *Challenge, ti
 		return nil, &SafetyError{Check: "u = 0"}
 	}
 	x := hashX(ch.salt, poolName, userID, password)
-	s := gr.clientS(&ch.bModN, e.a[:], u, x)
+	s := gr.clientS(&ch.bModN, e.a, u, x)
 	sPad := padPositiveVarTime(gr.bytes(&s))
 	key := deriveKey(sPad, u)
 	return &claimValues{u: u, x: x, s: sPad, key: key, sig: signClaim(key, poolName, userID, ch.secretBlock, timestamp)}, nil

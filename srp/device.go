@@ -26,12 +26,12 @@ type DeviceVerifier struct {
 }
 
 // String describes d without its device password.
-func (d *DeviceVerifier) String() string {
+func (d DeviceVerifier) String() string {
 	return fmt.Sprintf("srp.DeviceVerifier{Salt: %q, PasswordVerifier: %q, DevicePassword: [redacted]}", d.Salt, d.PasswordVerifier)
 }
 
 // GoString is like String.
-func (d *DeviceVerifier) GoString() string { return d.String() }
+func (d DeviceVerifier) GoString() string { return d.String() }
 
 const (
 	devicePasswordSize = 40

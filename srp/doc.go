@@ -58,6 +58,8 @@
 //     Cognito hashes and sends them in that variable-length form. This is one
 //     byte of length information about values that are uniformly distributed.
 //   - The length of the password and of the user and pool names, through SHA-256.
+//   - [ParseDeviceVerifierConfig], which reads a verifier that a client sent,
+//     reveals whether it is well formed and below N: it rejects it otherwise.
 //   - Public values (A, B, u, the salt, the secret block, the timestamp and
 //     the signature that is sent) are handled in variable time.
 //

@@ -38,6 +38,7 @@ type ParameterError struct {
 	Err error
 }
 
+// Error returns "srp: invalid PARAM: reason".
 func (e *ParameterError) Error() string {
 	return fmt.Sprintf("srp: invalid %s: %v", e.Param, e.Err)
 }
@@ -51,6 +52,7 @@ type SafetyError struct {
 	Check string
 }
 
+// Error names the failed check.
 func (e *SafetyError) Error() string {
 	return "srp: SRP-6a safety check failed: " + e.Check
 }

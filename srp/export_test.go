@@ -1,5 +1,7 @@
 package srp
 
+import "github.com/cognitosrp/cognitosrp/internal/ctmath"
+
 // Test hooks: fixed ephemerals and the intermediate values of the vectors.
 
 type (
@@ -13,14 +15,15 @@ func (cv *ClaimValues) S() []byte   { return cv.s }
 func (cv *ClaimValues) Key() []byte { return cv.key }
 func (cv *ClaimValues) Sig() []byte { return cv.sig }
 
-func (sv *ServerValues) U() []byte { return sv.u }
-func (sv *ServerValues) S() []byte { return sv.s }
+func (sv *ServerValues) U() []byte   { return sv.u }
+func (sv *ServerValues) S() []byte   { return sv.s }
+func (sv *ServerValues) Key() []byte { return sv.key }
 
-// NewEphemeralForTest returns the ephemeral with the given secret a (at most
-// 128 bytes, big-endian).
+// NewEphemeralForTest returns the ephemeral with the given secret a
+// (big-endian, at least 128 bytes long after padding).
 func NewEphemeralForTest(a []byte) (*Ephemeral, error) {
-	var buf [ephemeralSize]byte
-	copy(buf[ephemeralSize-len(a):], a)
+	buf := make([]byte, max(ephemeralSize, len(a)))
+	copy(buf[len(buf)-len(a):], a)
 	return newEphemeral(buf)
 }
 
@@ -69,3 +72,20 @@ var (
 	DecodeBase64 = decodeBase64
 	AddMul       = addMul
 )
+
+// RFC5054ForTest runs the generic SRP-6a arithmetic in the group (N, g) with
+// multiplier k: A = g^a, B = k·v + g^b, the client's S = (B − k·g^x)^(a+u·x)
+// and the server's S = (A·v^u)^b, all as big-endian bytes of N's size.
+func RFC5054ForTest(n, g, k, x, v, a, b, u []byte) (bigA, bigB, sClient, sServer []byte) {
+	gr := newGroup(n, g)
+	gr.setK(k)
+	var vn ctmath.Nat
+	if err := gr.n.SetBytes(&vn, v); err != nil {
+		panic(err)
+	}
+	an := gr.expG(a)
+	bn := gr.serverB(&vn, b)
+	sc := gr.clientS(&bn, a, u, x)
+	ss := gr.serverS(&an, &vn, u, b)
+	return gr.bytes(&an), gr.bytes(&bn), gr.bytes(&sc), gr.bytes(&ss)
+}

@@ -2,6 +2,7 @@ package srp_test
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -111,6 +112,44 @@ func TestTimestamp(t *testing.T) {
 		"Wed Jan 1 06:06:09 UTC 2019", "Tue Jan 1 06:06:09 GMT 2019", "tue jan 1 06:06:09 UTC 2019", "Tue Jan 1 06:06:09 UTC 2019 "} {
 		if _, err := srp.ParseTimestamp(bad); !errors.Is(err, srp.ErrMalformedTimestamp) {
 			t.Errorf("ParseTimestamp(%q) = %v", bad, err)
+		}
+	}
+}
+
+// TestNoSecretInFormatting prints every type that holds a secret with every
+// fmt verb, as values and as pointers.
+func TestNoSecretInFormatting(t *testing.T) {
+	const password = "p4ss-W0RD-in-a-test"
+	v, err := srp.NewVerifier("us-east-1_X", "user", password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := srp.NewEphemeral()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := srp.NewServer(v, e.SRPA())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dv, err := srp.NewDeviceVerifier("-g", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{password, dv.DevicePassword}
+	for _, x := range []any{v, *v, e, *e, s, *s, dv, *dv} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			out := fmt.Sprintf(verb, x)
+			for _, sec := range secrets {
+				if strings.Contains(out, sec) {
+					t.Errorf("%s of %T prints a secret: %s", verb, x, out)
+				}
+			}
+			// Raw limbs or bytes of a, b, v, S or the key would show as long
+			// runs of numbers.
+			if strings.Count(out, " ") > 20 || len(out) > 1000 {
+				t.Errorf("%s of %T prints internals: %.200s", verb, x, out)
+			}
 		}
 	}
 }

@@ -98,8 +98,10 @@ func (v *Verifier) CheckPassword(password string) bool {
 	return ctmath.Equal(&c, &v.v) == 1
 }
 
-// String describes v without its secret.
-func (v *Verifier) String() string {
+// String describes v without its secret. Like every String and GoString
+// method of this package, it has a value receiver, so that no fmt verb
+// prints a secret.
+func (v Verifier) String() string {
 	return fmt.Sprintf("srp.Verifier{pool: %q, user: %q}", v.poolName, v.userID)
 }
 
@@ -129,7 +131,7 @@ func NewServer(v *Verifier, srpA string) (*Server, error) {
 
 // serverValues holds a server's intermediate values, for the test vectors.
 type serverValues struct {
-	u, s []byte
+	u, s, key []byte
 }
 
 func newServer(v *Verifier, srpA string, b []byte) (*Server, *serverValues, error) {
@@ -153,7 +155,8 @@ func newServer(v *Verifier, srpA string, b []byte) (*Server, *serverValues, erro
 	}
 	sNat := gr.serverS(&aModN, &v.v, u, b)
 	s := padPositiveVarTime(gr.bytes(&sNat))
-	return &Server{ver: v, pubB: pubB, key: deriveKey(s, u)}, &serverValues{u: u, s: s}, nil
+	key := deriveKey(s, u)
+	return &Server{ver: v, pubB: pubB, key: key}, &serverValues{u: u, s: s, key: key}, nil
 }
 
 // SRPB returns B as the SRP_B challenge parameter: lowercase hexadecimal
@@ -180,4 +183,10 @@ func (s *Server) Verify(secretBlock []byte, timestamp, signature string) error {
 }
 
 // String describes s without its secrets.
-func (s *Server) String() string { return "srp.Server{B: " + s.SRPB() + "}" }
+func (s Server) String() string { return "srp.Server{B: " + s.pubB.hexString() + "}" }
+
+// GoString is like String, so that %#v prints no secret.
+func (s Server) GoString() string { return s.String() }
+
+// GoString is like String, so that %#v prints no secret.
+func (v Verifier) GoString() string { return v.String() }
