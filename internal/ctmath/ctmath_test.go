@@ -244,6 +244,11 @@ func BenchmarkMontMul(b *testing.B) {
 				m.montMulADX(&x, &x, &x)
 			}
 		})
+		b.Run("kernel=adx-sqr", func(b *testing.B) {
+			for b.Loop() {
+				m.montSqrADX(&x, &x)
+			}
+		})
 		b.Run("kernel=adx-calls", func(b *testing.B) {
 			for b.Loop() {
 				m.montMulADXCalls(&x, &x, &x)
@@ -279,7 +284,8 @@ func TestKernelsAgree(t *testing.T) {
 				}
 				m.montSqrGeneric(&z4, toNat(x))
 				m.montMulADX(&z2, toNat(x), toNat(x))
-				if z4 != z2 {
+				m.montSqrADX(&z3, toNat(x))
+				if z4 != z2 || z4 != z3 {
 					t.Fatalf("squaring kernels disagree on %x mod %x", x, n)
 				}
 			}

@@ -120,7 +120,7 @@ func (fb *FixedBase) MaxBytes() int { return len(fb.tables) / 2 }
 // e leaks.
 func (fb *FixedBase) Exp(z *Nat, e []byte) {
 	if len(e) > fb.MaxBytes() {
-		panic("ctmath: exponent longer than the fixed-base table")
+		panic("ctmath: internal error: exponent longer than the fixed-base table")
 	}
 	m := fb.m
 	acc := m.one

@@ -20,6 +20,14 @@ func (m *Modulus) montMulADX(z, x, y *Nat) {
 	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
 }
 
+// montSqrADX is montSqr on the assembly squaring: the off-diagonal
+// products once, doubled, plus the squares, then the reduction.
+func (m *Modulus) montSqrADX(z, x *Nat) {
+	var t [2 * Limbs]uint64
+	carry := montSqrADX48(&t, &x[0], &m.m[0], m.m0inv)
+	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
+}
+
 // montMulADXCalls is montMulADX with the loop in Go, one kernel call per
 // pass: kept as a cross-check of the assembly loop.
 func (m *Modulus) montMulADXCalls(z, x, y *Nat) {
@@ -80,7 +88,7 @@ func (m *Modulus) montMulGeneric(z, x, y *Nat) {
 // montSqr sets z = x²·R⁻¹ mod m.
 func (m *Modulus) montSqr(z, x *Nat) {
 	if useADX {
-		m.montMulADX(z, x, x)
+		m.montSqrADX(z, x)
 		return
 	}
 	m.montSqrGeneric(z, x)

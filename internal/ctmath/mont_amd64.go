@@ -17,3 +17,9 @@ func addMulVVW48(z *uint64, x *uint64, y uint64) (c uint64)
 //
 //go:noescape
 func montMulADX48(t *[2 * Limbs]uint64, x, y, m *uint64, m0inv uint64) (carry uint64)
+
+// montSqrADX48 is the whole Montgomery squaring; see the assembly for its
+// contract.
+//
+//go:noescape
+func montSqrADX48(t *[2 * Limbs]uint64, x, m *uint64, m0inv uint64) (carry uint64)

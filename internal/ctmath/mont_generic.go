@@ -11,3 +11,7 @@ func addMulVVW48(z *uint64, x *uint64, y uint64) uint64 {
 func montMulADX48(t *[2 * Limbs]uint64, x, y, m *uint64, m0inv uint64) uint64 {
 	panic("ctmath: internal error: no assembly kernel")
 }
+
+func montSqrADX48(t *[2 * Limbs]uint64, x, m *uint64, m0inv uint64) uint64 {
+	panic("ctmath: internal error: no assembly kernel")
+}
