@@ -59,6 +59,10 @@ type User = emulator.User
 // Message is an SMS or email code that the server "delivered".
 type Message = emulator.Message
 
+// Stats counts what the server holds in memory: sign-ins in progress,
+// remembered Session tokens, refresh tokens, devices and delivered codes.
+type Stats = emulator.Stats
+
 // Option configures a Server.
 type Option func(*options)
 
@@ -204,6 +208,12 @@ func (s *Server) DeviceCount(userPoolID, username string) int {
 	n, _ := s.emu.DeviceCount(userPoolID, username)
 	return n
 }
+
+// Stats returns the current counts of what the server holds in memory, to
+// check that it stays bounded. Expired sessions are purged by requests, not
+// by Stats: after moving the clock (SetClock) past the session TTL, send a
+// request before reading Stats.
+func (s *Server) Stats() Stats { return s.emu.Stats() }
 
 // Issuer returns the iss claim of the pool's tokens: URL + "/" + the pool id.
 func (s *Server) Issuer(userPoolID string) string { return s.URL + "/" + userPoolID }

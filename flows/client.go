@@ -9,6 +9,7 @@ import (
 	"time"
 
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 
 	"github.com/cognitosrp/cognitosrp/srp"
@@ -180,6 +181,24 @@ func (c *Client) callOptions(lo *loginOptions) []func(*cip.Options) {
 	fns = append(fns, addUserAgent)
 	fns = append(fns, c.opts.ClientOptions...)
 	return append(fns, lo.clientOptions...)
+}
+
+// singleUseOptions returns the per-call options of a call that uses up a
+// Session: RespondToAuthChallenge, and AssociateSoftwareToken and
+// VerifySoftwareToken during MFA_SETUP. The SDK's retryer would send the same
+// Session and answer again after a 5xx answer, throttling or a dropped
+// connection, when Cognito may already have used them up; the retry would
+// then fail with a NotAuthorizedException ("session can only be used once")
+// that hides the real error. So these calls are made once by the SDK (net/http
+// still resends a request that it could not write on a reused connection).
+func (c *Client) singleUseOptions(lo *loginOptions) []func(*cip.Options) {
+	return append(c.callOptions(lo), noRetries)
+}
+
+func noRetries(o *cip.Options) {
+	if o.Retryer != nil {
+		o.Retryer = retry.AddWithMaxAttempts(o.Retryer, 1)
+	}
 }
 
 // userAgentKey is the product name that the Client adds to the User-Agent.

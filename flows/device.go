@@ -29,17 +29,16 @@ type Device struct {
 	DevicePassword string
 }
 
-// String describes d without its device password.
-func (d *Device) String() string {
-	if d == nil {
-		return "<nil>"
-	}
+// String describes d without its device password. It has a value receiver,
+// so that printing a Device value, or a struct or slice holding one, leaves
+// the password out too.
+func (d Device) String() string {
 	return fmt.Sprintf("flows.Device{UserPoolID: %q, Username: %q, Aliases: %q, DeviceKey: %q, DeviceGroupKey: %q, DevicePassword: <redacted>}",
 		d.UserPoolID, d.Username, d.Aliases, d.DeviceKey, d.DeviceGroupKey)
 }
 
 // GoString is like String.
-func (d *Device) GoString() string { return d.String() }
+func (d Device) GoString() string { return d.String() }
 
 // hasName reports whether name is d's user name or one of its aliases.
 func (d *Device) hasName(name string) bool {

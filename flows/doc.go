@@ -66,6 +66,13 @@
 // cancellation and deadlines end a sign-in at its next call. No error
 // message contains a password, code, token, device password or secret.
 //
+// The SDK's retryer (if the API has one) may retry InitiateAuth and the
+// device calls after a 5xx answer, throttling or a dropped connection, but
+// the calls that answer a challenge are made once: Cognito may already
+// have used up their Session, and a retry would only fail with a
+// NotAuthorizedException ("session can only be used once") that hides the
+// real error, which is returned instead.
+//
 // # Concurrency
 //
 // A [Client] is safe for concurrent use, and so are the stores of this

@@ -3,6 +3,7 @@ package flows
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -98,9 +99,16 @@ type nopAPI struct{ API }
 
 func TestDeviceString(t *testing.T) {
 	d := &Device{UserPoolID: "p", Username: "u", DeviceKey: "k", DeviceGroupKey: "g", DevicePassword: "hunter2"}
-	for _, s := range []string{d.String(), d.GoString()} {
+	for _, s := range []string{d.String(), d.GoString(),
+		fmt.Sprintf("%v %+v %#v %s", d, d, d, d),
+		fmt.Sprintf("%v %+v %#v %s", *d, *d, *d, *d),
+		fmt.Sprintf("%v %+v %#v", []Device{*d}, struct{ D Device }{*d}, map[string]*Device{"x": d}),
+	} {
 		if strings.Contains(s, "hunter2") || !strings.Contains(s, `"k"`) {
 			t.Errorf("%s", s)
 		}
+	}
+	if s := fmt.Sprintf("%v %+v %#v %s", (*Device)(nil), (*Device)(nil), (*Device)(nil), (*Device)(nil)); s != "<nil> <nil> <nil> <nil>" {
+		t.Errorf("nil device printed as %q", s)
 	}
 }

@@ -229,7 +229,7 @@ func (s *signIn) run(ctx context.Context) (*Result, error) {
 			ChallengeResponses: responses,
 			Session:            session,
 			ClientMetadata:     s.lo.clientMetadata,
-		}, c.callOptions(s.lo)...)
+		}, c.singleUseOptions(s.lo)...)
 		if err != nil {
 			if s.retryCode(name, err) {
 				// Ask again for the same challenge, in the same session.
@@ -439,7 +439,7 @@ func (s *signIn) setUpTOTP(ctx context.Context, params map[string]string, sessio
 	if s.lo.handler == nil {
 		return nil, nil, ErrNoHandler
 	}
-	assoc, err := c.api.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: session}, c.callOptions(s.lo)...)
+	assoc, err := c.api.AssociateSoftwareToken(ctx, &cip.AssociateSoftwareTokenInput{Session: session}, c.singleUseOptions(s.lo)...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -457,7 +457,7 @@ func (s *signIn) setUpTOTP(ctx context.Context, params map[string]string, sessio
 	ver, err := c.api.VerifySoftwareToken(ctx, &cip.VerifySoftwareTokenInput{
 		Session:  session,
 		UserCode: aws.String(a.Value),
-	}, c.callOptions(s.lo)...)
+	}, c.singleUseOptions(s.lo)...)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -95,8 +95,11 @@
 //
 // All state (sessions, tokens, devices, new passwords, MFA settings,
 // delivered codes) lives in memory and is lost with the Emulator. Expired
-// sessions and refresh tokens are purged, the outbox keeps the last 1000
-// codes and each user at most 200 devices, so memory stays bounded. The
+// sessions and refresh tokens are purged; at most 100,000 sign-ins are in
+// progress and 100,000 used Session tokens remembered, the outbox keeps the
+// last 1000 codes and each user at most 200 devices. Only refresh tokens
+// grow with the number of sign-ins, until they expire after 30 days.
+// [Emulator.Stats] counts all of these. The
 // emulator keeps SRP verifiers, never plaintext passwords. [WithLogger] logs
 // one line per request (operation, status, error type, duration) and never a
 // password, code, token, signature, secret hash, session or SRP value.

@@ -310,8 +310,8 @@ func (e *Emulator) LastCode(userPoolID, username string) (string, bool) {
 	return "", false
 }
 
-// DeviceCount returns how many devices the user (by internal user name) has
-// in a pool, confirmed or not, and whether the user exists.
+// DeviceCount returns how many confirmed devices the user (by internal user
+// name) has in a pool, and whether the user exists.
 func (e *Emulator) DeviceCount(userPoolID, username string) (int, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -330,6 +330,49 @@ func (e *Emulator) DeviceCount(userPoolID, username string) (int, bool) {
 		}
 	}
 	return n, true
+}
+
+// Stats counts what an [Emulator] holds in memory, for tests that check that
+// it stays bounded.
+type Stats struct {
+	// Sessions are the sign-ins in progress: challenges issued and neither
+	// answered nor expired yet. Expired ones are purged by the next request
+	// at least 10 seconds after the last purge; at most 100,000 are kept,
+	// beyond which new challenges are refused with TooManyRequestsException.
+	Sessions int
+	// UsedSessions are the answered or expired Session tokens that the
+	// emulator remembers for 10 minutes past their expiry, to tell a
+	// replayed or expired Session from an unknown one. At most 100,000 are
+	// kept; beyond that, one is forgotten for each new one, and a replay of
+	// it is answered as an unknown Session (rejected all the same).
+	UsedSessions int
+	// RefreshTokens are the sign-ins whose refresh token has not expired
+	// (30 days), revoked or not.
+	RefreshTokens int
+	// Devices are the devices of all users, confirmed or not (at most 200
+	// per user).
+	Devices int
+	// Messages are the delivered codes in the outbox (at most 1000).
+	Messages int
+}
+
+// Stats returns the current counts of what e holds. It does not purge
+// expired state first.
+func (e *Emulator) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	st := Stats{
+		Sessions:      len(e.sessions),
+		UsedSessions:  len(e.used),
+		RefreshTokens: len(e.grants),
+		Messages:      len(e.outbox),
+	}
+	for _, p := range e.pools {
+		for _, u := range p.users {
+			st.Devices += len(u.devices)
+		}
+	}
+	return st
 }
 
 // deliver records a code in the outbox. e.mu must be held.
@@ -400,6 +443,13 @@ func (e *Emulator) dropSession(s *authSession) {
 		return
 	}
 	delete(e.sessions, s.token)
+	if len(e.used) >= maxSessions {
+		// Forget one: only the error message of a replay depends on it.
+		for t := range e.used {
+			delete(e.used, t)
+			break
+		}
+	}
 	e.used[s.token] = s.expires
 	if s.secretBlock != "" && e.secretBlocks[s.secretBlock] == s {
 		delete(e.secretBlocks, s.secretBlock)
