@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cognitosrp/cognitosrp/bench/internal/mathbig"
 	"github.com/cognitosrp/cognitosrp/srp"
 )
 
@@ -43,13 +44,13 @@ func TestReferenceAgrees(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		// Our client against the reference server.
 		salt := big.NewInt(int64(-12345 * (i + 1))) // negative salts too
-		rv := refVerifier(benchPoolName, benchUser, benchPassword, salt)
+		rv := mathbig.Verifier(benchPoolName, benchUser, benchPassword, salt)
 		e, err := srp.NewEphemeral()
 		if err != nil {
 			t.Fatal(err)
 		}
-		rs := newRefServer(benchPoolName, benchUser, rv, e.SRPA())
-		ch, err := srp.ParseChallenge(rs.bigB.Text(16), salt.Text(16), benchBlockB64)
+		rs := mathbig.NewServer(benchPoolName, benchUser, rv, e.SRPA())
+		ch, err := srp.ParseChallenge(rs.B.Text(16), salt.Text(16), benchBlockB64)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +58,7 @@ func TestReferenceAgrees(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !rs.verify(block, claim.Timestamp, claim.Signature) {
+		if !rs.Verify(block, claim.Timestamp, claim.Signature) {
 			t.Fatalf("round %d: srp client claim rejected by the math/big server", i)
 		}
 
@@ -76,23 +77,23 @@ func refClientAgainst(t *testing.T, v *srp.Verifier, saltHex string, block []byt
 		ab[i] = byte(i*7 + seed + 1)
 	}
 	a := new(big.Int).SetBytes(ab)
-	bigA := new(big.Int).Exp(refG, a, refN)
+	bigA := new(big.Int).Exp(mathbig.G, a, mathbig.N)
 	srv, err := srp.NewServer(v, bigA.Text(16))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := refParseHex(srv.SRPB())
-	u := new(big.Int).SetBytes(refHash(refPad(bigA), refPad(b)))
-	x := refX(refParseHex(saltHex), benchPoolName, benchUser, benchPassword)
-	base := new(big.Int).Sub(b, new(big.Int).Mul(refK, new(big.Int).Exp(refG, x, refN)))
-	base.Mod(base, refN)
-	s := new(big.Int).Exp(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)), refN)
+	b := mathbig.ParseHex(srv.SRPB())
+	u := new(big.Int).SetBytes(mathbig.Hash(mathbig.Pad(bigA), mathbig.Pad(b)))
+	x := mathbig.X(mathbig.ParseHex(saltHex), benchPoolName, benchUser, benchPassword)
+	base := new(big.Int).Sub(b, new(big.Int).Mul(mathbig.K, new(big.Int).Exp(mathbig.G, x, mathbig.N)))
+	base.Mod(base, mathbig.N)
+	s := new(big.Int).Exp(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)), mathbig.N)
 	ts := srp.FormatTimestamp(benchNow)
-	sig := refSign(refKey(s, u), benchPoolName, benchUser, block, ts)
+	sig := mathbig.Sign(mathbig.Key(s, u), benchPoolName, benchUser, block, ts)
 	if err := srv.Verify(block, ts, sig); err != nil {
 		t.Fatalf("math/big client claim rejected by the srp server: %v", err)
 	}
-	if err := srv.Verify(block, ts, refSign(refKey(s, u), benchPoolName, benchUser+"x", block, ts)); err == nil {
+	if err := srv.Verify(block, ts, mathbig.Sign(mathbig.Key(s, u), benchPoolName, benchUser+"x", block, ts)); err == nil {
 		t.Fatal("srp server accepted a claim for another user")
 	}
 }
@@ -119,7 +120,7 @@ func BenchmarkClientLogin(b *testing.B) {
 	b.Run("impl=mathbig", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			refClientLogin(benchPoolName, benchUser, benchPassword, srpB, salt, benchBlockB64, benchNow)
+			mathbig.ClientLogin(benchPoolName, benchUser, benchPassword, srpB, salt, benchBlockB64, benchNow)
 		}
 	})
 }
@@ -149,13 +150,13 @@ func BenchmarkServerVerify(b *testing.B) {
 			_ = s.Verify(block, ts, sig)
 		}
 	})
-	rv := refVerifier(benchPoolName, benchUser, benchPassword, refParseHex(salt))
+	rv := mathbig.Verifier(benchPoolName, benchUser, benchPassword, mathbig.ParseHex(salt))
 	b.Run("impl=mathbig", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			s := newRefServer(benchPoolName, benchUser, rv, srpA)
-			_ = s.bigB.Text(16)
-			_ = s.verify(block, ts, sig)
+			s := mathbig.NewServer(benchPoolName, benchUser, rv, srpA)
+			_ = s.B.Text(16)
+			_ = s.Verify(block, ts, sig)
 		}
 	})
 }
@@ -173,7 +174,7 @@ func BenchmarkDeviceVerifier(b *testing.B) {
 	b.Run("impl=mathbig", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			refDeviceVerifier(group, key)
+			mathbig.DeviceVerifier(group, key)
 		}
 	})
 }
