@@ -30,13 +30,7 @@ func main() {
 	p("\tMOVQ y+16(FP), DX")
 	p("\tXORQ BX, BX // BX = 0, CF = OF = 0")
 	p("\tXORQ CX, CX // CX: high half of the previous product")
-	for j := 0; j < limbs; j++ {
-		p("\tMULXQ %d(SI), AX, R8", 8*j)
-		p("\tADCXQ CX, AX")
-		p("\tADOXQ %d(DI), AX", 8*j)
-		p("\tMOVQ AX, %d(DI)", 8*j)
-		p("\tMOVQ R8, CX")
-	}
+	chain(p, "SI", 0, limbs, 0)
 	p("\tADCXQ BX, CX")
 	p("\tADOXQ BX, CX")
 	p("\tMOVQ CX, c+24(FP)")
@@ -59,13 +53,7 @@ func main() {
 	p("\tMOVQ (R9)(R13*8), DX")
 	pass := func(src string) {
 		p("\tXORQ CX, CX // CF = OF = 0")
-		for j := 0; j < limbs; j++ {
-			p("\tMULXQ %d(%s), AX, R8", 8*j, src)
-			p("\tADCXQ CX, AX")
-			p("\tADOXQ %d(DI), AX", 8*j)
-			p("\tMOVQ AX, %d(DI)", 8*j)
-			p("\tMOVQ R8, CX")
-		}
+		chain(p, src, 0, limbs, 0)
 		p("\tADCXQ BX, CX")
 		p("\tADOXQ BX, CX")
 	}
@@ -106,13 +94,7 @@ func main() {
 	for r := 0; r < limbs-1; r++ {
 		p("\tMOVQ %d(SI), DX", 8*r)
 		p("\tXORQ CX, CX")
-		for j := r + 1; j < limbs; j++ {
-			p("\tMULXQ %d(SI), AX, R8", 8*j)
-			p("\tADCXQ CX, AX")
-			p("\tADOXQ %d(DI), AX", 8*(r+j))
-			p("\tMOVQ AX, %d(DI)", 8*(r+j))
-			p("\tMOVQ R8, CX")
-		}
+		chain(p, "SI", r+1, limbs, r)
 		p("\tADCXQ BX, CX")
 		p("\tADOXQ BX, CX")
 		p("\tMOVQ CX, %d(DI)", 8*(r+limbs))
@@ -138,13 +120,7 @@ func main() {
 	p("\tMOVQ (DI), DX")
 	p("\tIMULQ R11, DX // mi = t[i]·m0inv")
 	p("\tXORQ CX, CX")
-	for j := 0; j < limbs; j++ {
-		p("\tMULXQ %d(R10), AX, R8", 8*j)
-		p("\tADCXQ CX, AX")
-		p("\tADOXQ %d(DI), AX", 8*j)
-		p("\tMOVQ AX, %d(DI)", 8*j)
-		p("\tMOVQ R8, CX")
-	}
+	chain(p, "R10", 0, limbs, 0)
 	p("\tADCXQ BX, CX")
 	p("\tADOXQ BX, CX")
 	p("\tXORQ R13, R13")
@@ -160,4 +136,18 @@ func main() {
 	p("\tMOVQ R12, carry+32(FP)")
 	p("\tRET")
 	os.Stdout.WriteString(b.String())
+}
+
+// chain emits the multiply-accumulate chain t[off+j] += src[j]·DX for j in
+// [from, to), with CX carrying the previous high half (CF chain, ADCX) and
+// t[off+j] added through the OF chain (ADOX); the caller clears CX and the
+// flags before and folds the two carries into CX after.
+func chain(p func(string, ...any), src string, from, to, off int) {
+	for j := from; j < to; j++ {
+		p("\tMULXQ %d(%s), AX, R8", 8*j, src)
+		p("\tADCXQ CX, AX")
+		p("\tADOXQ %d(DI), AX", 8*(off+j))
+		p("\tMOVQ AX, %d(DI)", 8*(off+j))
+		p("\tMOVQ R8, CX")
+	}
 }
