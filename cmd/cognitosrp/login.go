@@ -709,15 +709,16 @@ func printResult(stdout io.Writer, res *flows.Result, output string) error {
 	return nil
 }
 
-// escapeJSONControls escapes, in the JSON b, DEL and the C1 controls
-// (U+0080 to U+009F), which encoding/json leaves as they are (it escapes
-// only the C0 controls, and U+2028 and U+2029): a terminal obeys them. They
-// can occur only inside strings, where \u00XX is their JSON escape.
+// escapeJSONControls escapes, in the JSON b, what [sanitize] escapes and
+// encoding/json does not (it escapes only the C0 controls, and U+2028 and
+// U+2029): DEL, the C1 controls (U+0080 to U+009F), which a terminal
+// obeys, and the bidirectional formatting characters. They can occur only
+// inside strings, where \uXXXX is their JSON escape.
 func escapeJSONControls(b []byte) []byte {
 	var out []byte
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
-		if r >= 0x7f && r <= 0x9f {
+		if r >= 0x7f && unsafeRune(r) {
 			if out == nil {
 				out = append(make([]byte, 0, len(b)+8), b[:i]...)
 			}

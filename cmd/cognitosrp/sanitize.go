@@ -15,7 +15,7 @@ import (
 // U+009B is CSI), bytes that are not UTF-8 (a lone 0x9b is CSI to an 8-bit
 // terminal), and the bidirectional and line-separator formatting
 // characters that can make text read other than it is. They are written as
-// Go escapes: \x1b, \u009b, \xff.
+// Go escapes: \n, \x1b, \u009b, \xff.
 //
 // Every print site of the command that can show such text goes through
 // sanitize, directly or through [printLines].
@@ -31,6 +31,12 @@ func sanitize(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[0])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
 		case r < 0x80 && unsafeRune(r):
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case unsafeRune(r):
