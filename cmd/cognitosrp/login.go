@@ -39,6 +39,9 @@ The password is read from the terminal without echo, or from standard input
 with --password-stdin; never from the command line. MFA codes, a new
 password (NEW_PASSWORD_REQUIRED) and other answers Cognito asks for are read
 from the terminal; without one, the sign-in fails and says what was needed.
+Prompts, and the secret of a new authenticator app (MFA_SETUP), are shown
+on the terminal itself (/dev/tty), never on standard output or standard
+error, which may be redirected into a log.
 
 A remembered device of the user (from the device store) is used through
 DEVICE_SRP_AUTH, which lets Cognito skip MFA. With --remember-device, or
