@@ -338,7 +338,7 @@ func login(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr i
 	}
 	if f.tokenStore != "" && !f.refresh && res.AuthenticationResult != nil && res.AuthenticationResult.RefreshToken != nil {
 		t := storedToken{RefreshToken: *res.AuthenticationResult.RefreshToken, Username: res.Username, Saved: time.Now().UTC()}
-		if err := (tokenStore{f.tokenStore}).put(f.poolID, f.clientID, f.username, t); err != nil {
+		if err := (tokenStore{f.tokenStore}).put(ctx, f.poolID, f.clientID, f.username, t); err != nil {
 			f.warn(stderr, "signed in, but the refresh token was not stored: %v", err)
 		}
 	}
