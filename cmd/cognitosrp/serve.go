@@ -30,7 +30,9 @@ BaseEndpoint, --endpoint-url). No AWS credentials are needed or checked.
 
 The first line of standard output is the URL the server listens on; each
 request is logged on standard error, without secrets. SIGINT or SIGTERM
-stops the server cleanly (exit status 0).
+stops the server cleanly (exit status 0): requests being answered get 5
+seconds to finish, and the connections of clients that stalled in the
+middle of a request are closed.
 
 Options:
     --config FILE   The JSON config, such as examples/serve.json:
