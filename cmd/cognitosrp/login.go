@@ -648,6 +648,9 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 			endpoint = os.Getenv("AWS_ENDPOINT_URL")
 		}
 		if endpoint != "" {
+			if u, err := url.Parse(endpoint); err == nil {
+				endpoint = u.Redacted() // no password from the URL's user info
+			}
 			e.hints = append(e.hints, "is a Cognito-compatible server listening at "+endpoint+"?")
 		} else {
 			e.hints = append(e.hints, "check the network, and the region in the user pool id (or --region)")
