@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"sync"
+
+	"github.com/cognitosrp/cognitosrp/internal/atomicfile"
 )
 
 // FileStore is a [DeviceStore] in a JSON file, for command-line programs
@@ -17,18 +18,22 @@ import (
 // created with permissions 0600 (and its directory, if missing, with 0700).
 //
 // Every change is written atomically: to a temporary file in the same
-// directory, synced, then renamed over the store and the directory synced,
-// so that the file always holds a complete store even if the process dies
-// while writing. Changes are serialized, also among processes, by an
-// advisory lock (flock(2)) on a file next to the store whose name adds
-// ".lock"; on systems without flock, only within one process. Reads take
-// no lock. Temporary files left behind by a writer that was killed are
-// removed by the next write.
+// directory (named "." + the store's name + ".tmp-" and digits), synced,
+// then renamed over the store and the directory synced, so that the file
+// always holds a complete store even if the process dies while writing.
+// Changes are serialized, also among processes, by an advisory lock
+// (flock(2)) on a file next to the store whose name adds ".lock"; on
+// systems without flock, only within one process. Reads take no lock.
+// Temporary files left behind by a writer that was killed are removed by
+// the next write.
 //
 // A FileStore is safe for concurrent use.
 type FileStore struct {
 	path string
-	mu   sync.Mutex // serializes changes within this process
+
+	// midWrite, set only by tests (export_test.go), is called in the
+	// middle of writing the temporary file.
+	midWrite func()
 }
 
 // NewFileStore returns a FileStore that keeps devices in the file at path.
@@ -88,49 +93,19 @@ func (s *FileStore) Delete(ctx context.Context, userPoolID, deviceKey string) er
 
 // update applies change to the stored devices under the store's locks.
 func (s *FileStore) update(ctx context.Context, change func([]*Device) []*Device) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	dir := filepath.Dir(s.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	var parseErr error
+	err := atomicfile.Update(ctx, s.path, 0o600, func(old []byte, w io.Writer) error {
+		devices, err := parseFileStore(s.path, old)
+		if err != nil {
+			parseErr = err
+			return err
+		}
+		return s.write(w, change(devices))
+	})
+	if err != nil && err != parseErr {
 		return fmt.Errorf("flows: device store: %w", err)
 	}
-	unlock, err := lockFile(ctx, s.path+".lock")
-	if err != nil {
-		return fmt.Errorf("flows: device store: locking: %w", err)
-	}
-	defer unlock()
-	if lockIsInterprocess {
-		s.removeTemps()
-	}
-	devices, err := s.load()
-	if err != nil {
-		return err
-	}
-	return s.write(change(devices))
-}
-
-// testHookMidWrite, when set by a test, is called in the middle of writing
-// the temporary file.
-var testHookMidWrite func()
-
-// tempPattern names the temporary files of a store at base.
-func tempPattern(base string) string { return "." + base + ".tmp-*" }
-
-// removeTemps removes the temporary files that writers killed in the middle
-// of a write left behind; they may hold device passwords. It must be called
-// with the inter-process lock held, when no other write is under way.
-func (s *FileStore) removeTemps() {
-	dir, base := filepath.Split(s.path)
-	if dir == "" {
-		dir = "."
-	}
-	names, _ := filepath.Glob(filepath.Join(dir, tempPattern(filepath.Base(base))))
-	for _, n := range names {
-		os.Remove(n)
-	}
+	return err
 }
 
 // load reads the store. A missing file is an empty store.
@@ -177,8 +152,8 @@ func parseFileStore(path string, b []byte) ([]*Device, error) {
 	return devices, nil
 }
 
-// write replaces the store's file atomically with devices.
-func (s *FileStore) write(devices []*Device) (err error) {
+// write writes devices to w, in the store's format.
+func (s *FileStore) write(w io.Writer, devices []*Device) error {
 	f := fileStoreJSON{Version: fileStoreVersion, Devices: make([]fileStoreDevice, 0, len(devices))}
 	for _, d := range devices {
 		f.Devices = append(f.Devices, fileStoreDevice{
@@ -192,52 +167,17 @@ func (s *FileStore) write(devices []*Device) (err error) {
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
+		return err
 	}
 	b = append(b, '\n')
-
-	dir, base := filepath.Split(s.path)
-	if dir == "" {
-		dir = "."
-	}
-	// os.CreateTemp creates the file with permissions 0600.
-	tmp, err := os.CreateTemp(dir, tempPattern(base))
-	if err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if testHookMidWrite != nil {
+	if s.midWrite != nil {
 		half := len(b) / 2
-		if _, err = tmp.Write(b[:half]); err != nil {
-			return fmt.Errorf("flows: device store: %w", err)
+		if _, err := w.Write(b[:half]); err != nil {
+			return err
 		}
-		testHookMidWrite()
+		s.midWrite()
 		b = b[half:]
 	}
-	if _, err = tmp.Write(b); err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), s.path); err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if err := syncDir(dir); err != nil {
-		// The new file is in place; only its durability across a power
-		// failure is uncertain.
-		return fmt.Errorf("flows: device store: syncing directory: %w", err)
-	}
-	return nil
+	_, err = w.Write(b)
+	return err
 }

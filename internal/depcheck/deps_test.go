@@ -75,10 +75,11 @@ func anyOf(rs ...rule) rule {
 }
 
 var policy = map[string]rule{
-	module + "/srp":             anyOf(stdlibOnly, prefixes("golang.org/x/crypto", "filippo.io/bigmod", module+"/internal/ctmath")),
-	module + "/secrethash":      stdlibOnly,
-	module + "/internal/ctmath": anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
-	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash",
+	module + "/srp":                 anyOf(stdlibOnly, prefixes("golang.org/x/crypto", "filippo.io/bigmod", module+"/internal/ctmath")),
+	module + "/secrethash":          stdlibOnly,
+	module + "/internal/ctmath":     anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
+	module + "/internal/atomicfile": stdlibOnly,
+	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash", module+"/internal/atomicfile",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",
 		"github.com/aws/smithy-go")),
 }
@@ -87,7 +88,7 @@ var policy = map[string]rule{
 var forbidden = prefixes(module+"/cognitotest", module+"/internal/emulator", "github.com/aws/aws-sdk-go-v2/config")
 
 func TestImportPolicy(t *testing.T) {
-	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...")
+	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...", "./internal/atomicfile/...")
 	if len(pkgs) == 0 {
 		t.Fatal("no packages listed")
 	}
