@@ -23,12 +23,12 @@ import (
 // 413 and a SerializationException; deeper, wider or longer JSON values are
 // answered with an InvalidParameterException.
 const (
-	maxBodySize    = 1 << 20
-	maxStringLen   = 16 << 10
-	maxMapEntries  = 100
-	maxArrayLen    = 100
-	maxJSONDepth   = 16
-	maxSessions    = 100_000
+	maxBodySize   = 1 << 20
+	maxStringLen  = 16 << 10
+	maxMapEntries = 100
+	maxArrayLen   = 100
+	maxJSONDepth  = 16
+	maxSessions   = 100_000
 	// maxUserSessions bounds one user's sign-ins in progress: a new one
 	// ends that user's oldest. maxClientSessions bounds an app client's:
 	// beyond it, the client's new sign-ins are refused with
@@ -36,7 +36,7 @@ const (
 	maxUserSessions   = 20
 	maxClientSessions = 50_000
 	// maxInFlight is how many API requests are read and served at once.
-	maxInFlight = 32
+	maxInFlight    = 32
 	maxOutbox      = 1000
 	maxUserDevices = 200
 )
