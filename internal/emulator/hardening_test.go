@@ -436,4 +436,3 @@ func TestLogLineFields(t *testing.T) {
 		}
 	}
 }
-
