@@ -349,7 +349,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body := http.MaxBytesReader(w, r.Body, maxBodySize)
 	n := 512
 	if r.ContentLength > 0 {
-		n = int(min(r.ContentLength, maxBodySize)) + 1
+		n = int(min(r.ContentLength, maxBodySize)) + bytes.MinRead
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, n))
 	if _, err := buf.ReadFrom(body); err != nil {
