@@ -71,6 +71,9 @@ type options struct {
 	sessionTTL time.Duration
 	key        *rsa.PrivateKey
 	log        *slog.Logger
+	// timeouts changes the server's timeouts (tests shorten them through
+	// export_test.go).
+	timeouts func(*http.Server)
 }
 
 // WithClock makes the server read the time from now: for session and token
@@ -136,7 +139,12 @@ func NewServer(cfg Config, opts ...Option) *Server {
 	}
 	s.emu, s.ln = emu, ln
 	s.URL = "http://" + ln.Addr().String()
-	s.http = &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	// Read, write and idle timeouts close slow or idle connections; the
+	// emulator itself bounds the requests it serves at once.
+	s.http = emulator.NewHTTPServer(emu)
+	if o.timeouts != nil {
+		o.timeouts(s.http)
+	}
 	go func() {
 		defer close(s.done)
 		s.http.Serve(ln) // returns http.ErrServerClosed after Close

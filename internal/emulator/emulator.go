@@ -178,6 +178,32 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 	return e, nil
 }
 
+// Timeouts of the servers that NewHTTPServer returns: a client that sends
+// its request slowly (slowloris), never reads the answer, or leaves a
+// keep-alive connection idle, has its connection closed.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 30 * time.Second
+	IdleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+// NewHTTPServer returns an http.Server for h (usually an [Emulator]) with
+// read-header, read, write and idle timeouts and a 64 KiB header limit, so
+// that no client can hold a connection for long without sending or reading.
+// Callers may change the timeouts before serving.
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
+}
+
 // Region returns the region of the emulated user pools.
 func (e *Emulator) Region() string { return e.region }
 

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -348,4 +349,69 @@ func FuzzDecodeMatchesReference(f *testing.F) {
 			t.Fatalf("refused a body that the reference accepts (%v): %q", err, body)
 		}
 	})
+}
+
+// TestConcurrentRequestsBounded: at most limits.inFlight requests are read
+// and served at once; the others wait for a slot.
+func TestConcurrentRequestsBounded(t *testing.T) {
+	t.Parallel()
+	e, err := New(testConfig(), WithSigningKey(testKey()), withLimits(limits{inFlight: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	running, most := 0, 0
+	release := make(chan struct{})
+	block := func(e *Emulator, rc *reqCtx, body []byte) (any, error) {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		<-release
+		mu.Lock()
+		running--
+		mu.Unlock()
+		return map[string]string{}, nil
+	}
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{}`))
+			req.Header.Set("X-Amz-Target", target+"Block")
+			rec := httptest.NewRecorder()
+			e.serve(rec, req, func(string) handler { return block })
+			if rec.Code != 200 {
+				t.Errorf("HTTP %d", rec.Code)
+			}
+		}()
+	}
+	// Wait until two are running, then let all through one by one.
+	for {
+		mu.Lock()
+		r := running
+		mu.Unlock()
+		if r == 2 {
+			break
+		}
+		runtime.Gosched()
+	}
+	for range 6 {
+		release <- struct{}{}
+	}
+	wg.Wait()
+	if most != 2 {
+		t.Errorf("%d requests were served at once, want at most 2", most)
+	}
+}
+
+// TestNewHTTPServerTimeouts: the servers of serve and cognitotest time out
+// slow reads, slow writes and idle connections.
+func TestNewHTTPServerTimeouts(t *testing.T) {
+	t.Parallel()
+	s := NewHTTPServer(http.NotFoundHandler())
+	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 {
+		t.Errorf("timeouts %v %v %v %v, header limit %d", s.ReadHeaderTimeout, s.ReadTimeout, s.WriteTimeout, s.IdleTimeout, s.MaxHeaderBytes)
+	}
 }
