@@ -49,8 +49,13 @@ type Config = emulator.Config
 // clients and users.
 type UserPool = emulator.UserPool
 
-// AppClient configures an app client: its id, optional secret and allowed
-// auth flows.
+// SignInPolicy is a pool's sign-in policy: the first factors that USER_AUTH
+// may offer (PASSWORD alone by default; EMAIL_OTP and SMS_OTP must be listed
+// to be offered).
+type SignInPolicy = emulator.SignInPolicy
+
+// AppClient configures an app client: its id, optional secret, allowed
+// auth flows and the attributes it may write.
 type AppClient = emulator.AppClient
 
 // User configures a user: user name, password, attributes, status and MFA.
