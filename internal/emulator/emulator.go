@@ -112,7 +112,8 @@ func WithSessionTTL(d time.Duration) Option { return func(o *options) { o.sessio
 func WithSigningKey(key *rsa.PrivateKey) Option { return func(o *options) { o.key = key } }
 
 // WithLogger makes the emulator log one line per request (operation, HTTP
-// status, error type, duration) to l. Passwords, codes, tokens, signatures,
+// status, duration, and when present the auth flow, challenge name, app
+// client id, user name, error type and message) to l. Passwords, codes, tokens, signatures,
 // secret hashes and SRP values are never logged. The default discards logs.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
