@@ -83,7 +83,8 @@
 // failure up to 15 minutes, and answered NotAuthorizedException "Password
 // attempts exceeded"; wrong codes (EMAIL_OTP and SMS_OTP first factors,
 // SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, the MFA_SETUP and
-// VerifySoftwareToken codes) are counted apart by the same rule and answered
+// VerifySoftwareToken codes, and CUSTOM_CHALLENGE answers, which stand in
+// for a Lambda trigger's) are counted apart by the same rule and answered
 // TooManyFailedAttemptsException during a lockout (Cognito does not
 // document its answer for codes). PASSWORD_VERIFIER and DEVICE_SRP_AUTH
 // may be answered without their Session, as some clients do: the secret
