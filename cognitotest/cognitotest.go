@@ -49,8 +49,13 @@ type Config = emulator.Config
 // clients and users.
 type UserPool = emulator.UserPool
 
-// AppClient configures an app client: its id, optional secret and allowed
-// auth flows.
+// SignInPolicy is a pool's sign-in policy: the first factors that USER_AUTH
+// may offer (PASSWORD alone by default; EMAIL_OTP and SMS_OTP must be listed
+// to be offered).
+type SignInPolicy = emulator.SignInPolicy
+
+// AppClient configures an app client: its id, optional secret, allowed
+// auth flows and the attributes it may write.
 type AppClient = emulator.AppClient
 
 // User configures a user: user name, password, attributes, status and MFA.
@@ -71,6 +76,9 @@ type options struct {
 	sessionTTL time.Duration
 	key        *rsa.PrivateKey
 	log        *slog.Logger
+	// timeouts changes the server's timeouts (tests shorten them through
+	// export_test.go).
+	timeouts func(*http.Server)
 }
 
 // WithClock makes the server read the time from now: for session and token
@@ -136,7 +144,12 @@ func NewServer(cfg Config, opts ...Option) *Server {
 	}
 	s.emu, s.ln = emu, ln
 	s.URL = "http://" + ln.Addr().String()
-	s.http = &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	// Read, write and idle timeouts close slow or idle connections; the
+	// emulator itself bounds the requests it serves at once.
+	s.http = emulator.NewHTTPServer(emu)
+	if o.timeouts != nil {
+		o.timeouts(s.http)
+	}
 	go func() {
 		defer close(s.done)
 		s.http.Serve(ln) // returns http.ErrServerClosed after Close

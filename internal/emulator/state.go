@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"container/list"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -45,9 +46,20 @@ type pool struct {
 	mfa          string // OFF, OPTIONAL, ON
 	customAnswer string
 	clients      []*appClient
+	firstFactors map[string]bool // SignInPolicy.AllowedFirstAuthFactors
 	users        map[string]*user
-	aliases      map[string]*user
+	aliases      map[string]*user // by aliasKey: phone_number, preferred_username, email in lower case
 	usersInOrder []*user
+}
+
+// aliasKey is the key of an alias attribute's value in pool.aliases: email
+// addresses in lower case, since Cognito matches them without regard to
+// case, other values as they are.
+func aliasKey(attr, value string) string {
+	if attr == "email" {
+		return strings.ToLower(value)
+	}
+	return value
 }
 
 type appClient struct {
@@ -55,6 +67,9 @@ type appClient struct {
 	secret string
 	flows  map[string]bool
 	pool   *pool
+	write  map[string]bool // WriteAttributes; nil: the standard ones
+
+	sessions list.List // of *authSession in progress, oldest first; e.mu
 }
 
 type user struct {
@@ -72,7 +87,60 @@ type user struct {
 	devices     map[string]*device
 	created     time.Time
 	modified    time.Time
+
+	sessions list.List // of *authSession in progress, oldest first; e.mu
+
+	// Wrong passwords and wrong codes, across sessions.
+	passwordFails, codeFails failures
 }
+
+// failures counts a user's failed attempts of one kind and locks them out
+// as Cognito does for passwords: "After five failed sign-in attempts with a
+// user's password, Amazon Cognito locks out your user for one second. The
+// lockout duration then doubles after each additional one failed attempt, up
+// to a maximum of approximately 15 minutes. Attempts made during a lockout
+// period generate a Password attempts exceeded exception, and don't affect
+// the duration of subsequent lockout periods. [...] To reset the lockout to
+// its n=0 initial state, your user must either sign in successfully after a
+// lockout period expires, or not initiate any sign-in attempts for 15
+// consecutive minutes at any time after a lockout."
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior).
+// The emulator applies the same rule, counted apart, to wrong codes of
+// every kind, which Cognito does not document.
+type failures struct {
+	n     int       // failed attempts, not counting those during a lockout
+	last  time.Time // of the last failed attempt
+	until time.Time // end of the lockout
+}
+
+const (
+	lockoutAfter = 5
+	lockoutMax   = 15 * time.Minute
+)
+
+// locked reports whether attempts are refused at now.
+func (f *failures) locked(now time.Time) bool {
+	if f.n >= lockoutAfter && now.Sub(f.last) >= lockoutMax && !now.Before(f.until) {
+		*f = failures{}
+	}
+	return now.Before(f.until)
+}
+
+// fail counts a failed attempt made at now, outside a lockout.
+func (f *failures) fail(now time.Time) {
+	f.n++
+	f.last = now
+	if f.n >= lockoutAfter {
+		d := lockoutMax
+		if shift := f.n - lockoutAfter; shift < 10 {
+			d = min(lockoutMax, time.Second<<shift)
+		}
+		f.until = now.Add(d)
+	}
+}
+
+// succeed resets the count after a successful attempt.
+func (f *failures) succeed() { *f = failures{} }
 
 type device struct {
 	key, groupKey string
@@ -113,6 +181,13 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 	if p.tracking == "" {
 		p.tracking = "off"
 	}
+	p.firstFactors = map[string]bool{factorPassword: true}
+	if pc.SignInPolicy != nil {
+		p.firstFactors = map[string]bool{}
+		for _, f := range pc.SignInPolicy.AllowedFirstAuthFactors {
+			p.firstFactors[f] = true
+		}
+	}
 	if p.mfa == "" {
 		p.mfa = "OFF"
 		for _, u := range pc.Users {
@@ -129,6 +204,12 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p}
 		for _, f := range flows {
 			c.flows[f] = true
+		}
+		if cc.WriteAttributes != nil {
+			c.write = map[string]bool{}
+			for _, a := range cc.WriteAttributes {
+				c.write[a] = true
+			}
 		}
 		p.clients = append(p.clients, c)
 	}
@@ -170,10 +251,12 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		p.users[u.name] = u
 		p.usersInOrder = append(p.usersInOrder, u)
 	}
+	// Config.Validate refuses an alias held twice; should one slip
+	// through, the first user in the configuration keeps it.
 	for _, u := range p.usersInOrder {
 		for _, a := range aliasAttributes {
-			if v := u.attrs[a]; v != "" && p.users[v] == nil {
-				p.aliases[v] = u
+			if v := u.attrs[a]; v != "" && p.users[v] == nil && p.aliases[aliasKey(a, v)] == nil {
+				p.aliases[aliasKey(a, v)] = u
 			}
 		}
 	}
@@ -181,7 +264,8 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 }
 
 // lookupUser finds a user by user name or alias (email, phone_number,
-// preferred_username).
+// preferred_username). User names come first; email aliases match without
+// regard to case, as in Cognito. The answer never depends on map order.
 func (p *pool) lookupUser(name string) *user {
 	if u := p.users[name]; u != nil {
 		return u
@@ -189,13 +273,22 @@ func (p *pool) lookupUser(name string) *user {
 	if u := p.aliases[name]; u != nil {
 		return u
 	}
-	// Cognito compares email aliases without regard to case.
 	if strings.Contains(name, "@") {
-		for alias, u := range p.aliases {
-			if strings.EqualFold(alias, name) && strings.EqualFold(u.attrs["email"], alias) {
-				return u
-			}
+		if u := p.aliases[aliasKey("email", name)]; u != nil && strings.EqualFold(u.attrs["email"], name) {
+			return u
 		}
+	}
+	return nil
+}
+
+// aliasHolder returns the user other than u who holds value of the alias
+// attribute attr (as a user name or as an alias), or nil.
+func (p *pool) aliasHolder(u *user, attr, value string) *user {
+	if o := p.users[value]; o != nil && o != u {
+		return o
+	}
+	if o := p.aliases[aliasKey(attr, value)]; o != nil && o != u {
+		return o
 	}
 	return nil
 }
@@ -212,17 +305,14 @@ func (p *pool) mfaFactors(u *user) []string {
 	return u.factors
 }
 
-// publicAttributes returns the user's attributes including sub.
-func (u *user) publicAttributes() map[string]string {
-	m := maps.Clone(u.attrs)
-	m["sub"] = u.sub
-	return m
-}
-
 // authSession is the server state of a sign-in between two calls.
 type authSession struct {
 	token   string
 	expires time.Time
+
+	// Positions in the user's and the client's lists of sessions, while
+	// the session is stored.
+	userElem, clientElem *list.Element
 
 	pool   *pool
 	client *appClient
@@ -337,8 +427,11 @@ func (e *Emulator) DeviceCount(userPoolID, username string) (int, bool) {
 type Stats struct {
 	// Sessions are the sign-ins in progress: challenges issued and neither
 	// answered nor expired yet. Expired ones are purged by the next request
-	// at least 10 seconds after the last purge; at most 100,000 are kept,
-	// beyond which new challenges are refused with TooManyRequestsException.
+	// at least 10 seconds after the last purge. A user has at most 20 (a
+	// new one ends the user's oldest), an app client at most 50,000 (beyond
+	// which its new challenges are refused with TooManyRequestsException),
+	// and all together at most 100,000 (beyond which the oldest of the
+	// client with the most is ended).
 	Sessions int
 	// UsedSessions are the answered or expired Session tokens that the
 	// emulator remembers for 10 minutes past their expiry, to tell a
@@ -418,16 +511,43 @@ func maskDestination(medium, dest string) string {
 
 // putSession stores s under a fresh token and returns the token. e.mu must be
 // held.
+//
+// Sessions are bounded so that no one can crowd out anyone else: a user has
+// at most e.limits.userSessions (a new one ends the user's oldest), an app
+// client at most e.limits.clientSessions (beyond which its new sign-ins are
+// refused), and all together at most e.limits.sessions (beyond which the
+// oldest session of the client with the most is ended).
 func (e *Emulator) putSession(s *authSession, now time.Time) (string, error) {
-	if len(e.sessions) >= maxSessions {
+	u, c := s.user, s.client
+	for u.sessions.Len() >= e.limits.userSessions {
+		e.dropSession(u.sessions.Front().Value.(*authSession))
+	}
+	if c.sessions.Len() >= e.limits.clientSessions {
+		e.dropExpired(&c.sessions, now)
+		if c.sessions.Len() >= e.limits.clientSessions {
+			return "", newError("TooManyRequestsException", "Too many sign-ins in progress for this app client.")
+		}
+	}
+	if len(e.sessions) >= e.limits.sessions {
 		e.purge(now)
-		if len(e.sessions) >= maxSessions {
-			return "", newError("TooManyRequestsException", "Too many sign-ins in progress.")
+		for len(e.sessions) >= e.limits.sessions {
+			var largest *appClient
+			for _, cl := range e.clients {
+				if largest == nil || cl.sessions.Len() > largest.sessions.Len() {
+					largest = cl
+				}
+			}
+			if largest == nil || largest.sessions.Len() == 0 {
+				return "", newError("TooManyRequestsException", "Too many sign-ins in progress.")
+			}
+			e.dropSession(largest.sessions.Front().Value.(*authSession))
 		}
 	}
 	s.token = randomToken(96)
 	s.expires = now.Add(e.sessionTTL)
 	e.sessions[s.token] = s
+	s.userElem = u.sessions.PushBack(s)
+	s.clientElem = c.sessions.PushBack(s)
 	if s.secretBlock != "" {
 		e.secretBlocks[s.secretBlock] = s
 	}
@@ -437,12 +557,32 @@ func (e *Emulator) putSession(s *authSession, now time.Time) (string, error) {
 	return s.token, nil
 }
 
+// dropExpired ends the expired sessions at the front of l. e.mu must be
+// held.
+func (e *Emulator) dropExpired(l *list.List, now time.Time) {
+	for l.Len() > 0 {
+		s := l.Front().Value.(*authSession)
+		if !now.After(s.expires) {
+			return
+		}
+		e.dropSession(s)
+	}
+}
+
 // dropSession removes s and remembers its token as used. e.mu must be held.
 func (e *Emulator) dropSession(s *authSession) {
 	if e.sessions[s.token] != s {
 		return
 	}
 	delete(e.sessions, s.token)
+	if s.userElem != nil {
+		s.user.sessions.Remove(s.userElem)
+		s.userElem = nil
+	}
+	if s.clientElem != nil {
+		s.client.sessions.Remove(s.clientElem)
+		s.clientElem = nil
+	}
 	if len(e.used) >= maxSessions {
 		// Forget one: only the error message of a replay depends on it.
 		for t := range e.used {
