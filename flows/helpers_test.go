@@ -137,7 +137,7 @@ func testConfig() cognitotest.Config {
 	return cognitotest.Config{
 		Region: region,
 		UserPools: []cognitotest.UserPool{
-			{ID: flowsPool, MFA: "OPTIONAL", CustomChallengeAnswer: customReply, Clients: appClients(flowsPool), Users: flowsUsers},
+			{ID: flowsPool, MFA: "OPTIONAL", SignInPolicy: &cognitotest.SignInPolicy{AllowedFirstAuthFactors: []string{"PASSWORD", "EMAIL_OTP", "SMS_OTP"}}, CustomChallengeAnswer: customReply, Clients: appClients(flowsPool), Users: flowsUsers},
 			{ID: setupPool, MFA: "ON", Clients: appClients(setupPool), Users: perVariant("setup")},
 			{ID: devicePool, DeviceTracking: "always", MFA: "OPTIONAL", Clients: appClients(devicePool), Users: deviceUsers},
 			{ID: optInPool, DeviceTracking: "opt-in", MFA: "OPTIONAL", Clients: appClients(optInPool), Users: perVariant("optin", withTOTP)},

@@ -129,6 +129,13 @@ func (t *ttyTerminal) ReadLine(ctx context.Context, prompt string) (string, erro
 }
 
 func (t *ttyTerminal) ReadSecret(ctx context.Context, prompt string) (string, error) {
+	// Echo goes off before the prompt is shown: a user who types as soon as
+	// it appears (or ahead of it) must not see the secret echoed.
+	restore, err := echoOff(int(t.in.Fd()))
+	if err != nil {
+		return "", err
+	}
+	defer restore()
 	fmt.Fprint(t.out, prompt)
 	return t.read(ctx, true)
 }
