@@ -64,13 +64,13 @@ func TestReferenceAgrees(t *testing.T) {
 
 		// The reference client against our server.
 		v, _, saltHex := benchChallenge(t)
-		refClientAgainst(t, v, saltHex, block, i)
+		refClientAgainst(t, v, saltHex, i)
 	}
 }
 
 // refClientAgainst runs the math/big client against an srp.Server and checks
 // that the server accepts its claim.
-func refClientAgainst(t *testing.T, v *srp.Verifier, saltHex string, block []byte, seed int) {
+func refClientAgainst(t *testing.T, v *srp.Verifier, saltHex string, seed int) {
 	t.Helper()
 	ab := make([]byte, 128)
 	for i := range ab {
@@ -82,6 +82,10 @@ func refClientAgainst(t *testing.T, v *srp.Verifier, saltHex string, block []byt
 	if err != nil {
 		t.Fatal(err)
 	}
+	block, err := base64.StdEncoding.DecodeString(srv.SecretBlock())
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := mathbig.ParseHex(srv.SRPB())
 	u := new(big.Int).SetBytes(mathbig.Hash(mathbig.Pad(bigA), mathbig.Pad(b)))
 	x := mathbig.X(mathbig.ParseHex(saltHex), benchPoolName, benchUser, benchPassword)
@@ -90,10 +94,17 @@ func refClientAgainst(t *testing.T, v *srp.Verifier, saltHex string, block []byt
 	s := new(big.Int).Exp(base, new(big.Int).Add(a, new(big.Int).Mul(u, x)), mathbig.N)
 	ts := srp.FormatTimestamp(benchNow)
 	sig := mathbig.Sign(mathbig.Key(s, u), benchPoolName, benchUser, block, ts)
-	if err := srv.Verify(block, ts, sig); err != nil {
+	verify := func(sig string) error {
+		claim, err := srp.ParseClaim(srv.SecretBlock(), ts, sig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return srv.Verify(claim)
+	}
+	if err := verify(sig); err != nil {
 		t.Fatalf("math/big client claim rejected by the srp server: %v", err)
 	}
-	if err := srv.Verify(block, ts, mathbig.Sign(mathbig.Key(s, u), benchPoolName, benchUser+"x", block, ts)); err == nil {
+	if err := verify(mathbig.Sign(mathbig.Key(s, u), benchPoolName, benchUser+"x", block, ts)); err == nil {
 		t.Fatal("srp server accepted a claim for another user")
 	}
 }
@@ -147,7 +158,13 @@ func BenchmarkServerVerify(b *testing.B) {
 				b.Fatal(err)
 			}
 			_ = s.SRPB()
-			_ = s.Verify(block, ts, sig)
+			// The claim echoes the block this server issued, so that
+			// Verify computes the HMAC as for a real claim.
+			claim, err := srp.ParseClaim(s.SecretBlock(), ts, sig)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_ = s.Verify(claim)
 		}
 	})
 	rv := mathbig.Verifier(benchPoolName, benchUser, benchPassword, mathbig.ParseHex(salt))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -14,17 +15,22 @@ import (
 // custom challenges. The [Client] answers the SRP and device challenges
 // itself, and adds USERNAME, SECRET_HASH and DEVICE_KEY to every answer.
 //
-// HandleChallenge is called once per challenge, in the goroutine of the
-// sign-in, and should return promptly when ctx is done. The challenges it
+// [Client.Login], [Client.LoginCustom] and [Client.LoginUserAuth] call
+// HandleChallenge once per challenge, in the goroutine of the sign-in, and
+// it should return promptly when ctx is done; they are a loop over
+// [Client.Start] and [Client.Resume], which take the same answers. The challenges it
 // sees, and what [Answer.Value] must hold for each, are:
 //
 //   - SMS_MFA, SMS_OTP, EMAIL_OTP: the code that Cognito sent to
 //     [Challenge.Destination].
 //   - SOFTWARE_TOKEN_MFA: the current code of the user's authenticator app.
 //   - MFA_SETUP: the current code of the authenticator app after the user
-//     added the secret [Challenge.SecretCode] to it. The Client has called
+//     added the secret [Challenge.SecretCode] to it (or scanned
+//     [Challenge.OTPAuthURI] as a QR code). The Client has called
 //     AssociateSoftwareToken and then calls VerifySoftwareToken.
-//   - SELECT_MFA_TYPE, SELECT_CHALLENGE: one of [Challenge.Options].
+//   - SELECT_MFA_TYPE, SELECT_CHALLENGE: one of [Challenge.Options]. In
+//     SELECT_CHALLENGE, PASSWORD_SRP works only in a sign-in started with
+//     the password, which chooses it by itself.
 //   - NEW_PASSWORD_REQUIRED: the new password, with [Answer.UserAttributes]
 //     holding a value for each of [Challenge.RequiredAttributes].
 //   - CUSTOM_CHALLENGE: the answer to the user pool's custom challenge
@@ -101,8 +107,32 @@ type Answer struct {
 	UserAttributes map[string]string
 }
 
+// OTPAuthURI returns the otpauth:// URI of the TOTP secret of an
+// MFA_SETUP challenge ([Challenge.SecretCode]), which authenticator apps
+// read from a QR code, in the Key Uri Format of Google Authenticator:
+// otpauth://totp/ISSUER:USERNAME?secret=SECRET&issuer=ISSUER. issuer names
+// the service in the app; without it the label is the user name alone. It
+// returns "" when c has no secret.
+func (c *Challenge) OTPAuthURI(issuer string) string {
+	if c.SecretCode == "" {
+		return ""
+	}
+	label := c.Username
+	q := url.Values{"secret": {c.SecretCode}}
+	if issuer != "" {
+		label = issuer + ":" + label
+		q.Set("issuer", issuer)
+	}
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + label, RawQuery: q.Encode()}
+	return u.String()
+}
+
 // Prompt returns a short English request for the user's answer to c, such
 // as "Code sent by SMS to +*******1234", for terminal programs.
+//
+// Deprecated: flows holds no user-interface text; package
+// [github.com/cognitosrp/cognitosrp/flows/terminal] prompts on a terminal,
+// and its Prompt function returns this text.
 func (c *Challenge) Prompt() string {
 	switch c.Name {
 	case types.ChallengeNameTypeSmsMfa, types.ChallengeNameTypeSmsOtp, types.ChallengeNameTypeEmailOtp:

@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"maps"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -33,6 +34,10 @@ var _ API = (*cip.Client)(nil)
 // DefaultMaxChallenges is the default of [Options.MaxChallenges].
 const DefaultMaxChallenges = 20
 
+// DefaultSessionValidity is the default of [Options.SessionValidity]:
+// the default AuthSessionValidity of a Cognito app client.
+const DefaultSessionValidity = 3 * time.Minute
+
 // RememberPolicy says whether a [Client] confirms and remembers the new
 // devices that Cognito announces at the end of a sign-in in user pools with
 // device tracking. It only has an effect when [Options.DeviceStore] is set.
@@ -45,20 +50,36 @@ const (
 	// device authentication.
 	RememberAlways RememberPolicy = iota
 	// RememberNever confirms and stores no device. A sign-in can still
-	// choose to remember its device with [RememberDevice].
+	// choose to remember its device with a per-call option setting
+	// RememberAlways.
 	RememberNever
 )
 
 // Options configures a [Client]. The zero value of every field is a
 // working default.
+//
+// The sign-in methods ([Client.Login], [Client.Start], [Client.Resume] and
+// the others) take per-call options, functions applied to a copy of the
+// Client's Options for that call only:
+//
+//	res, err := c.Login(ctx, username, password, func(o *flows.Options) {
+//		o.Handler = handlerForThisRequest
+//		o.RememberDevices = flows.RememberNever
+//	})
 type Options struct {
 	// ClientSecret is the app client's secret, for app clients that have
 	// one. The Client then sends SECRET_HASH with every request.
 	ClientSecret string
 
 	// ClientOptions are passed to every call of the [API], after the
-	// Client's own (which add "cognitosrp/<version>" to the User-Agent).
+	// Client's own (which add "cognitosrp/<version>" to the User-Agent). A
+	// per-call option can append to them.
 	ClientOptions []func(*cip.Options)
+
+	// ClientMetadata is sent as the ClientMetadata of every InitiateAuth
+	// and RespondToAuthChallenge request, for the user pool's Lambda
+	// triggers.
+	ClientMetadata map[string]string
 
 	// Clock returns the current time, for the TIMESTAMP of password and
 	// device claims, read when each claim is signed. The default is
@@ -69,7 +90,8 @@ type Options struct {
 	// neither used nor remembered.
 	DeviceStore DeviceStore
 
-	// RememberDevices says which new devices are confirmed and stored.
+	// RememberDevices says which new devices are confirmed and stored. A
+	// per-call option can choose for one sign-in.
 	RememberDevices RememberPolicy
 
 	// DeviceName is sent as the DeviceName of ConfirmDevice. By default no
@@ -77,13 +99,21 @@ type Options struct {
 	DeviceName string
 
 	// Handler answers the challenges that need the user, such as MFA codes
-	// or a new password. A sign-in can override it with [WithHandler].
+	// or a new password, in [Client.Login], [Client.LoginCustom] and
+	// [Client.LoginUserAuth]; a web server can set one bound to a request
+	// as a per-call option. [Client.Start] and [Client.Resume] do not use
+	// it: they return the challenge instead.
 	Handler ChallengeHandler
 
 	// MaxChallenges bounds the number of challenges answered in one
-	// sign-in; beyond it the sign-in fails with [ErrChallengeLoop]. The
-	// default is [DefaultMaxChallenges].
+	// sign-in, across [Client.Resume] calls; beyond it the sign-in fails
+	// with [ErrChallengeLoop]. The default is [DefaultMaxChallenges].
 	MaxChallenges int
+
+	// SessionValidity is how long Cognito keeps a challenge's Session: the
+	// app client's AuthSessionValidity, 3 to 15 minutes. It sets
+	// [Pending.Expires]. The default is [DefaultSessionValidity].
+	SessionValidity time.Duration
 }
 
 // Client signs users in to one app client of one Cognito user pool.
@@ -117,12 +147,8 @@ func New(api API, userPoolID, clientID string, optFns ...func(*Options)) (*Clien
 		fn(&c.opts)
 	}
 	c.opts.ClientOptions = slices.Clone(c.opts.ClientOptions)
-	if c.opts.Clock == nil {
-		c.opts.Clock = time.Now
-	}
-	if c.opts.MaxChallenges <= 0 {
-		c.opts.MaxChallenges = DefaultMaxChallenges
-	}
+	c.opts.ClientMetadata = maps.Clone(c.opts.ClientMetadata)
+	c.opts.setDefaults()
 	return c, nil
 }
 
@@ -132,55 +158,38 @@ func (c *Client) UserPoolID() string { return c.userPoolID }
 // ClientID returns the app client id that c was created with.
 func (c *Client) ClientID() string { return c.clientID }
 
-// A LoginOption changes one sign-in.
-type LoginOption func(*loginOptions)
-
-type loginOptions struct {
-	handler        ChallengeHandler
-	remember       *bool
-	deviceName     *string
-	clientMetadata map[string]string
-	clientOptions  []func(*cip.Options)
+// options returns a copy of c's Options with optFns applied, for one call:
+// the per-call options of [Client.Login] and friends, in the style of
+// aws-sdk-go-v2's feature/s3/manager Uploader.Upload.
+func (c *Client) options(optFns []func(*Options)) *Options {
+	o := c.opts
+	o.ClientOptions = slices.Clone(o.ClientOptions)
+	o.ClientMetadata = maps.Clone(o.ClientMetadata)
+	for _, fn := range optFns {
+		fn(&o)
+	}
+	o.setDefaults()
+	return &o
 }
 
-// WithHandler answers this sign-in's challenges with h instead of
-// [Options.Handler]; a web server can pass a handler bound to one request.
-func WithHandler(h ChallengeHandler) LoginOption {
-	return func(o *loginOptions) { o.handler = h }
-}
-
-// RememberDevice overrides [Options.RememberDevices] for this sign-in: with
-// true a new device is confirmed, remembered and stored (when there is a
-// [DeviceStore]); with false it is not.
-func RememberDevice(remember bool) LoginOption {
-	return func(o *loginOptions) { o.remember = &remember }
-}
-
-// WithDeviceName overrides [Options.DeviceName] for this sign-in.
-func WithDeviceName(name string) LoginOption {
-	return func(o *loginOptions) { o.deviceName = &name }
-}
-
-// WithClientMetadata sends metadata as the ClientMetadata of every
-// InitiateAuth and RespondToAuthChallenge request of this sign-in, for the
-// user pool's Lambda triggers.
-func WithClientMetadata(metadata map[string]string) LoginOption {
-	return func(o *loginOptions) { o.clientMetadata = metadata }
-}
-
-// WithClientOptions passes fns to every API call of this sign-in, after
-// [Options.ClientOptions].
-func WithClientOptions(fns ...func(*cip.Options)) LoginOption {
-	return func(o *loginOptions) { o.clientOptions = append(o.clientOptions, fns...) }
+func (o *Options) setDefaults() {
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+	if o.MaxChallenges <= 0 {
+		o.MaxChallenges = DefaultMaxChallenges
+	}
+	if o.SessionValidity <= 0 {
+		o.SessionValidity = DefaultSessionValidity
+	}
 }
 
 // callOptions returns the per-call options for the API: our user agent,
-// then the Client's, then the sign-in's.
-func (c *Client) callOptions(lo *loginOptions) []func(*cip.Options) {
-	fns := make([]func(*cip.Options), 0, 1+len(c.opts.ClientOptions)+len(lo.clientOptions))
+// then o's.
+func callOptions(o *Options) []func(*cip.Options) {
+	fns := make([]func(*cip.Options), 0, 1+len(o.ClientOptions))
 	fns = append(fns, addUserAgent)
-	fns = append(fns, c.opts.ClientOptions...)
-	return append(fns, lo.clientOptions...)
+	return append(fns, o.ClientOptions...)
 }
 
 // singleUseOptions returns the per-call options of a call that uses up a
@@ -191,8 +200,8 @@ func (c *Client) callOptions(lo *loginOptions) []func(*cip.Options) {
 // then fail with a NotAuthorizedException ("session can only be used once")
 // that hides the real error. So these calls are made once by the SDK (net/http
 // still resends a request that it could not write on a reused connection).
-func (c *Client) singleUseOptions(lo *loginOptions) []func(*cip.Options) {
-	return append(c.callOptions(lo), noRetries)
+func singleUseOptions(o *Options) []func(*cip.Options) {
+	return append(callOptions(o), noRetries)
 }
 
 func noRetries(o *cip.Options) {

@@ -16,13 +16,51 @@
 //
 // No AWS credentials are needed: the sign-in operations are unauthenticated.
 //
+// # Sign-ins that stop at a challenge
+//
+// A web back-end takes the password in one request and the MFA code in the
+// next, maybe in another process. [Client.Start] runs a sign-in as far as
+// it goes without the user and returns a [Step]: the tokens, or a
+// [Pending] challenge that says what the user must answer (a code and
+// where it was sent, a choice of MFA types or first factors, a new password
+// and the attributes it needs, a TOTP secret to set up). Keep the Pending
+// ([Pending.MarshalBinary]), and answer it later with [Client.Resume],
+// from any Client of the same user pool and app client:
+//
+//	step, err := c.Start(ctx, flows.UserSRP{Username: username, Password: password})
+//	...
+//	if !step.Done() {
+//		state, err := step.Pending.MarshalBinary() // keep it on the server, briefly
+//		...
+//	}
+//
+//	// The next request, maybe in another process:
+//	var p flows.Pending
+//	if err := p.UnmarshalBinary(state); err != nil { ... }
+//	step, err = c.Resume(ctx, &p, flows.Answer{Value: code})
+//
+// A Pending is a short-lived bearer credential: see [Pending] for what it
+// holds and how to keep it. [Client.Login] and its kin are a loop over
+// Start and Resume that asks a [ChallengeHandler].
+//
+// # Options
+//
+// [New] takes functional options that set the Client's [Options]; every
+// sign-in method also takes per-call options, applied to a copy of them for
+// that call only, as in the AWS SDK:
+//
+//	res, err := c.Login(ctx, username, password, func(o *flows.Options) {
+//		o.Handler = handlerForThisRequest
+//	})
+//
 // # Flows
 //
-// [Client.Login] runs USER_SRP_AUTH. [Client.LoginCustom] runs CUSTOM_AUTH,
-// starting with SRP when given a password, and [Client.LoginUserAuth]
-// runs USER_AUTH (choice-based sign-in) with PASSWORD_SRP, or passwordless
-// with a factor the [ChallengeHandler] chooses. [Client.Refresh] gets new
-// tokens with REFRESH_TOKEN_AUTH.
+// [Client.Login] ([UserSRP] for [Client.Start]) runs USER_SRP_AUTH.
+// [Client.LoginCustom] ([CustomAuth]) runs CUSTOM_AUTH, starting with SRP
+// when given a password, and [Client.LoginUserAuth] ([UserAuth]) runs
+// USER_AUTH (choice-based sign-in) with PASSWORD_SRP, or passwordless with a
+// factor the user chooses. [Client.Refresh] gets new tokens with
+// REFRESH_TOKEN_AUTH.
 //
 // The password never leaves the process: Cognito receives an SRP-6a proof,
 // computed by package [github.com/cognitosrp/cognitosrp/srp] in constant
@@ -37,11 +75,12 @@
 // DEVICE_PASSWORD_VERIFIER itself. The challenges that need the user —
 // NEW_PASSWORD_REQUIRED, SMS_MFA, SMS_OTP, EMAIL_OTP, SOFTWARE_TOKEN_MFA,
 // SELECT_MFA_TYPE, MFA_SETUP (TOTP), CUSTOM_CHALLENGE and SELECT_CHALLENGE —
-// go to a [ChallengeHandler], such as a [ChallengeHandlerFunc] that prompts
-// on a terminal, or one that a web server binds to a request with
-// [WithHandler]. Any other challenge ends the sign-in with an
-// [*UnsupportedChallengeError] naming it, and a sign-in that keeps being
-// challenged ends with [ErrChallengeLoop].
+// stop [Client.Start] and [Client.Resume] with a [Pending] step, and go to
+// the [ChallengeHandler] of [Client.Login] and its kin, such as the terminal
+// handler of package [github.com/cognitosrp/cognitosrp/flows/terminal]. Any
+// other challenge ends the sign-in with an [*UnsupportedChallengeError]
+// naming it, and a sign-in that keeps being challenged ends with
+// [ErrChallengeLoop].
 //
 // # Remembered devices
 //
@@ -54,7 +93,11 @@
 // DEVICE_SRP_AUTH, which lets Cognito skip MFA. [Options.RememberDevices]
 // and [RememberDevice] decide which devices are remembered. When Cognito
 // no longer knows a stored device, the sign-in is retried once without it,
-// and the device removed from the store.
+// and the device removed from the store. [Result.DeviceEvent] and
+// [Result.DeviceForgotten] say which of these happened. Device
+// authentication after a pending step happens inside [Client.Resume], with
+// the device password from the Client's store: a Pending holds only the
+// device's key.
 //
 // # Errors
 //
@@ -76,7 +119,8 @@
 // # Concurrency
 //
 // A [Client] is safe for concurrent use, and so are the stores of this
-// package; sign-ins share nothing but the Client's [Options].
+// package; sign-ins share nothing but the Client's [Options]. A [Pending]
+// must not be answered twice: Cognito's Session can be used once.
 //
 // See the Amazon Cognito API Reference for [InitiateAuth] and
 // [RespondToAuthChallenge], and the developer guide on [remembered devices].

@@ -44,6 +44,23 @@ var (
 
 	// ErrMalformedStore means that a device store file is not valid.
 	ErrMalformedStore = errors.New("flows: malformed device store")
+
+	// ErrStepExpired means that a [Pending] step was answered after its
+	// [Pending.Expires], or that Cognito said its session had expired
+	// (NotAuthorizedException "Invalid session for the user, session is
+	// expired."). The sign-in must start again. It is wrapped in a
+	// [*ChallengeError] naming the challenge.
+	ErrStepExpired = errors.New("flows: the pending step has expired")
+
+	// ErrWrongClient means that a [Pending] step was given to
+	// [Client.Resume] of another user pool or app client than the one
+	// that started the sign-in.
+	ErrWrongClient = errors.New("flows: the pending step is of another user pool or app client")
+
+	// ErrInvalidPending means that [Pending.UnmarshalBinary] was given
+	// something other than what [Pending.MarshalBinary] writes, or that a
+	// Pending was not made by [Client.Start] or [Client.Resume].
+	ErrInvalidPending = errors.New("flows: not a valid pending step")
 )
 
 // UnsupportedChallengeError is returned when Cognito issues a challenge

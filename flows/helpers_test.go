@@ -130,17 +130,26 @@ func testConfig() cognitotest.Config {
 		u.Status = "FORCE_CHANGE_PASSWORD"
 		u.RequiredAttributes = []string{"name"}
 	})...)
+	// The users of the step API's tests.
+	flowsUsers = append(flowsUsers, perVariant("steptotp", withTOTP)...)
+	flowsUsers = append(flowsUsers, perVariant("stepmulti", withTOTP, withPhone, withMFA("SMS_MFA"))...)
+	flowsUsers = append(flowsUsers, perVariant("stepnewpw", func(u *cognitotest.User) {
+		u.Status = "FORCE_CHANGE_PASSWORD"
+		u.RequiredAttributes = []string{"name"}
+	})...)
+	flowsUsers = append(flowsUsers, perVariant("stepotp", withPhone)...)
+	flowsUsers = append(flowsUsers, perVariant("stepexp", withTOTP)...)
 	var deviceUsers []cognitotest.User
-	for _, p := range []string{"dev", "forget", "refresh", "conc"} {
+	for _, p := range []string{"dev", "forget", "refresh", "conc", "stepdev"} {
 		deviceUsers = append(deviceUsers, perVariant(p, withTOTP)...)
 	}
 	return cognitotest.Config{
 		Region: region,
 		UserPools: []cognitotest.UserPool{
 			{ID: flowsPool, MFA: "OPTIONAL", SignInPolicy: &cognitotest.SignInPolicy{AllowedFirstAuthFactors: []string{"PASSWORD", "EMAIL_OTP", "SMS_OTP"}}, CustomChallengeAnswer: customReply, Clients: appClients(flowsPool), Users: flowsUsers},
-			{ID: setupPool, MFA: "ON", Clients: appClients(setupPool), Users: perVariant("setup")},
+			{ID: setupPool, MFA: "ON", Clients: appClients(setupPool), Users: append(perVariant("setup"), perVariant("stepsetup")...)},
 			{ID: devicePool, DeviceTracking: "always", MFA: "OPTIONAL", Clients: appClients(devicePool), Users: deviceUsers},
-			{ID: optInPool, DeviceTracking: "opt-in", MFA: "OPTIONAL", Clients: appClients(optInPool), Users: perVariant("optin", withTOTP)},
+			{ID: optInPool, DeviceTracking: "opt-in", MFA: "OPTIONAL", Clients: appClients(optInPool), Users: append(perVariant("optin", withTOTP), perVariant("stepoptin", withTOTP)...)},
 		},
 	}
 }

@@ -53,7 +53,7 @@ func encodeBase64(b []byte) string {
 // in the last character must be zero, so every input has one decoding.
 func decodeBase64(s string) ([]byte, error) {
 	if len(s)%4 != 0 {
-		return nil, ErrMalformedBase64
+		return nil, errMalformedBase64
 	}
 	pad := 0
 	if len(s) >= 1 && s[len(s)-1] == '=' {
@@ -88,11 +88,11 @@ func decodeBase64(s string) ([]byte, error) {
 			out = append(out, byte(v>>16))
 			bad |= -(v & 0xffff) >> 62
 		default:
-			return nil, ErrMalformedBase64
+			return nil, errMalformedBase64
 		}
 	}
 	if subtle.ConstantTimeEq(int32(bad), 0) != 1 {
-		return nil, ErrMalformedBase64
+		return nil, errMalformedBase64
 	}
 	return out, nil
 }

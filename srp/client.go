@@ -39,7 +39,7 @@ func newEphemeral(a []byte) (*Ephemeral, error) {
 	gr := cognito()
 	pub := gr.expG(a)
 	if ctmath.IsZero(&pub) == 1 { // impossible for g^a with g a generator, checked anyway
-		return nil, &SafetyError{Check: "A mod N = 0"}
+		return nil, safetyErr("A mod N = 0")
 	}
 	return &Ephemeral{a: a, pubA: signedInt{mag: trimZeros(gr.bytes(&pub))}}, nil
 }
@@ -56,20 +56,22 @@ func (e Ephemeral) String() string { return "srp.Ephemeral{A: " + e.pubA.hexStri
 func (e Ephemeral) GoString() string { return e.String() }
 
 // Challenge is a parsed PASSWORD_VERIFIER or DEVICE_PASSWORD_VERIFIER
-// challenge: the server's public ephemeral B, the salt and the secret block.
-// It holds only public values and is safe for concurrent use.
+// challenge: the server's public ephemeral B, the salt, the secret block and,
+// for PASSWORD_VERIFIER, the internal user name USER_ID_FOR_SRP. It holds
+// only public values and is safe for concurrent use.
 type Challenge struct {
 	b              signedInt
 	bModN          ctmath.Nat
 	salt           signedInt
 	secretBlock    []byte
 	secretBlockB64 string
+	userID         string
 }
 
 // ParseChallenge parses the SRP_B, SALT and SECRET_BLOCK challenge parameters.
 // SRP_B and SALT are hexadecimal signed integers of any length parity and case;
-// SECRET_BLOCK is standard base64. It rejects B ≡ 0 (mod N) with a
-// [*SafetyError] and malformed values with a [*ParameterError].
+// SECRET_BLOCK is standard base64. It rejects B ≡ 0 (mod N) with
+// [ErrSafetyCheck] and malformed values with a [*ParameterError].
 func ParseChallenge(srpB, salt, secretBlock string) (*Challenge, error) {
 	b, err := parseParamHex("SRP_B", srpB)
 	if err != nil {
@@ -80,28 +82,40 @@ func ParseChallenge(srpB, salt, secretBlock string) (*Challenge, error) {
 		return nil, err
 	}
 	if secretBlock == "" {
-		return nil, paramErr("SECRET_BLOCK", ErrMissing)
+		return nil, paramErr("SECRET_BLOCK", errMissing)
 	}
 	sb, err := base64.StdEncoding.DecodeString(secretBlock)
 	if err != nil {
-		return nil, paramErr("SECRET_BLOCK", ErrMalformedBase64)
+		return nil, paramErr("SECRET_BLOCK", errMalformedBase64)
 	}
 	bModN := cognito().reduce(b)
 	if ctmath.IsZero(&bModN) == 1 {
-		return nil, &SafetyError{Check: "B mod N = 0"}
+		return nil, safetyErr("B mod N = 0")
 	}
 	return &Challenge{b: b, bModN: bModN, salt: s, secretBlock: sb, secretBlockB64: secretBlock}, nil
 }
 
 // ParseChallengeParameters is [ParseChallenge] on a challenge's
-// ChallengeParameters map (the keys SRP_B, SALT and SECRET_BLOCK).
+// ChallengeParameters map (the keys SRP_B, SALT and SECRET_BLOCK), which
+// also keeps USER_ID_FOR_SRP, if present, for [Challenge.UserIDForSRP].
+// PASSWORD_VERIFIER carries it; DEVICE_PASSWORD_VERIFIER does not.
 func ParseChallengeParameters(params map[string]string) (*Challenge, error) {
-	return ParseChallenge(params["SRP_B"], params["SALT"], params["SECRET_BLOCK"])
+	ch, err := ParseChallenge(params["SRP_B"], params["SALT"], params["SECRET_BLOCK"])
+	if err != nil {
+		return nil, err
+	}
+	ch.userID = params["USER_ID_FOR_SRP"]
+	return ch, nil
 }
+
+// UserIDForSRP returns the challenge's USER_ID_FOR_SRP, the internal user
+// name that [Ephemeral.PasswordClaim] signs for, or "" when the challenge
+// was parsed by [ParseChallenge] or carried none.
+func (ch *Challenge) UserIDForSRP() string { return ch.userID }
 
 func parseParamHex(name, s string) (signedInt, error) {
 	if s == "" {
-		return signedInt{}, paramErr(name, ErrMissing)
+		return signedInt{}, paramErr(name, errMissing)
 	}
 	v, err := parseSignedHex(s)
 	if err != nil {
@@ -123,15 +137,16 @@ type Claim struct {
 
 // PasswordClaim answers a PASSWORD_VERIFIER challenge for the user whose
 // USER_ID_FOR_SRP is userIDForSRP (the internal user name, which differs from
-// what the user typed when signing in by alias) in the user pool userPoolID
-// (such as "us-east-1_AbC123"). now is the signing time, normally time.Now().
+// what the user typed when signing in by alias, and which
+// [Challenge.UserIDForSRP] returns) in the user pool userPoolID (such as
+// "us-east-1_AbC123"). now is the signing time, normally time.Now().
 func (e *Ephemeral) PasswordClaim(userPoolID, userIDForSRP, password string, ch *Challenge, now time.Time) (*Claim, error) {
 	poolName, err := PoolName(userPoolID)
 	if err != nil {
 		return nil, err
 	}
 	if userIDForSRP == "" {
-		return nil, paramErr("USER_ID_FOR_SRP", ErrMissing)
+		return nil, paramErr("USER_ID_FOR_SRP", errMissing)
 	}
 	return e.claim(poolName, userIDForSRP, password, ch, FormatTimestamp(now))
 }
@@ -141,10 +156,10 @@ func (e *Ephemeral) PasswordClaim(userPoolID, userIDForSRP, password string, ch 
 // that were stored when the device was confirmed.
 func (e *Ephemeral) DeviceClaim(deviceGroupKey, deviceKey, devicePassword string, ch *Challenge, now time.Time) (*Claim, error) {
 	if deviceGroupKey == "" {
-		return nil, paramErr("DeviceGroupKey", ErrMissing)
+		return nil, paramErr("DeviceGroupKey", errMissing)
 	}
 	if deviceKey == "" {
-		return nil, paramErr("DEVICE_KEY", ErrMissing)
+		return nil, paramErr("DEVICE_KEY", errMissing)
 	}
 	return e.claim(deviceGroupKey, deviceKey, devicePassword, ch, FormatTimestamp(now))
 }
@@ -154,7 +169,7 @@ func (e *Ephemeral) DeviceClaim(deviceGroupKey, deviceKey, devicePassword string
 func PoolName(userPoolID string) (string, error) {
 	_, name, ok := strings.Cut(userPoolID, "_")
 	if !ok || name == "" {
-		return "", paramErr("user pool id", ErrInvalidPoolID)
+		return "", paramErr("user pool id", errInvalidPoolID)
 	}
 	return name, nil
 }
@@ -168,10 +183,14 @@ type claimValues struct {
 }
 
 func (e *Ephemeral) claim(poolName, userID, password string, ch *Challenge, timestamp string) (*Claim, error) {
+	return e.claimU(hashU, poolName, userID, password, ch, timestamp)
+}
+
+func (e *Ephemeral) claimU(uf uFunc, poolName, userID, password string, ch *Challenge, timestamp string) (*Claim, error) {
 	if ch == nil {
-		return nil, paramErr("challenge", ErrMissing)
+		return nil, paramErr("challenge", errMissing)
 	}
-	cv, err := e.compute(poolName, userID, password, ch, timestamp)
+	cv, err := e.compute(uf, poolName, userID, password, ch, timestamp)
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +201,11 @@ func (e *Ephemeral) claim(poolName, userID, password string, ch *Challenge, time
 	}, nil
 }
 
-func (e *Ephemeral) compute(poolName, userID, password string, ch *Challenge, timestamp string) (*claimValues, error) {
+func (e *Ephemeral) compute(uf uFunc, poolName, userID, password string, ch *Challenge, timestamp string) (*claimValues, error) {
 	gr := cognito()
-	u := hashU(e.pubA, ch.b)
-	if isZero(u) {
-		return nil, &SafetyError{Check: "u = 0"}
+	u := uf(e.pubA, ch.b)
+	if zeroBytes(u) {
+		return nil, safetyErr("u = 0")
 	}
 	x := hashX(ch.salt, poolName, userID, password)
 	s := gr.clientS(&ch.bModN, e.a, u, x)
@@ -195,9 +214,10 @@ func (e *Ephemeral) compute(poolName, userID, password string, ch *Challenge, ti
 	return &claimValues{u: u, x: x, s: sPad, key: key, sig: signClaim(key, poolName, userID, ch.secretBlock, timestamp)}, nil
 }
 
-// hashU computes u = H(padHex(A) ‖ padHex(B)). It is a variable so that a
-// test can make u = 0, which no real input reaches.
-var hashU = func(a, b signedInt) []byte {
+// hashU computes u = H(padHex(A) ‖ padHex(B)). The functions that use it
+// take it as a parameter (a uFunc), so that a test can make u = 0, which no
+// real input reaches.
+func hashU(a, b signedInt) []byte {
 	var buf [2*(maxHexDigits/2) + 4]byte
 	msg := a.appendPadded(buf[:0])
 	msg = b.appendPadded(msg)
@@ -239,7 +259,11 @@ func signClaim(key []byte, poolName, userID string, secretBlock []byte, timestam
 	return m.Sum(nil)
 }
 
-func isZero(b []byte) bool {
+// uFunc computes u from A and B: hashU, except in tests.
+type uFunc func(a, b signedInt) []byte
+
+// zeroBytes reports whether the public b is all zeros.
+func zeroBytes(b []byte) bool {
 	var acc byte
 	for _, c := range b {
 		acc |= c

@@ -2,6 +2,8 @@
 
 package srp
 
+import "encoding/base64"
+
 // Hooks for the timing-leak test, bench/cmd/ctcheck, and nothing else: they
 // exist only when building with the tag ctcheck, so that the harness can
 // choose the secrets (a, x, b, v) that the public API draws from crypto/rand
@@ -40,9 +42,13 @@ func CTServer(b, v []byte, srpA, poolName, userID string, secretBlock []byte, ti
 	if err := cognito().n.SetBytes(&ver.v, v); err != nil {
 		panic("srp: CTServer: v not below N")
 	}
-	s, _, err := newServer(ver, srpA, b)
+	s, _, err := newServer(hashU, ver, srpA, b, secretBlock)
 	if err != nil {
 		panic("srp: CTServer: " + err.Error())
 	}
-	return s.SRPB(), s.Verify(secretBlock, timestamp, signature) == nil
+	claim, err := ParseClaim(base64.StdEncoding.EncodeToString(secretBlock), timestamp, signature)
+	if err != nil {
+		panic("srp: CTServer: " + err.Error())
+	}
+	return s.SRPB(), s.Verify(claim) == nil
 }

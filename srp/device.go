@@ -43,10 +43,10 @@ const (
 // verifier, as AWS's clients do before calling ConfirmDevice.
 func NewDeviceVerifier(deviceGroupKey, deviceKey string) (*DeviceVerifier, error) {
 	if deviceGroupKey == "" {
-		return nil, paramErr("DeviceGroupKey", ErrMissing)
+		return nil, paramErr("DeviceGroupKey", errMissing)
 	}
 	if deviceKey == "" {
-		return nil, paramErr("DeviceKey", ErrMissing)
+		return nil, paramErr("DeviceKey", errMissing)
 	}
 	var pw [devicePasswordSize]byte
 	var salt [saltSize]byte

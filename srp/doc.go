@@ -8,7 +8,8 @@
 // Remembered devices use [NewDeviceVerifier] when a device is confirmed and
 // [Ephemeral.DeviceClaim] to answer DEVICE_PASSWORD_VERIFIER. The server side,
 // used by the local Cognito-compatible server, is [NewVerifier],
-// [ParseDeviceVerifierConfig] and [NewServer].
+// [ParseDeviceVerifierConfig] and [NewServer], which issues the challenge,
+// and [ParseClaimResponses] and [Server.Verify], which check the answer.
 //
 // # The protocol as Cognito runs it
 //
@@ -66,8 +67,8 @@
 // # Safety checks
 //
 // SRP-6a's checks are never skipped: a client rejects B ≡ 0 (mod N) and
-// u = 0, a server rejects A ≡ 0 (mod N). Both return a [*SafetyError] that
-// matches [ErrSafetyCheck]. Malformed input returns a [*ParameterError] naming
+// u = 0, a server rejects A ≡ 0 (mod N). Both return an error that matches
+// [ErrSafetyCheck] and names the check. Malformed input returns a [*ParameterError] naming
 // the parameter, never its value, and never panics.
 //
 // [RFC 3526]: https://www.rfc-editor.org/rfc/rfc3526

@@ -1,7 +1,6 @@
 package srp_test
 
 import (
-	"encoding/base64"
 	"fmt"
 	"time"
 
@@ -30,11 +29,10 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	secretBlock := []byte("opaque to the client")
 	params := map[string]string{
 		"SRP_B":           server.SRPB(),
 		"SALT":            server.Salt(),
-		"SECRET_BLOCK":    base64.StdEncoding.EncodeToString(secretBlock),
+		"SECRET_BLOCK":    server.SecretBlock(),
 		"USER_ID_FOR_SRP": user,
 	}
 
@@ -43,15 +41,24 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	claim, err := eph.PasswordClaim(poolID, params["USER_ID_FOR_SRP"], password, ch,
+	claim, err := eph.PasswordClaim(poolID, ch.UserIDForSRP(), password, ch,
 		time.Date(2019, 1, 1, 6, 6, 9, 0, time.UTC))
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println("TIMESTAMP:", claim.Timestamp)
 
-	// Server: verification.
-	fmt.Println("verified:", server.Verify(secretBlock, claim.Timestamp, claim.Signature) == nil)
+	// Server: verification of the challenge responses.
+	responses := map[string]string{
+		"PASSWORD_CLAIM_SECRET_BLOCK": claim.SecretBlock,
+		"PASSWORD_CLAIM_SIGNATURE":    claim.Signature,
+		"TIMESTAMP":                   claim.Timestamp,
+	}
+	cr, err := srp.ParseClaimResponses(responses)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("verified:", server.Verify(cr) == nil)
 	// Output:
 	// TIMESTAMP: Tue Jan 1 06:06:09 UTC 2019
 	// verified: true

@@ -29,7 +29,7 @@ func NewEphemeralForTest(a []byte) (*Ephemeral, error) {
 
 // ComputeForTest runs the whole client computation with an explicit timestamp.
 func (e *Ephemeral) ComputeForTest(poolName, userID, password string, ch *Challenge, timestamp string) (*ClaimValues, error) {
-	return e.compute(poolName, userID, password, ch, timestamp)
+	return e.compute(hashU, poolName, userID, password, ch, timestamp)
 }
 
 // DeviceVerifierForTest computes a device verifier from a fixed password and salt.
@@ -55,8 +55,37 @@ func (v *Verifier) VerifierBytes() []byte { return cognito().bytes(&v.v) }
 
 // NewServerForTest starts a server side with a fixed b.
 func NewServerForTest(v *Verifier, srpA string, b []byte) (*Server, *ServerValues, error) {
-	return newServer(v, srpA, b)
+	return newServer(hashU, v, srpA, b, []byte("test block"))
 }
+
+// zeroU is a uFunc that makes u = 0, which SHA-256 never yields for real
+// inputs.
+func zeroU(a, b signedInt) []byte { return make([]byte, 32) }
+
+// PasswordClaimZeroU is PasswordClaim with u = 0.
+func (e *Ephemeral) PasswordClaimZeroU(userPoolID, userID, password string, ch *Challenge) (*Claim, error) {
+	poolName, err := PoolName(userPoolID)
+	if err != nil {
+		return nil, err
+	}
+	return e.claimU(zeroU, poolName, userID, password, ch, "Tue Jan 1 06:06:09 UTC 2019")
+}
+
+// NewServerZeroU is NewServer with u = 0.
+func NewServerZeroU(v *Verifier, srpA string) (*Server, error) {
+	s, _, err := newServer(zeroU, v, srpA, make([]byte, 32), []byte("block"))
+	return s, err
+}
+
+// The reasons of ParameterError, for tests.
+var (
+	ErrMissing            = errMissing
+	ErrMalformedHex       = errMalformedHex
+	ErrMalformedBase64    = errMalformedBase64
+	ErrTooLong            = errTooLong
+	ErrInvalidPoolID      = errInvalidPoolID
+	ErrMalformedTimestamp = errMalformedTimestamp
+)
 
 // PadHex exposes padHex for the pad_hex vectors.
 func PadHex(signedHex string) ([]byte, error) {

@@ -24,7 +24,7 @@ func fuzzChallengeSeeds(f *testing.F) {
 }
 
 // FuzzParseChallenge: no panic; nil result on error; a parsed challenge
-// always yields a claim (or a SafetyError) and its values round-trip.
+// always yields a claim (or ErrSafetyCheck) and its values round-trip.
 func FuzzParseChallenge(f *testing.F) {
 	fuzzChallengeSeeds(f)
 	e, err := srp.NewEphemeral()
@@ -94,8 +94,12 @@ func FuzzNewServer(f *testing.F) {
 		if new(big.Int).Mod(a, testN).Sign() == 0 {
 			t.Fatalf("accepted A ≡ 0 (mod N)")
 		}
-		if s.Verify([]byte("x"), "t", "") == nil {
-			t.Fatal("empty signature verified")
+		claim, err := srp.ParseClaim(s.SecretBlock(), "Tue Jan 1 06:06:09 UTC 2019", "AAAA")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Verify(claim) == nil {
+			t.Fatal("a wrong signature verified")
 		}
 	})
 }
@@ -214,6 +218,47 @@ func FuzzDecodeBase64(f *testing.F) {
 		}
 		if err == nil && srp.EncodeBase64(got) != s {
 			t.Fatal("round trip")
+		}
+	})
+}
+
+// FuzzParseClaim: a client's claim as a server receives it; no panic, nil
+// on error, errors typed and quoting no input, and nothing but the right
+// signature over the issued block verifies.
+func FuzzParseClaim(f *testing.F) {
+	v, err := srp.NewVerifier("us-east-1_Fuzz", "user", "pw")
+	if err != nil {
+		f.Fatal(err)
+	}
+	e, err := srp.NewEphemeral()
+	if err != nil {
+		f.Fatal(err)
+	}
+	srv, err := srp.NewServer(v, e.SRPA())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(srv.SecretBlock(), "Tue Jan 1 06:06:09 UTC 2019", "AAAA")
+	f.Add("AAAA", "Tue Jan 01 06:06:09 UTC 2019", "AAAA")
+	f.Add("", "", "")
+	f.Add("=", "x", "!")
+	f.Fuzz(func(t *testing.T, block, ts, sig string) {
+		cr, err := srp.ParseClaim(block, ts, sig)
+		if err != nil {
+			var pe *srp.ParameterError
+			if cr != nil || !errors.As(err, &pe) {
+				t.Fatalf("ParseClaim: %v, %v", cr, err)
+			}
+			if len(block) > 8 && strings.Contains(err.Error(), block) || len(sig) > 8 && strings.Contains(err.Error(), sig) {
+				t.Fatalf("error quotes the input: %v", err)
+			}
+			return
+		}
+		if srp.FormatTimestamp(cr.Time()) != ts || cr.SecretBlock() != block {
+			t.Fatal("claim does not round-trip")
+		}
+		if srv.Verify(cr) == nil {
+			t.Fatal("a claim without the key verified")
 		}
 	})
 }

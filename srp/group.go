@@ -78,7 +78,7 @@ func mustHex(s string) []byte {
 
 func newGroup(n, g []byte) *group {
 	m, err := ctmath.NewModulus(n)
-	if err != nil {
+	if err != nil || len(trimZeros(n)) < 2 {
 		panic("srp: internal error: bad modulus")
 	}
 	gr := &group{n: m, size: m.Size()}
@@ -115,21 +115,8 @@ func (gr *group) reduceMagnitude(mag []byte) ctmath.Nat {
 		for i := 0; i < 8; i++ {
 			gr.n.Add(&r, &r, &r)
 		}
-		b[0] = uint64(c)
-		if gr.n.SetBytes(&b, []byte{c}) != nil { // a modulus of one byte
-			b = gr.reduceSmall(c)
-		}
+		b[0] = uint64(c) // below N: every modulus here has more than one byte
 		gr.n.Add(&r, &r, &b)
-	}
-	return r
-}
-
-// reduceSmall returns c mod N for a modulus smaller than c (tests only).
-func (gr *group) reduceSmall(c byte) ctmath.Nat {
-	var r, one ctmath.Nat
-	one[0] = 1
-	for i := 0; i < int(c); i++ {
-		gr.n.Add(&r, &r, &one)
 	}
 	return r
 }

@@ -30,17 +30,17 @@ func parseSignedHex(s string) (signedInt, error) {
 		s = s[1:]
 	}
 	if s == "" {
-		return signedInt{}, ErrMalformedHex
+		return signedInt{}, errMalformedHex
 	}
 	if len(s) > maxHexDigits {
-		return signedInt{}, ErrTooLong
+		return signedInt{}, errTooLong
 	}
 	if len(s)%2 == 1 {
 		s = "0" + s
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil {
-		return signedInt{}, ErrMalformedHex
+		return signedInt{}, errMalformedHex
 	}
 	v.mag = trimZeros(b)
 	if len(v.mag) == 0 {
@@ -65,9 +65,6 @@ func fromTwosComplement(b []byte) signedInt {
 	}
 	return signedInt{neg: true, mag: trimZeros(m)}
 }
-
-// isZero reports whether v is zero.
-func (v signedInt) isZero() bool { return len(v.mag) == 0 }
 
 // hexString formats v as Java's BigInteger.toString(16) does: lowercase, no
 // leading zeros, "-" for negative values, "0" for zero.
@@ -134,10 +131,4 @@ func trimZeros(b []byte) []byte {
 		b = b[1:]
 	}
 	return b
-}
-
-// minimalHex formats the non-negative big-endian integer b as Java's
-// BigInteger.toString(16) does. b must be public.
-func minimalHex(b []byte) string {
-	return signedInt{mag: trimZeros(b)}.hexString()
 }

@@ -20,9 +20,8 @@ func multipleOfN(k int64) string {
 func TestUnsafeB(t *testing.T) {
 	for _, b := range []string{"0", "-0", "000", multipleOfN(1), strings.ToUpper(multipleOfN(2)), multipleOfN(-1), multipleOfN(1000)} {
 		ch, err := srp.ParseChallenge(b, "01", "AAAA")
-		var se *srp.SafetyError
-		if ch != nil || !errors.As(err, &se) || !errors.Is(err, srp.ErrSafetyCheck) || se.Check != "B mod N = 0" {
-			t.Errorf("ParseChallenge(B = %.12s…) = %v, %v; want a B mod N = 0 SafetyError", b, ch, err)
+		if ch != nil || !errors.Is(err, srp.ErrSafetyCheck) || !strings.Contains(err.Error(), "B mod N = 0") {
+			t.Errorf("ParseChallenge(B = %.12s…) = %v, %v; want ErrSafetyCheck: B mod N = 0", b, ch, err)
 		}
 	}
 }
@@ -35,7 +34,7 @@ func TestUnsafeA(t *testing.T) {
 	for _, a := range []string{"0", "-00", multipleOfN(1), multipleOfN(2), multipleOfN(-3)} {
 		s, err := srp.NewServer(v, a)
 		if s != nil || !errors.Is(err, srp.ErrSafetyCheck) {
-			t.Errorf("NewServer(A = %.12s…) = %v, %v; want a SafetyError", a, s, err)
+			t.Errorf("NewServer(A = %.12s…) = %v, %v; want ErrSafetyCheck", a, s, err)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"time"
 
 	"github.com/cognitosrp/cognitosrp/internal/ctmath"
 )
@@ -28,7 +29,7 @@ func NewVerifier(userPoolID, userID, password string) (*Verifier, error) {
 		return nil, err
 	}
 	if userID == "" {
-		return nil, paramErr("USER_ID_FOR_SRP", ErrMissing)
+		return nil, paramErr("USER_ID_FOR_SRP", errMissing)
 	}
 	var salt [saltSize]byte
 	if _, err := rand.Read(salt[:]); err != nil {
@@ -47,23 +48,23 @@ func newVerifier(poolName, userID, password string, salt signedInt) *Verifier {
 // as a two's-complement integer.
 func ParseDeviceVerifierConfig(deviceGroupKey, deviceKey, saltBase64, passwordVerifierBase64 string) (*Verifier, error) {
 	if deviceGroupKey == "" {
-		return nil, paramErr("DeviceGroupKey", ErrMissing)
+		return nil, paramErr("DeviceGroupKey", errMissing)
 	}
 	if deviceKey == "" {
-		return nil, paramErr("DeviceKey", ErrMissing)
+		return nil, paramErr("DeviceKey", errMissing)
 	}
 	if saltBase64 == "" {
-		return nil, paramErr("Salt", ErrMissing)
+		return nil, paramErr("Salt", errMissing)
 	}
 	if passwordVerifierBase64 == "" {
-		return nil, paramErr("PasswordVerifier", ErrMissing)
+		return nil, paramErr("PasswordVerifier", errMissing)
 	}
 	salt, err := base64.StdEncoding.DecodeString(saltBase64)
 	if err != nil {
-		return nil, paramErr("Salt", ErrMalformedBase64)
+		return nil, paramErr("Salt", errMalformedBase64)
 	}
 	if len(salt) > maxHexDigits/2 {
-		return nil, paramErr("Salt", ErrTooLong)
+		return nil, paramErr("Salt", errTooLong)
 	}
 	vb, err := decodeBase64(passwordVerifierBase64)
 	if err != nil {
@@ -71,18 +72,18 @@ func ParseDeviceVerifierConfig(deviceGroupKey, deviceKey, saltBase64, passwordVe
 	}
 	gr := cognito()
 	if len(vb) > gr.size+1 {
-		return nil, paramErr("PasswordVerifier", ErrTooLong)
+		return nil, paramErr("PasswordVerifier", errTooLong)
 	}
 	// The verifier is padHex(v): up to one leading zero byte before 384 bytes.
 	var v ctmath.Nat
 	if len(vb) == gr.size+1 {
 		if vb[0] != 0 {
-			return nil, paramErr("PasswordVerifier", ErrTooLong)
+			return nil, paramErr("PasswordVerifier", errTooLong)
 		}
 		vb = vb[1:]
 	}
 	if err := gr.n.SetBytes(&v, vb); err != nil {
-		return nil, paramErr("PasswordVerifier", ErrTooLong)
+		return nil, paramErr("PasswordVerifier", errTooLong)
 	}
 	return &Verifier{poolName: deviceGroupKey, userID: deviceKey, salt: fromTwosComplement(salt), v: v}, nil
 }
@@ -108,24 +109,35 @@ func (v Verifier) String() string {
 // serverEphemeralSize is the size of the server's secret exponent b.
 const serverEphemeralSize = 32
 
+// secretBlockSize is the number of random bytes in the SECRET_BLOCK that a
+// [Server] issues. Cognito's blocks are longer and carry encrypted state; a
+// Server keeps its state and only needs the block to be unguessable and
+// unique.
+const secretBlockSize = 512
+
 // Server is the server side of one SRP sign-in: created from the stored
-// verifier and the client's SRP_A, it issues SRP_B and verifies the claim.
-// A Server is safe for concurrent use.
+// verifier and the client's SRP_A, it issues SRP_B, SALT and SECRET_BLOCK and
+// verifies the claim that answers them. A Server is safe for concurrent use.
 type Server struct {
-	ver  *Verifier
-	pubB signedInt
-	key  []byte
+	ver         *Verifier
+	pubB        signedInt
+	key         []byte
+	secretBlock []byte
 }
 
 // NewServer starts the server side of a sign-in from the client's SRP_A. It
-// rejects A ≡ 0 (mod N) with a [*SafetyError] and malformed A with a
+// rejects A ≡ 0 (mod N) with [ErrSafetyCheck] and malformed A with a
 // [*ParameterError].
 func NewServer(v *Verifier, srpA string) (*Server, error) {
 	var b [serverEphemeralSize]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return nil, fmt.Errorf("srp: reading randomness: %w", err)
 	}
-	s, _, err := newServer(v, srpA, b[:])
+	block := make([]byte, secretBlockSize)
+	if _, err := rand.Read(block); err != nil {
+		return nil, fmt.Errorf("srp: reading randomness: %w", err)
+	}
+	s, _, err := newServer(hashU, v, srpA, b[:], block)
 	return s, err
 }
 
@@ -134,9 +146,9 @@ type serverValues struct {
 	u, s, key []byte
 }
 
-func newServer(v *Verifier, srpA string, b []byte) (*Server, *serverValues, error) {
+func newServer(uf uFunc, v *Verifier, srpA string, b, secretBlock []byte) (*Server, *serverValues, error) {
 	if v == nil {
-		return nil, nil, paramErr("verifier", ErrMissing)
+		return nil, nil, paramErr("verifier", errMissing)
 	}
 	a, err := parseParamHex("SRP_A", srpA)
 	if err != nil {
@@ -145,18 +157,18 @@ func newServer(v *Verifier, srpA string, b []byte) (*Server, *serverValues, erro
 	gr := cognito()
 	aModN := gr.reduce(a)
 	if ctmath.IsZero(&aModN) == 1 {
-		return nil, nil, &SafetyError{Check: "A mod N = 0"}
+		return nil, nil, safetyErr("A mod N = 0")
 	}
 	bigB := gr.serverB(&v.v, b)
 	pubB := signedInt{mag: trimZeros(gr.bytes(&bigB))}
-	u := hashU(a, pubB)
-	if isZero(u) {
-		return nil, nil, &SafetyError{Check: "u = 0"}
+	u := uf(a, pubB)
+	if zeroBytes(u) {
+		return nil, nil, safetyErr("u = 0")
 	}
 	sNat := gr.serverS(&aModN, &v.v, u, b)
 	s := padPositiveVarTime(gr.bytes(&sNat))
 	key := deriveKey(s, u)
-	return &Server{ver: v, pubB: pubB, key: key}, &serverValues{u: u, s: s, key: key}, nil
+	return &Server{ver: v, pubB: pubB, key: key, secretBlock: secretBlock}, &serverValues{u: u, s: s, key: key}, nil
 }
 
 // SRPB returns B as the SRP_B challenge parameter: lowercase hexadecimal
@@ -166,17 +178,80 @@ func (s *Server) SRPB() string { return s.pubB.hexString() }
 // Salt returns the SALT challenge parameter of the verifier.
 func (s *Server) Salt() string { return s.ver.Salt() }
 
-// Verify checks a client's PASSWORD_CLAIM_SIGNATURE (base64) over the secret
-// block that the server issued (decoded) and the client's TIMESTAMP. It checks
-// neither the timestamp's format nor its age: see [ParseTimestamp]. It returns
-// [ErrVerification] for any signature that does not match.
-func (s *Server) Verify(secretBlock []byte, timestamp, signature string) error {
+// SecretBlock returns the SECRET_BLOCK challenge parameter: standard base64
+// of random bytes that the client echoes as PASSWORD_CLAIM_SECRET_BLOCK and
+// signs. It identifies the sign-in, but is not a secret.
+func (s *Server) SecretBlock() string { return base64.StdEncoding.EncodeToString(s.secretBlock) }
+
+// ClaimResponse is a client's answer to a PASSWORD_VERIFIER or
+// DEVICE_PASSWORD_VERIFIER challenge as a server receives it, parsed once by
+// [ParseClaim]: the echoed secret block (decoded), the TIMESTAMP (checked
+// and parsed) and the signature (decoded). It holds only public values.
+type ClaimResponse struct {
+	secretBlock    []byte
+	secretBlockB64 string
+	timestamp      string
+	time           time.Time
+	signature      []byte
+}
+
+// ParseClaim parses the challenge responses PASSWORD_CLAIM_SECRET_BLOCK and
+// PASSWORD_CLAIM_SIGNATURE (standard base64) and TIMESTAMP (exactly as
+// [FormatTimestamp] writes it). A value that is missing or malformed is
+// reported as a [*ParameterError] naming it.
+func ParseClaim(secretBlock, timestamp, signature string) (*ClaimResponse, error) {
+	if secretBlock == "" {
+		return nil, paramErr("PASSWORD_CLAIM_SECRET_BLOCK", errMissing)
+	}
+	if timestamp == "" {
+		return nil, paramErr("TIMESTAMP", errMissing)
+	}
+	if signature == "" {
+		return nil, paramErr("PASSWORD_CLAIM_SIGNATURE", errMissing)
+	}
+	block, err := base64.StdEncoding.DecodeString(secretBlock)
+	if err != nil {
+		return nil, paramErr("PASSWORD_CLAIM_SECRET_BLOCK", errMalformedBase64)
+	}
+	t, err := ParseTimestamp(timestamp)
+	if err != nil {
+		return nil, err
+	}
 	sig, err := base64.StdEncoding.DecodeString(signature)
 	if err != nil {
-		return ErrVerification
+		return nil, paramErr("PASSWORD_CLAIM_SIGNATURE", errMalformedBase64)
 	}
-	want := signClaim(s.key, s.ver.poolName, s.ver.userID, secretBlock, timestamp)
-	if !hmac.Equal(sig, want) {
+	return &ClaimResponse{secretBlock: block, secretBlockB64: secretBlock, timestamp: timestamp, time: t, signature: sig}, nil
+}
+
+// ParseClaimResponses is [ParseClaim] on a RespondToAuthChallenge's
+// ChallengeResponses map.
+func ParseClaimResponses(responses map[string]string) (*ClaimResponse, error) {
+	return ParseClaim(responses["PASSWORD_CLAIM_SECRET_BLOCK"], responses["TIMESTAMP"], responses["PASSWORD_CLAIM_SIGNATURE"])
+}
+
+// Time returns the claim's TIMESTAMP. A server checks its age: Cognito
+// refuses claims signed more than a few minutes away from its clock.
+func (c *ClaimResponse) Time() time.Time { return c.time }
+
+// SecretBlock returns PASSWORD_CLAIM_SECRET_BLOCK as the client sent it.
+func (c *ClaimResponse) SecretBlock() string { return c.secretBlockB64 }
+
+// Verify checks a client's claim: that its secret block is the one s issued
+// (compared with [hmac.Equal]), else a [*ParameterError] for
+// PASSWORD_CLAIM_SECRET_BLOCK, and that its signature over that block and
+// its TIMESTAMP is right for the verifier's password, else
+// [ErrVerification]. It does not check the TIMESTAMP's age: see
+// [ClaimResponse.Time].
+func (s *Server) Verify(c *ClaimResponse) error {
+	if c == nil {
+		return paramErr("claim", errMissing)
+	}
+	if !hmac.Equal(c.secretBlock, s.secretBlock) {
+		return paramErr("PASSWORD_CLAIM_SECRET_BLOCK", errNotIssued)
+	}
+	want := signClaim(s.key, s.ver.poolName, s.ver.userID, c.secretBlock, c.timestamp)
+	if !hmac.Equal(c.signature, want) {
 		return ErrVerification
 	}
 	return nil

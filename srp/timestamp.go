@@ -17,7 +17,7 @@ func FormatTimestamp(t time.Time) string {
 func ParseTimestamp(s string) (time.Time, error) {
 	t, err := time.Parse(TimestampLayout, s)
 	if err != nil || FormatTimestamp(t) != s {
-		return time.Time{}, paramErr("TIMESTAMP", ErrMalformedTimestamp)
+		return time.Time{}, paramErr("TIMESTAMP", errMalformedTimestamp)
 	}
 	return t, nil
 }

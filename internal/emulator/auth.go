@@ -3,7 +3,6 @@ package emulator
 import (
 	"crypto/hmac"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -13,11 +12,6 @@ import (
 	"github.com/cognitosrp/cognitosrp/secrethash"
 	"github.com/cognitosrp/cognitosrp/srp"
 )
-
-// secretBlockSize is the number of random bytes in a SECRET_BLOCK. Cognito's
-// are longer (they carry encrypted state); the emulator keeps the state on
-// its side and only needs the block to be unguessable and unique.
-const secretBlockSize = 512
 
 // minPasswordLength is the only rule of the password policy the emulator
 // enforces: Cognito's default minimum length.
@@ -220,7 +214,12 @@ func (e *Emulator) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (a
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	s.challenge = chSelectChallenge
-	out, err := e.put(rc, s, map[string]string{})
+	// Like every challenge after InitiateAuth, SELECT_CHALLENGE names the
+	// user (USERNAME, the internal user name), so that a client that signed
+	// in with an alias can compute the SECRET_HASH of its answer, as
+	// Amplify's signIn with USER_AUTH does ("ChallengeParameters?.USERNAME
+	// ?? username").
+	out, err := e.put(rc, s, map[string]string{"USERNAME": s.user.name})
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +266,7 @@ func (e *Emulator) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error
 	defer e.mu.Unlock()
 	n := stepFrom(s, chPasswordVerifier)
 	n.srv = srv
-	n.secretBlock = base64.StdEncoding.EncodeToString(randomBytes(secretBlockSize))
+	n.secretBlock = srv.SecretBlock()
 	return e.put(rc, n, map[string]string{
 		"SALT":            srv.Salt(),
 		"SECRET_BLOCK":    n.secretBlock,
@@ -444,6 +443,7 @@ func (e *Emulator) otpChallenge(rc *reqCtx, s *authSession, challenge string, fi
 	return e.put(rc, n, map[string]string{
 		"CODE_DELIVERY_DELIVERY_MEDIUM": medium,
 		"CODE_DELIVERY_DESTINATION":     dest,
+		"USERNAME":                      s.user.name,
 	})
 }
 
@@ -612,13 +612,19 @@ func (r *responder) passwordVerifier() (any, error) {
 			return nil, err
 		}
 	}
-	ts, err := srp.ParseTimestamp(r.cr["TIMESTAMP"])
-	if err != nil {
-		return nil, invalidParam(msgTimestampFormat)
-	}
-	block, err := base64.StdEncoding.DecodeString(r.cr["PASSWORD_CLAIM_SECRET_BLOCK"])
-	if err != nil {
-		return nil, notAuthorized(msgInvalidSession)
+	claim, err := srp.ParseClaimResponses(r.cr)
+	var pe *srp.ParameterError
+	if errors.As(err, &pe) {
+		switch pe.Param {
+		case "TIMESTAMP":
+			return nil, invalidParam(msgTimestampFormat)
+		case "PASSWORD_CLAIM_SIGNATURE":
+			return nil, notAuthorized(msgIncorrect)
+		default:
+			return nil, notAuthorized(msgInvalidSession)
+		}
+	} else if err != nil {
+		return nil, asAPIError(err)
 	}
 
 	e.mu.Lock()
@@ -651,16 +657,18 @@ func (r *responder) passwordVerifier() (any, error) {
 	}
 	e.mu.Unlock()
 
-	if subtle.ConstantTimeCompare([]byte(s.secretBlock), []byte(r.cr["PASSWORD_CLAIM_SECRET_BLOCK"])) != 1 {
+	// Verify checks the echoed block (a ParameterError: another sign-in's
+	// block) before the signature.
+	verr := s.srv.Verify(claim)
+	if errors.As(verr, &pe) {
 		return nil, notAuthorized(msgInvalidSession)
 	}
 	if device && r.cr["DEVICE_KEY"] != s.deviceKey {
 		return nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
-	if skew := r.rc.now.Sub(ts); skew > timestampSkew || skew < -timestampSkew {
+	if skew := r.rc.now.Sub(claim.Time()); skew > timestampSkew || skew < -timestampSkew {
 		return nil, notAuthorized(msgIncorrect)
 	}
-	verr := s.srv.Verify(block, r.cr["TIMESTAMP"], r.cr["PASSWORD_CLAIM_SIGNATURE"])
 	e.mu.Lock()
 	if fails != nil {
 		if verr != nil {
@@ -720,7 +728,7 @@ func (r *responder) deviceSRPAuth() (any, error) {
 	defer e.mu.Unlock()
 	n := stepFrom(s, chDevicePasswordVerifier)
 	n.srv = srv
-	n.secretBlock = base64.StdEncoding.EncodeToString(randomBytes(secretBlockSize))
+	n.secretBlock = srv.SecretBlock()
 	return e.put(r.rc, n, map[string]string{
 		"SRP_B":        srv.SRPB(),
 		"SALT":         srv.Salt(),

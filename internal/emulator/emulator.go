@@ -538,8 +538,7 @@ func writePlainJSON(w http.ResponseWriter, v any) {
 // srpError maps an error of package srp about a client's value to Cognito's
 // InvalidParameterException, naming the parameter but never its value.
 func srpError(err error) *apiError {
-	var se *srp.SafetyError
-	if errors.As(err, &se) {
+	if errors.Is(err, srp.ErrSafetyCheck) {
 		return invalidParam("SRP_A cannot be 0 mod N")
 	}
 	var pe *srp.ParameterError
