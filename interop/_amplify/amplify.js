@@ -479,8 +479,27 @@ function main() {
 		}],
 		['refresh-rotation-enabled', async () => {
 			// Twice: the second refresh presents the rotated token.
+			const rotatedOut = [rotating.storage.item(rotating.client.id, 'refreshToken')];
 			await refresh(rotating, true);
+			rotatedOut.push(rotating.storage.item(rotating.client.id, 'refreshToken'));
 			await refresh(rotating, true);
+			// With retryGracePeriodSeconds 0, "a successful request
+			// immediately invalidates the submitted refresh token" (API
+			// reference, RefreshTokenRotationType). Which error Cognito
+			// answers a rotated-out token with is not documented there, so
+			// either of the two that fit is accepted.
+			expect(rotating.client.refreshTokenRotation.retryGracePeriodSeconds === 0, `client ${rotating.client.id} has a grace period; this step needs retryGracePeriodSeconds 0`);
+			for (const [i, token] of rotatedOut.entries()) {
+				const r = await cognito(url, 'GetTokensFromRefreshToken', {
+					ClientId: rotating.client.id,
+					RefreshToken: token,
+					DeviceKey: rotating.storage.item(rotating.client.id, 'deviceKey'),
+				});
+				expect(
+					r.status === 400 && ['NotAuthorizedException', 'RefreshTokenReuseException'].includes(r.type),
+					`the refresh token rotated out by refresh ${i + 1} is answered with HTTP ${r.status} ${r.type} ${r.message}, want NotAuthorizedException or RefreshTokenReuseException`
+				);
+			}
 		}],
 		['sign-out-after-rotation', async () => {
 			await signOutAndCheck(rotating);
