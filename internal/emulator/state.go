@@ -55,6 +55,7 @@ type appClient struct {
 	secret string
 	flows  map[string]bool
 	pool   *pool
+	tokens clientTokens // lifetimes and rotation (lifetimes.go)
 }
 
 type user struct {
@@ -122,12 +123,12 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		}
 	}
 	for _, cc := range pc.Clients {
-		flows := cc.ExplicitAuthFlows
-		if len(flows) == 0 {
-			flows = defaultAuthFlows
+		tokens, err := parseClientTokens(cc)
+		if err != nil {
+			return nil, fmt.Errorf("emulator: pool %s: client %s: %w", pc.ID, cc.ID, err)
 		}
-		c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p}
-		for _, f := range flows {
+		c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p, tokens: tokens}
+		for _, f := range clientAuthFlows(cc, tokens) {
 			c.flows[f] = true
 		}
 		p.clients = append(p.clients, c)
@@ -270,6 +271,9 @@ type grant struct {
 	authTime     time.Time
 	expires      time.Time // of the refresh token
 	revoked      bool
+	flow         string               // the sign-in's AuthFlow
+	issued       []string             // refresh tokens issued by rotation, oldest first (refresh.go)
+	retired      map[string]time.Time // rotated-out refresh tokens: usable until
 }
 
 // Message is a code that the emulator "delivered" by SMS or email.
@@ -516,7 +520,7 @@ func (e *Emulator) purge(now time.Time) {
 	for id, g := range e.grants {
 		if now.After(g.expires) {
 			delete(e.grants, id)
-			delete(e.refresh, g.refreshToken)
+			e.forgetGrantTokensLocked(g)
 		}
 	}
 }
