@@ -181,6 +181,20 @@ func checkAmplifyWire(t *testing.T, ex []exchange) {
 		if r[1].SentRefresh != r[0].GotRefresh {
 			t.Errorf("Amplify's second refresh on client %s did not present the refresh token the first returned", amplifyRotating)
 		}
+		// The script presents both rotated-out tokens again; with no grace
+		// period the server must refuse them.
+		reused := 0
+		for _, e := range ex {
+			if e.Op == "GetTokensFromRefreshToken" && (e.SentRefresh == r[0].SentRefresh || e.SentRefresh == r[1].SentRefresh) && !e.Amplify {
+				reused++
+				if e.Status != 400 {
+					t.Errorf("a refresh token rotated out on client %s was answered with HTTP %d %s, want 400", amplifyRotating, e.Status, e.Answer)
+				}
+			}
+		}
+		if reused < 2 {
+			t.Errorf("the proxy saw %d GetTokensFromRefreshToken presenting a rotated-out token on client %s, want 2 (from amplify.js)", reused, amplifyRotating)
+		}
 	}
 	if r := refreshes[amplifyFixed]; len(r) != 2 {
 		t.Errorf("the server answered %d GetTokensFromRefreshToken of Amplify with tokens on client %s, want 2", len(r), amplifyFixed)
