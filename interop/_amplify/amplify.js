@@ -14,12 +14,19 @@
 //     (Amplify calls it on every sign-in that returns NewDeviceMetadata),
 //     rememberDevice (UpdateDeviceStatus), signOut (RevokeToken), a second
 //     sign-in through DEVICE_SRP_AUTH, fetchAuthSession({forceRefresh: true})
-//     twice (GetTokensFromRefreshToken, a new refresh token each time) and
-//     signOut; with the second: sign-in, fetchAuthSession({forceRefresh:
-//     true}) twice (new tokens, the same refresh token) and signOut;
+//     twice (GetTokensFromRefreshToken, a new refresh token each time; the
+//     rotated-out ones are then refused, which needs retryGracePeriodSeconds
+//     0) and signOut; with the second: sign-in, fetchAuthSession({
+//     forceRefresh: true}) twice (new tokens, the same refresh token) and
+//     signOut;
 //   - a user pool with deviceTracking "always" and its first client and
 //     user: sign-in, ConfirmDevice, signOut, and a second sign-in through
 //     DEVICE_SRP_AUTH without rememberDevice.
+//
+// After each signOut the script checks with the server itself that the
+// refresh token is revoked. Amplify refreshes only with
+// GetTokensFromRefreshToken (since aws-amplify 6.15.4), so a server without
+// that operation fails the refresh and sign-out steps.
 //
 // Each step prints "ok NAME" or "not ok NAME: why"; the last line is
 // "N passed, M failed" and the exit status is 0 only when nothing failed.
@@ -30,6 +37,13 @@ const crypto = require('crypto');
 const fs = require('fs');
 
 const STEP_TIMEOUT_MS = 60000;
+
+// Some of aws-amplify's dependencies (@aws-sdk/*, @smithy/*) declare
+// "engines": {"node": ">=20.0.0"}.
+if (Number(process.versions.node.split('.')[0]) < 20) {
+	console.error(`amplify: aws-amplify's dependencies need Node.js 20 or later, this is ${process.version}`);
+	process.exit(2);
+}
 
 // Amplify names the device it confirms after navigator.userAgent (its
 // getDeviceName); Node.js 20 has no navigator, and without one the name
