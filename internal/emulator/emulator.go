@@ -413,13 +413,6 @@ func decode(body []byte, v any) error {
 	return nil
 }
 
-func hostOf(r *http.Request) string {
-	if r.Host != "" && !strings.ContainsAny(r.Host, "/ \"\\") {
-		return r.Host
-	}
-	return "localhost"
-}
-
 func remoteIP(r *http.Request) string {
 	host := r.RemoteAddr
 	if i := strings.LastIndexByte(host, ':'); i >= 0 {

@@ -16,9 +16,9 @@ import (
 // tokens 30 days by default and 60 minutes to 10 years. The default units are
 // hours, hours and days.
 const (
-	defaultAccessValidity  = time.Hour
-	defaultIDValidity      = time.Hour
-	defaultRefreshValidity = 30 * 24 * time.Hour
+	defaultAccessValidity  = tokenLifetime
+	defaultIDValidity      = tokenLifetime
+	defaultRefreshValidity = refreshLifetime
 	minTokenValidity       = 5 * time.Minute
 	maxTokenValidity       = 24 * time.Hour
 	minRefreshValidity     = 60 * time.Minute

@@ -351,7 +351,8 @@ type Stats struct {
 	// it is answered as an unknown Session (rejected all the same).
 	UsedSessions int
 	// RefreshTokens are the sign-ins whose refresh token has not expired
-	// (30 days), revoked or not.
+	// (after the app client's refreshTokenValidity, 30 days by default) or
+	// expired less than 10 minutes ago, revoked or not.
 	RefreshTokens int
 	// Devices are the devices of all users, confirmed or not (at most 200
 	// per user).
@@ -518,7 +519,8 @@ func (e *Emulator) purge(now time.Time) {
 		}
 	}
 	for id, g := range e.grants {
-		if now.After(g.expires) {
+		// Kept a while after expiry to answer "Refresh Token has expired".
+		if now.After(g.expires.Add(usedRetention)) {
 			delete(e.grants, id)
 			e.forgetGrantTokensLocked(g)
 		}
