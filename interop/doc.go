@@ -10,10 +10,18 @@
 // CUSTOM_AUTH with SRP, NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA, and
 // checks what it sent and what the server answered.
 //
-// The test needs Node.js 18 or later and npm, and runs only when asked:
+// A second test, TestAmplify, runs AWS Amplify JS v6 (aws-amplify, pinned
+// with all its dependencies in _amplify/package.json) the same way, through
+// a recording proxy: USER_SRP_AUTH, ConfirmDevice, rememberDevice,
+// DEVICE_SRP_AUTH on an opt-in and an always-remembering pool,
+// fetchAuthSession({forceRefresh: true}) (GetTokensFromRefreshToken) with
+// refresh-token rotation on and off, and signOut (RevokeToken).
+//
+// The tests need npm and Node.js 18 or later (TestAmplify 20 or later, as
+// some of aws-amplify's dependencies say), and run only when asked:
 //
 //	COGNITOSRP_INTEROP=1 go test ./interop/
 //
-// It runs "npm install" in _js the first time (node_modules is not
-// committed).
+// They run "npm install" in _js and _amplify the first time (node_modules
+// is not committed).
 package interop
