@@ -16,7 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cognitosrp/cognitosrp/internal/emulator"
+	"github.com/cognitosrp/cognitosrp/cognitotest"
 )
 
 const serveUsage = `Usage:
@@ -115,7 +115,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	em, err := emulator.New(cfg, emulator.WithLogger(logger))
+	em, err := cognitotest.NewHandler(cfg, cognitotest.WithLogger(logger))
 	if err != nil {
 		return &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
@@ -134,15 +134,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // loadConfig reads the emulator config in file, the value of --config. Its
 // errors say "--config FILE" rather than quote the file's name.
-func loadConfig(file string) (emulator.Config, error) {
+func loadConfig(file string) (cognitotest.Config, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return emulator.Config{}, &cliError{code: exitUsage, err: errors.New(hideArg("--config FILE: "+err.Error(), file, "config"))}
+		return cognitotest.Config{}, &cliError{code: exitUsage, err: errors.New(hideArg("--config FILE: "+err.Error(), file, "config"))}
 	}
 	defer f.Close()
-	cfg, err := emulator.LoadConfig(f)
+	cfg, err := cognitotest.LoadConfig(f)
 	if err != nil {
-		return emulator.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
+		return cognitotest.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
 	}
 	return cfg, nil

@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"bytes"
@@ -249,7 +249,7 @@ func TestPurge(t *testing.T) {
 func TestPanicRecovery(t *testing.T) {
 	t.Parallel()
 	var buf syncBuffer
-	e, err := New(testConfig(), WithSigningKey(testKey()), WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	e, err := NewHandler(testConfig(), WithSigningKey(testKey()), WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,44 @@
-// Package emulator is a local, in-memory stand-in for the Amazon Cognito user
-// pools API, good enough for the AWS SDK for Go v2's
-// cognitoidentityprovider client and AWS's JavaScript client
-// (amazon-cognito-identity-js) to sign in against it unmodified.
+// Package cognitotest runs a local Amazon Cognito user pools server for tests,
+// like [net/http/httptest] does for HTTP servers.
 //
-// For most uses, load a configuration with [LoadConfig], create the emulator
-// with [New] and serve it with net/http; tests use package cognitotest, which
-// does this on 127.0.0.1.
+// For most uses, call [NewServer] with the user pools, app clients and users
+// the test needs, defer [Server.Close], and talk to it with the
+// [*cognitoidentityprovider.Client] that [Server.Client] returns:
+//
+//	srv := cognitotest.NewServer(cognitotest.Config{
+//		Region: "us-east-1",
+//		UserPools: []cognitotest.UserPool{{
+//			ID:      "us-east-1_Example",
+//			Clients: []cognitotest.AppClient{{ID: "client"}},
+//			Users:   []cognitotest.User{{Username: "alice", Password: "correct horse"}},
+//		}},
+//	})
+//	defer srv.Close()
+//	client := srv.Client()
+//
+// The server speaks Cognito's AWS JSON 1.1 protocol on 127.0.0.1 and really
+// verifies what clients send: SRP password and device claims, SECRET_HASH,
+// TIMESTAMP, TOTP and delivered SMS or email codes. It signs real RS256 JWTs
+// (ID and access tokens with two different keys, as Cognito does) and serves
+// their keys at [Server.JWKSURL]. Its state lives in memory.
+//
+// # Test-only powers
+//
+// The server's clock is the test's: [Server.Advance] moves it forward, so
+// that a test steps past a token's or session's expiry instead of waiting
+// ([WithClock] and [Server.SetClock] replace it outright). [WithCognitoIssuer]
+// makes tokens carry Cognito's own issuer. Neither exists in Cognito, and
+// neither is on unless a test asks for it.
+//
+// # Serving
+//
+// `cognitosrp serve` serves the same handler without a test: [LoadConfig]
+// reads the JSON configuration, [NewHandler] returns the [http.Handler] for
+// it, and [NewHTTPServer] wraps it in an [http.Server] with timeouts.
 //
 // # Protocol
 //
-// The emulator speaks AWS JSON 1.1: POST / with the header
+// The server speaks AWS JSON 1.1: POST / with the header
 // X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>. Answers have
 // Content-Type application/x-amz-json-1.1; errors are HTTP 400 with the body
 // {"__type": "<Type>", "message": "..."} and the x-amzn-ErrorType header,
@@ -184,5 +213,6 @@
 // USERNAME sent), error type and message; never a password, code, token,
 // signature, secret hash, session or SRP value.
 //
-// An Emulator is safe for concurrent use.
-package emulator
+// A [Server] and its handler are safe for concurrent use. Library packages
+// must not import cognitotest; tests and commands may.
+package cognitotest

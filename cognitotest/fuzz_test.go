@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"crypto/rand"
@@ -26,7 +26,7 @@ func weakKey(t testing.TB) *rsa.PrivateKey {
 // fuzzEmulator is shared by the fuzz target's runs: state carried from one
 // input to the next is part of what is fuzzed.
 var fuzzEmulator = sync.OnceValue(func() *Emulator {
-	e, err := New(testConfig(), WithSigningKey(testKey()))
+	e, err := NewHandler(testConfig(), WithSigningKey(testKey()))
 	if err != nil {
 		panic(err)
 	}

@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"os"
@@ -71,7 +71,7 @@ func TestRotationDefaultFlows(t *testing.T) {
 		{ID: "rot", RefreshTokenRotation: &RefreshTokenRotation{Feature: "ENABLED"}},
 		{ID: "norot", RefreshTokenRotation: &RefreshTokenRotation{Feature: "DISABLED"}},
 	}}}}
-	e, err := New(cfg, WithSigningKey(testKey()))
+	e, err := NewHandler(cfg, WithSigningKey(testKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestRotationDefaultFlows(t *testing.T) {
 // rotating client.
 func TestExampleConfigLoads(t *testing.T) {
 	t.Parallel()
-	f, err := os.Open("../../examples/serve.json")
+	f, err := os.Open("../examples/serve.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestExampleConfigLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := New(cfg, WithSigningKey(testKey()))
+	e, err := NewHandler(cfg, WithSigningKey(testKey()))
 	if err != nil {
 		t.Fatal(err)
 	}

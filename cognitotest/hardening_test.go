@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 // Regression tests of issue 10: the attacks a review reproduced against the
 // local server, each closed at the depth of its class.

@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"encoding/json"
@@ -13,14 +13,14 @@ import (
 
 func totpNow(t *testing.T, h *harness, secret string, offset time.Duration) string {
 	t.Helper()
-	code, err := TOTPCode(secret, h.clock.now().Add(offset))
+	code, err := totpCode(secret, h.clock.now().Add(offset))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return code
 }
 
-func TestTOTPCode(t *testing.T) {
+func TestTOTPCodeRFC6238(t *testing.T) {
 	t.Parallel()
 	// RFC 6238, appendix B, SHA-1 with the ASCII secret "12345678901234567890",
 	// truncated to 6 digits.
@@ -32,12 +32,12 @@ func TestTOTPCode(t *testing.T) {
 		{59, "287082"}, {1111111109, "081804"}, {1111111111, "050471"},
 		{1234567890, "005924"}, {2000000000, "279037"}, {20000000000, "353130"},
 	} {
-		got, err := TOTPCode(secret, time.Unix(tc.unix, 0))
+		got, err := totpCode(secret, time.Unix(tc.unix, 0))
 		if err != nil || got != tc.code {
 			t.Errorf("TOTPCode at %d = %q, %v; want %q", tc.unix, got, err, tc.code)
 		}
 	}
-	if _, err := TOTPCode("not base32!", time.Now()); err == nil {
+	if _, err := totpCode("not base32!", time.Now()); err == nil {
 		t.Error("TOTPCode accepted a bad secret")
 	}
 	key, _ := decodeTOTPSecret(secret)

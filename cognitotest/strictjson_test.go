@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"bytes"
@@ -91,7 +91,7 @@ func allocated(f func()) uint64 {
 // about 57 times the body.) Not parallel: it reads the process's
 // allocation counters.
 func TestDecodeAllocationsBounded(t *testing.T) {
-	e, err := New(testConfig(), WithSigningKey(testKey()))
+	e, err := NewHandler(testConfig(), WithSigningKey(testKey()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func FuzzDecodeMatchesReference(f *testing.F) {
 // and served at once; the others wait for a slot.
 func TestConcurrentRequestsBounded(t *testing.T) {
 	t.Parallel()
-	e, err := New(testConfig(), WithSigningKey(testKey()), withLimits(limits{inFlight: 2}))
+	e, err := NewHandler(testConfig(), WithSigningKey(testKey()), withLimits(limits{inFlight: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}

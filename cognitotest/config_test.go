@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"strings"
@@ -117,7 +117,7 @@ func TestValidate(t *testing.T) {
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("got %q, want it to contain %q", err, tc.want)
 		}
-		if _, err := New(cfg, WithSigningKey(testKey())); err == nil {
+		if _, err := NewHandler(cfg, WithSigningKey(testKey())); err == nil {
 			t.Errorf("%s: New accepted it", tc.want)
 		}
 	}
@@ -126,13 +126,13 @@ func TestValidate(t *testing.T) {
 func TestNewOptions(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig()
-	if _, err := New(cfg, WithSessionTTL(0)); err == nil {
+	if _, err := NewHandler(cfg, WithSessionTTL(0)); err == nil {
 		t.Error("zero TTL accepted")
 	}
-	if _, err := New(cfg, WithSigningKey(weakKey(t))); err == nil {
+	if _, err := NewHandler(cfg, WithSigningKey(weakKey(t))); err == nil {
 		t.Error("weak key accepted")
 	}
-	e, err := New(cfg, WithSigningKey(testKey()), WithClock(func() time.Time { return time.Unix(0, 0) }))
+	e, err := NewHandler(cfg, WithSigningKey(testKey()), WithClock(func() time.Time { return time.Unix(0, 0) }))
 	if err != nil {
 		t.Fatal(err)
 	}

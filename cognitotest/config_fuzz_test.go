@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ func FuzzLoadConfig(f *testing.F) {
 		if len(cfg.UserPools) > 3 || countUsers(cfg) > 3 {
 			return // building verifiers costs an exponentiation per user
 		}
-		e, err := New(cfg)
+		e, err := NewHandler(cfg)
 		if err != nil && e != nil {
 			t.Fatal("emulator along with an error")
 		}

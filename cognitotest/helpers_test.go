@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"bytes"
@@ -131,7 +131,7 @@ func newHarness(t *testing.T, cfg Config, opts ...Option) *harness {
 	t.Helper()
 	clock := newFakeClock()
 	opts = append([]Option{WithClock(clock.now), WithSigningKeys(testKey(), testAccessKey())}, opts...)
-	e, err := New(cfg, opts...)
+	e, err := NewHandler(cfg, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package emulator
+package cognitotest
 
 import (
 	"crypto/hmac"
@@ -17,9 +17,9 @@ const (
 	totpDigits = 6
 )
 
-// TOTPCode returns the RFC 6238 code (SHA-1, 30 s, 6 digits) of a base32
+// totpCode returns the RFC 6238 code (SHA-1, 30 s, 6 digits) of a base32
 // secret at time t, as an authenticator app would show it.
-func TOTPCode(secret string, t time.Time) (string, error) {
+func totpCode(secret string, t time.Time) (string, error) {
 	key, err := decodeTOTPSecret(secret)
 	if err != nil {
 		return "", fmt.Errorf("emulator: TOTP secret is not base32")
