@@ -8,7 +8,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cognitosrp/cognitosrp/secrethash"
 	"github.com/cognitosrp/cognitosrp/srp"
@@ -19,8 +18,8 @@ import (
 // its side and only needs the block to be unguessable and unique.
 const secretBlockSize = 512
 
-// minPasswordLength is the only rule of the password policy the emulator
-// enforces: Cognito's default minimum length.
+// minPasswordLength is Cognito's default minimum password length, the
+// policy of configured pools without a passwordPolicy.
 const minPasswordLength = 8
 
 var authFlows = []string{"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"}
@@ -56,12 +55,14 @@ type authOutput struct {
 	Session              string            `json:"Session,omitempty"`
 }
 
-// lookupClient finds an app client. Clients never change after New.
+// lookupClient finds an app client. e.mu must not be held.
 func (e *Emulator) lookupClient(id string) (*appClient, *apiError) {
 	if id == "" {
 		return nil, nullMember("clientId")
 	}
+	e.mu.Lock()
 	c := e.clients[id]
+	e.mu.Unlock()
 	if c == nil {
 		return nil, newError(errResourceNotFound, "User pool client %s does not exist.", truncate(id, 128))
 	}
@@ -94,6 +95,12 @@ func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	return e.initiate(rc, &in)
+}
+
+// initiate is InitiateAuth, and AdminInitiateAuth except for
+// ADMIN_USER_PASSWORD_AUTH (admin.go).
+func (e *Emulator) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	if in.ClientId == "" {
 		return nil, nullMember("clientId")
 	}
@@ -143,9 +150,13 @@ func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	u := c.pool.lookupUser(username)
+	disabled := u != nil && u.disabled
 	e.mu.Unlock()
 	if u == nil {
 		return nil, newError(errUserNotFound, msgUserNotFound)
+	}
+	if disabled {
+		return nil, notAuthorized(msgUserDisabled)
 	}
 	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"]}
 	switch in.AuthFlow {
@@ -317,6 +328,9 @@ func (e *Emulator) put(rc *reqCtx, s *authSession, params map[string]string) (*a
 // advance decides what comes after a completed factor: another challenge or
 // the tokens. e.mu must be held.
 func (e *Emulator) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
+	if aerr := signInStateLocked(s, rc.now); aerr != nil {
+		return nil, nil, aerr
+	}
 	p, u := s.pool, s.user
 	step := func(name string, params map[string]string, mod func(*authSession)) (*authOutput, *pendingTokens, *apiError) {
 		n := stepFrom(s, name)
@@ -458,6 +472,11 @@ func (e *Emulator) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) 
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	return e.respond(rc, &in)
+}
+
+// respond is RespondToAuthChallenge and AdminRespondToAuthChallenge.
+func (e *Emulator) respond(rc *reqCtx, in *respondInput) (any, error) {
 	if in.ClientId == "" {
 		return nil, nullMember("clientId")
 	}
@@ -475,7 +494,7 @@ func (e *Emulator) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) 
 	if cr == nil {
 		cr = map[string]string{}
 	}
-	r := &responder{e: e, rc: rc, c: c, in: &in, cr: cr}
+	r := &responder{e: e, rc: rc, c: c, in: in, cr: cr}
 	switch in.ChallengeName {
 	case chPasswordVerifier, chDevicePasswordVerifier:
 		return r.passwordVerifier()
@@ -686,8 +705,8 @@ func (r *responder) newPassword() (any, error) {
 		return nil, err
 	}
 	pw := r.cr["NEW_PASSWORD"]
-	if utf8.RuneCountInString(pw) < minPasswordLength {
-		return nil, newError(errInvalidPassword, msgPasswordTooShort)
+	if aerr := checkPassword(r.c.pool.settings.policy, pw, styleChange); aerr != nil {
+		return nil, aerr
 	}
 	newAttrs := map[string]string{}
 	for k, v := range r.cr {

@@ -89,7 +89,7 @@ func TestValidate(t *testing.T) {
 		{"userPools[0].users[1].username: empty", func(c *Config) { c.UserPools[0].Users[1].Username = "" }},
 		{`userPools[0].users[1].username: "alice" is already used`, func(c *Config) { c.UserPools[0].Users[1].Username = "alice" }},
 		{"userPools[0].users[0].password: empty", func(c *Config) { c.UserPools[0].Users[0].Password = "" }},
-		{`userPools[0].users[0].status: "UNCONFIRMED" is not one of`, func(c *Config) { c.UserPools[0].Users[0].Status = "UNCONFIRMED" }},
+		{`userPools[0].users[0].status: "ARCHIVED" is not one of`, func(c *Config) { c.UserPools[0].Users[0].Status = "ARCHIVED" }},
 		{"userPools[0].users[0].totpSecret: not base32", func(c *Config) { c.UserPools[0].Users[0].TOTPSecret = "not base32!" }},
 		{`userPools[0].users[0].mfa[0]: "VOICE" is not one of`, func(c *Config) { c.UserPools[0].Users[0].MFA = []string{"VOICE"} }},
 		{"userPools[0].users[0].mfa[0]: SOFTWARE_TOKEN_MFA needs totpSecret", func(c *Config) { c.UserPools[0].Users[0].MFA = []string{"SOFTWARE_TOKEN_MFA"} }},

@@ -65,6 +65,8 @@ type Emulator struct {
 	refresh      map[string]*grant // by refresh token
 	outbox       []Message
 	lastPurge    time.Time
+	outboxHTTP   bool // WithOutboxHTTP
+	codeLog      bool // WithCodeLog
 }
 
 // Option configures an Emulator.
@@ -75,6 +77,8 @@ type options struct {
 	sessionTTL time.Duration
 	key        *rsa.PrivateKey
 	log        *slog.Logger
+	outboxHTTP bool
+	codeLog    bool
 }
 
 // WithClock makes the emulator read the time from now instead of
@@ -139,6 +143,8 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 		deviceSteps:  map[deviceStepKey]*authSession{},
 		grants:       map[string]*grant{},
 		refresh:      map[string]*grant{},
+		outboxHTTP:   o.outboxHTTP,
+		codeLog:      o.codeLog,
 	}
 	created := e.now()
 	for _, pc := range cfg.UserPools {
@@ -219,6 +225,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 	}
 	if r.URL.Path != "/" {
 		op = "GET " + r.URL.Path
+		if e.outboxHTTP && strings.HasPrefix(r.URL.Path, outboxPrefix) {
+			e.serveOutbox(rw, r)
+			return
+		}
 		e.serveWellKnown(rw, r)
 		return
 	}
@@ -237,6 +247,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 		return
 	}
 	op = name
+	if needsSignature(name) && !isSigned(r) {
+		writeError(rw, errMissingAuthentication)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, maxBodySize))
 	if err != nil {
 		var tooLarge *http.MaxBytesError

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -35,8 +36,10 @@ const (
 	chPassword               = "PASSWORD"
 	chPasswordSRP            = "PASSWORD_SRP"
 
-	statusConfirmed   = "CONFIRMED"
-	statusForceChange = "FORCE_CHANGE_PASSWORD"
+	statusConfirmed     = "CONFIRMED"
+	statusForceChange   = "FORCE_CHANGE_PASSWORD"
+	statusUnconfirmed   = "UNCONFIRMED"
+	statusResetRequired = "RESET_REQUIRED"
 )
 
 type pool struct {
@@ -48,6 +51,8 @@ type pool struct {
 	users        map[string]*user
 	aliases      map[string]*user
 	usersInOrder []*user
+	groups       map[string]*group // groups.go
+	settings     *poolSettings     // pools.go: what CreateUserPool set
 }
 
 type appClient struct {
@@ -55,6 +60,7 @@ type appClient struct {
 	secret string
 	flows  map[string]bool
 	pool   *pool
+	info   *clientInfo // pools.go: what CreateUserPoolClient set
 }
 
 type user struct {
@@ -72,6 +78,10 @@ type user struct {
 	devices     map[string]*device
 	created     time.Time
 	modified    time.Time
+	disabled    bool                    // AdminDisableUser
+	tempExpires time.Time               // FORCE_CHANGE_PASSWORD: when the temporary password expires
+	codes       map[string]*pendingCode // users.go: codes sent and not used yet
+	groups      map[string]*group       // groups.go
 }
 
 type device struct {
@@ -109,6 +119,8 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		customAnswer: pc.CustomChallengeAnswer,
 		users:        map[string]*user{},
 		aliases:      map[string]*user{},
+		groups:       map[string]*group{},
+		settings:     configPoolSettings(pc, created),
 	}
 	if p.tracking == "" {
 		p.tracking = "off"
@@ -122,15 +134,7 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		}
 	}
 	for _, cc := range pc.Clients {
-		flows := cc.ExplicitAuthFlows
-		if len(flows) == 0 {
-			flows = defaultAuthFlows
-		}
-		c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p}
-		for _, f := range flows {
-			c.flows[f] = true
-		}
-		p.clients = append(p.clients, c)
+		p.clients = append(p.clients, newClient(cc, p))
 	}
 	for _, uc := range pc.Users {
 		v, err := srp.NewVerifier(pc.ID, uc.Username, uc.Password)
@@ -154,6 +158,10 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		if u.status == "" {
 			u.status = statusConfirmed
 		}
+		u.disabled = uc.Enabled != nil && !*uc.Enabled
+		if u.status == statusForceChange {
+			u.tempExpires = p.settings.tempPasswordExpiry(created)
+		}
 		u.sub = u.attrs["sub"]
 		if u.sub == "" {
 			u.sub = newUUID()
@@ -170,6 +178,9 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		p.users[u.name] = u
 		p.usersInOrder = append(p.usersInOrder, u)
 	}
+	if err := p.addConfigGroups(pc); err != nil {
+		return nil, err
+	}
 	for _, u := range p.usersInOrder {
 		for _, a := range aliasAttributes {
 			if v := u.attrs[a]; v != "" && p.users[v] == nil {
@@ -178,6 +189,21 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		}
 	}
 	return p, nil
+}
+
+// newClient returns the app client that cc configures, in pool p. The
+// config file and CreateUserPoolClient both come through here.
+func newClient(cc AppClient, p *pool) *appClient {
+	flows := cc.ExplicitAuthFlows
+	if len(flows) == 0 {
+		flows = defaultAuthFlows
+	}
+	info := &clientInfo{name: cmp.Or(cc.ClientName, cc.ID), created: p.settings.created, modified: p.settings.created}
+	c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p, info: info}
+	for _, f := range flows {
+		c.flows[f] = true
+	}
+	return c
 }
 
 // lookupUser finds a user by user name or alias (email, phone_number,
@@ -272,44 +298,6 @@ type grant struct {
 	revoked      bool
 }
 
-// Message is a code that the emulator "delivered" by SMS or email.
-type Message struct {
-	// UserPoolID and Username (the internal name) say whom it was sent to.
-	UserPoolID, Username string
-	// Medium is "SMS" or "EMAIL".
-	Medium string
-	// Destination is the phone number or email address.
-	Destination string
-	// Challenge is the challenge the code answers, such as "SMS_MFA".
-	Challenge string
-	// Code is the 6-digit code.
-	Code string
-	// Time is when it was sent, by the emulator's clock.
-	Time time.Time
-}
-
-// Messages returns the codes delivered so far, oldest first (at most the
-// last 1000).
-func (e *Emulator) Messages() []Message {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return slices.Clone(e.outbox)
-}
-
-// LastCode returns the last SMS or email code delivered to the user (by
-// internal user name) of a pool.
-func (e *Emulator) LastCode(userPoolID, username string) (string, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i := len(e.outbox) - 1; i >= 0; i-- {
-		m := e.outbox[i]
-		if m.UserPoolID == userPoolID && m.Username == username {
-			return m.Code, true
-		}
-	}
-	return "", false
-}
-
 // DeviceCount returns how many confirmed devices the user (by internal user
 // name) has in a pool, and whether the user exists.
 func (e *Emulator) DeviceCount(userPoolID, username string) (int, bool) {
@@ -373,47 +361,6 @@ func (e *Emulator) Stats() Stats {
 		}
 	}
 	return st
-}
-
-// deliver records a code in the outbox. e.mu must be held.
-func (e *Emulator) deliver(s *authSession, challenge string, now time.Time) (medium, dest string) {
-	medium, dest = "EMAIL", s.user.attrs["email"]
-	if challenge == chSMSMFA || challenge == chSMSOTP {
-		medium, dest = "SMS", s.user.attrs["phone_number"]
-	}
-	s.code = randomDigits(6)
-	s.attempts = 0
-	if len(e.outbox) >= maxOutbox {
-		e.outbox = slices.Delete(e.outbox, 0, len(e.outbox)-maxOutbox+1)
-	}
-	e.outbox = append(e.outbox, Message{
-		UserPoolID: s.pool.id, Username: s.user.name, Medium: medium,
-		Destination: dest, Challenge: challenge, Code: s.code, Time: now,
-	})
-	return medium, maskDestination(medium, dest)
-}
-
-// maskDestination masks an address as Cognito's CODE_DELIVERY_DESTINATION
-// does: "+*******1234" or "a***@e***".
-func maskDestination(medium, dest string) string {
-	if medium == "SMS" {
-		b := []byte(dest)
-		digits := 0
-		for i := len(b) - 1; i >= 0; i-- {
-			if b[i] >= '0' && b[i] <= '9' {
-				digits++
-				if digits > 4 {
-					b[i] = '*'
-				}
-			}
-		}
-		return string(b)
-	}
-	local, domain, ok := strings.Cut(dest, "@")
-	if !ok || local == "" || domain == "" {
-		return "***"
-	}
-	return local[:1] + "***@" + domain[:1] + "***"
 }
 
 // putSession stores s under a fresh token and returns the token. e.mu must be
