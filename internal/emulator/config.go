@@ -16,7 +16,8 @@ type Config struct {
 	// Region is the AWS region the emulator pretends to be in, such as
 	// "us-east-1". Every user pool id starts with it.
 	Region string `json:"region"`
-	// UserPools are the user pools the emulator serves.
+	// UserPools are the user pools the emulator serves. There may be
+	// none: CreateUserPool adds pools.
 	UserPools []UserPool `json:"userPools"`
 }
 
@@ -34,8 +35,9 @@ type UserPool struct {
 	// expects, standing in for Cognito's Lambda triggers. CUSTOM_AUTH fails
 	// when it is empty.
 	CustomChallengeAnswer string `json:"customChallengeAnswer,omitempty"`
-	// Clients are the app clients of the pool. Their ids are unique across
-	// all pools, since a sign-in names only the client.
+	// Clients are the app clients of the pool (there may be none:
+	// CreateUserPoolClient adds clients). Their ids are unique across all
+	// pools, since a sign-in names only the client.
 	Clients []AppClient `json:"clients"`
 	// Users are the users of the pool.
 	Users []User `json:"users"`
@@ -193,9 +195,6 @@ func (c Config) Validate() error {
 	} else if !validName(c.Region) || strings.Contains(c.Region, "_") {
 		bad("region", "%q is not a region name like us-east-1", c.Region)
 	}
-	if len(c.UserPools) == 0 {
-		bad("userPools", "empty")
-	}
 	poolIDs := map[string]bool{}
 	clientIDs := map[string]string{}
 	for i, p := range c.UserPools {
@@ -214,9 +213,6 @@ func (c Config) Validate() error {
 		}
 		if p.MFA != "" && !slices.Contains(poolMFAs, p.MFA) {
 			bad(pp+".mfa", "%q is not one of %s", p.MFA, strings.Join(poolMFAs, ", "))
-		}
-		if len(p.Clients) == 0 {
-			bad(pp+".clients", "empty")
 		}
 		validatePoolAdditions(p, pp, bad)
 		for j, cl := range p.Clients {
