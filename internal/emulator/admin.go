@@ -201,7 +201,7 @@ func (e *Emulator) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 			return nil, aerr
 		}
 	}
-	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", true)
+	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", nil)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -257,8 +257,8 @@ func (e *Emulator) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 			}
 			for _, a := range aliasAttributes { // migrate the alias (ForceAliasCreation)
 				if v := attrs[a]; v != "" {
-					if other := p.aliases[v]; other != nil {
-						delete(p.aliases, v)
+					if other := p.aliases[aliasKey(a, v)]; other != nil {
+						delete(p.aliases, aliasKey(a, v))
 						delete(other.attrs, a+"_verified")
 					}
 				}
@@ -273,9 +273,7 @@ func (e *Emulator) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 		if u, aerr = e.newUserLocked(p, in.Username, v, statusForceChange, rc.now); aerr != nil {
 			return nil, aerr
 		}
-		for k, val := range attrs {
-			setAttribute(p, u, k, val)
-		}
+		setAttributesLocked(p, u, attrs)
 	}
 	u.verifier = v
 	u.status = statusForceChange
@@ -389,7 +387,7 @@ func (e *Emulator) adminUpdateUserAttributes(rc *reqCtx, body []byte) (any, erro
 	if in.UserAttributes == nil {
 		return nil, nullMember("userAttributes")
 	}
-	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", true)
+	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", nil)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -417,7 +415,7 @@ func (e *Emulator) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, erro
 		return nil, nullMember("userAttributeNames")
 	}
 	for _, n := range in.UserAttributeNames {
-		if aerr := attributeRules(n, true); aerr != nil {
+		if aerr := attributeRules(nil, n); aerr != nil {
 			return nil, aerr
 		}
 	}
@@ -758,9 +756,15 @@ func (e *Emulator) adminListDevices(rc *reqCtx, body []byte) (any, error) {
 	return out, nil
 }
 
+// adminInitiateAuthInput is initiateAuthInput with UserPoolId (the strict
+// decoder does not follow embedded structs).
 type adminInitiateAuthInput struct {
-	UserPoolId string `json:"UserPoolId"`
-	initiateAuthInput
+	UserPoolId     string            `json:"UserPoolId"`
+	AuthFlow       string            `json:"AuthFlow"`
+	AuthParameters map[string]string `json:"AuthParameters"`
+	ClientId       string            `json:"ClientId"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+	Session        string            `json:"Session"`
 }
 
 // adminInitiateAuth is InitiateAuth for server-side apps: the same flows,
@@ -779,7 +783,8 @@ func (e *Emulator) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
 		return nil, aerr
 	}
 	if in.AuthFlow != "ADMIN_USER_PASSWORD_AUTH" && in.AuthFlow != "ADMIN_NO_SRP_AUTH" {
-		return e.initiate(rc, &in.initiateAuthInput)
+		return e.initiate(rc, &initiateAuthInput{AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
+			ClientId: in.ClientId, ClientMetadata: in.ClientMetadata, Session: in.Session})
 	}
 	if !c.flows[flowAllowAdminUserPw] {
 		return nil, invalidParam("Auth flow not enabled for this client")
@@ -821,9 +826,14 @@ func (e *Emulator) adminClient(poolID, clientID string) (*appClient, *apiError) 
 	return c, nil
 }
 
+// adminRespondInput is respondInput with UserPoolId.
 type adminRespondInput struct {
-	UserPoolId string `json:"UserPoolId"`
-	respondInput
+	UserPoolId         string            `json:"UserPoolId"`
+	ChallengeName      string            `json:"ChallengeName"`
+	ChallengeResponses map[string]string `json:"ChallengeResponses"`
+	ClientId           string            `json:"ClientId"`
+	ClientMetadata     map[string]string `json:"ClientMetadata"`
+	Session            string            `json:"Session"`
 }
 
 // adminRespondToAuthChallenge answers every challenge as
@@ -839,5 +849,6 @@ func (e *Emulator) adminRespondToAuthChallenge(rc *reqCtx, body []byte) (any, er
 	if _, aerr := e.adminClient(in.UserPoolId, in.ClientId); aerr != nil {
 		return nil, aerr
 	}
-	return e.respond(rc, &in.respondInput)
+	return e.respond(rc, &respondInput{ChallengeName: in.ChallengeName, ChallengeResponses: in.ChallengeResponses,
+		ClientId: in.ClientId, ClientMetadata: in.ClientMetadata, Session: in.Session})
 }

@@ -131,7 +131,9 @@ func TestAdminCreateUserAndStates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.ContainsFunc(g.UserAttributes, func(x types.AttributeType) bool { return aws.ToString(x.Name) == "email_verified" && aws.ToString(x.Value) == "true" }) {
+	if !slices.ContainsFunc(g.UserAttributes, func(x types.AttributeType) bool {
+		return aws.ToString(x.Name) == "email_verified" && aws.ToString(x.Value) == "true"
+	}) {
 		t.Fatalf("%+v", g.UserAttributes)
 	}
 	if _, err := a.AdminDeleteUser(h.ctx, &cip.AdminDeleteUserInput{UserPoolId: pool, Username: aws.String("uma")}); err != nil {

@@ -192,23 +192,35 @@ func (e *Emulator) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 // userAuth starts a USER_AUTH (choice-based) sign-in.
 func (e *Emulator) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (any, error) {
 	e.mu.Lock()
-	s.available = availableChallenges(s.user)
+	s.available = availableChallenges(s.pool, s.user)
 	e.mu.Unlock()
 	pref := ap["PREFERRED_CHALLENGE"]
+	if len(s.available) == 0 {
+		return nil, notAuthorized("No authentication factor is available for the user.")
+	}
+	// A preferred challenge that is not available falls back to
+	// SELECT_CHALLENGE among those that are.
+	ok := slices.Contains(s.available, pref)
 	switch pref {
 	case "":
 	case chPasswordSRP:
+		if !ok {
+			break
+		}
 		if ap["SRP_A"] == "" {
 			return nil, missingParam("SRP_A")
 		}
 		return e.startSRP(rc, s, ap["SRP_A"])
 	case chPassword:
+		if !ok {
+			break
+		}
 		if ap["PASSWORD"] == "" {
 			return nil, missingParam("PASSWORD")
 		}
 		return e.passwordFactor(rc, s, ap["PASSWORD"])
 	case chEmailOTP, chSMSOTP, "WEB_AUTHN":
-		if slices.Contains(s.available, pref) {
+		if ok {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			return e.otpChallenge(rc, s, pref, true)
@@ -227,14 +239,26 @@ func (e *Emulator) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (a
 	return out, nil
 }
 
-// availableChallenges are the first factors USER_AUTH offers a user. e.mu
-// must be held.
-func availableChallenges(u *user) []string {
-	av := []string{chPasswordSRP, chPassword}
-	if u.attrs["email"] != "" {
+// availableChallenges are the first factors USER_AUTH offers a user: those
+// the pool's sign-in policy allows (Cognito's
+// Policies.SignInPolicy.AllowedFirstAuthFactors, PASSWORD alone by
+// default) that the user can use. A one-time password is offered only to a
+// user with the attribute to send it to, and not when MFA applies to the
+// user: Cognito offers passwordless sign-in only to users without MFA
+// ("If a user has MFA configured, passwordless sign-in options will not be
+// available", https://docs.amplify.aws/react/build-a-backend/auth/concepts/passwordless/,
+// citing https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html#user-pool-settings-mfa-prerequisites).
+// e.mu must be held.
+func availableChallenges(p *pool, u *user) []string {
+	var av []string
+	if p.firstFactors[factorPassword] {
+		av = append(av, chPasswordSRP, chPassword)
+	}
+	passwordless := p.mfa != "ON" && len(p.mfaFactors(u)) == 0
+	if passwordless && p.firstFactors[factorEmailOTP] && u.attrs["email"] != "" {
 		av = append(av, chEmailOTP)
 	}
-	if u.attrs["phone_number"] != "" {
+	if passwordless && p.firstFactors[factorSMSOTP] && u.attrs["phone_number"] != "" {
 		av = append(av, chSMSOTP)
 	}
 	return av
@@ -269,11 +293,19 @@ func (e *Emulator) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error
 func (e *Emulator) passwordFactor(rc *reqCtx, s *authSession, password string) (any, error) {
 	e.mu.Lock()
 	v := s.user.verifier
+	locked := s.user.passwordFails.locked(rc.now)
 	e.mu.Unlock()
-	if !v.CheckPassword(password) {
+	if locked {
+		return nil, notAuthorized(msgPasswordAttempts)
+	}
+	ok := v.CheckPassword(password)
+	e.mu.Lock()
+	if !ok {
+		s.user.passwordFails.fail(rc.now)
+		e.mu.Unlock()
 		return nil, notAuthorized(msgIncorrect)
 	}
-	e.mu.Lock()
+	s.user.passwordFails.succeed()
 	s.passwordDone = true
 	out, pt, err := e.afterPassword(rc, s)
 	e.mu.Unlock()
@@ -308,6 +340,7 @@ func (e *Emulator) finish(out *authOutput, pt *pendingTokens, aerr *apiError) (a
 func stepFrom(prev *authSession, challenge string) *authSession {
 	n := *prev
 	n.token = ""
+	n.userElem, n.clientElem = nil, nil
 	n.challenge = challenge
 	n.srv = nil
 	n.secretBlock = ""
@@ -343,7 +376,9 @@ func (e *Emulator) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTok
 		}
 		return out, nil, nil
 	}
-	if s.passwordDone && u.status == statusForceChange && !s.newPasswordDone {
+	// A temporary password must be changed after any first factor,
+	// passwordless ones included.
+	if (s.passwordDone || s.otpFirstFactor) && u.status == statusForceChange && !s.newPasswordDone {
 		return step(chNewPasswordRequired, newPasswordParams(u), nil)
 	}
 	var d *device
@@ -359,7 +394,7 @@ func (e *Emulator) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTok
 		if s.flow == "CUSTOM_AUTH" && !s.customDone {
 			return step(chCustomChallenge, map[string]string{"USERNAME": u.name}, nil)
 		}
-		if s.flow != "CUSTOM_AUTH" && !s.otpFirstFactor && !s.mfaDone {
+		if s.flow != "CUSTOM_AUTH" && !s.mfaDone {
 			factors := p.mfaFactors(u)
 			switch {
 			case len(factors) == 1:
@@ -625,6 +660,14 @@ func (r *responder) passwordVerifier() (any, error) {
 	}
 	// From here on the challenge is used up, whatever the outcome.
 	e.dropSession(s)
+	fails := &s.user.passwordFails
+	if device {
+		fails = nil // a device's secret is not the user's password
+	}
+	if fails != nil && fails.locked(r.rc.now) {
+		e.mu.Unlock()
+		return nil, notAuthorized(msgPasswordAttempts)
+	}
 	e.mu.Unlock()
 
 	if subtle.ConstantTimeCompare([]byte(s.secretBlock), []byte(r.cr["PASSWORD_CLAIM_SECRET_BLOCK"])) != 1 {
@@ -636,11 +679,19 @@ func (r *responder) passwordVerifier() (any, error) {
 	if skew := r.rc.now.Sub(ts); skew > timestampSkew || skew < -timestampSkew {
 		return nil, notAuthorized(msgIncorrect)
 	}
-	if err := s.srv.Verify(block, r.cr["TIMESTAMP"], r.cr["PASSWORD_CLAIM_SIGNATURE"]); err != nil {
+	verr := s.srv.Verify(block, r.cr["TIMESTAMP"], r.cr["PASSWORD_CLAIM_SIGNATURE"])
+	e.mu.Lock()
+	if fails != nil {
+		if verr != nil {
+			fails.fail(r.rc.now)
+		} else {
+			fails.succeed()
+		}
+	}
+	if verr != nil {
+		e.mu.Unlock()
 		return nil, notAuthorized(msgIncorrect)
 	}
-
-	e.mu.Lock()
 	var out *authOutput
 	var pt *pendingTokens
 	if device {
@@ -711,8 +762,14 @@ func (r *responder) newPassword() (any, error) {
 	newAttrs := map[string]string{}
 	for k, v := range r.cr {
 		if name, ok := strings.CutPrefix(k, "userAttributes."); ok {
-			if name == "" || name == "sub" {
+			if name == "" {
 				return nil, invalidParam("Invalid attributes given, %s cannot be changed", truncate(k, 64))
+			}
+			if !r.c.mayWrite(name) {
+				return nil, notAuthorized(msgUnauthorizedAttribute)
+			}
+			if len(v) > maxAttributeLen {
+				return nil, invalidParam("Invalid attributes given, %s: value is longer than %d characters", truncate(name, 64), maxAttributeLen)
 			}
 			newAttrs[name] = v
 		}
@@ -729,6 +786,14 @@ func (r *responder) newPassword() (any, error) {
 			return nil, invalidParam("Invalid attributes given, %s is missing", a)
 		}
 	}
+	// Check the aliases in a fixed order, so that the error does not
+	// depend on map iteration.
+	for _, a := range aliasAttributes {
+		if v := newAttrs[a]; v != "" && s.pool.aliasHolder(s.user, a, v) != nil {
+			e.mu.Unlock()
+			return nil, errAliasTaken(a)
+		}
+	}
 	e.dropSession(s)
 	e.mu.Unlock()
 
@@ -738,6 +803,12 @@ func (r *responder) newPassword() (any, error) {
 	}
 	e.mu.Lock()
 	u := s.user
+	for _, a := range aliasAttributes { // again: e.mu was released
+		if v := newAttrs[a]; v != "" && s.pool.aliasHolder(u, a, v) != nil {
+			e.mu.Unlock()
+			return nil, errAliasTaken(a)
+		}
+	}
 	u.verifier = v
 	u.status = statusConfirmed
 	u.modified = r.rc.now
@@ -750,16 +821,41 @@ func (r *responder) newPassword() (any, error) {
 	return e.finish(out, pt, aerr)
 }
 
+// maxAttributeLen is Cognito's limit on the length of an attribute value
+// (AttributeType.Value: "Length Constraints: Maximum length of 2048").
+const maxAttributeLen = 2048
+
+// mayWrite reports whether the client may write the attribute: one of its
+// WriteAttributes, by default any standard attribute. sub, the verified
+// flags, "cognito:" names and the names of the claims that tokens set are
+// never writable (Config.Validate keeps them out of WriteAttributes).
+func (c *appClient) mayWrite(name string) bool {
+	if !writableName(name) {
+		return false
+	}
+	if c.write == nil {
+		return slices.Contains(standardAttributes, name)
+	}
+	return c.write[name]
+}
+
 // setAttribute changes an attribute, keeping the alias index up to date.
-// e.mu must be held.
+// The caller has checked that no other user holds an alias value. e.mu must
+// be held.
 func setAttribute(p *pool, u *user, name, value string) {
 	if slices.Contains(aliasAttributes, name) {
-		if old := u.attrs[name]; old != "" && p.aliases[old] == u {
-			delete(p.aliases, old)
+		if old := u.attrs[name]; old != "" && p.aliases[aliasKey(name, old)] == u {
+			delete(p.aliases, aliasKey(name, old))
 		}
-		if value != "" && p.users[value] == nil && p.aliases[value] == nil {
-			p.aliases[value] = u
+		if value != "" && p.aliasHolder(u, name, value) == nil {
+			p.aliases[aliasKey(name, value)] = u
 		}
+	}
+	// A new address is not verified: Cognito sets email_verified (or
+	// phone_number_verified) to false when the address changes
+	// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html).
+	if (name == "email" || name == "phone_number") && u.attrs[name] != value {
+		delete(u.attrs, name+"_verified")
 	}
 	if value == "" {
 		delete(u.attrs, name)
@@ -793,6 +889,9 @@ func (r *responder) code() (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	if s.user.codeFails.locked(r.rc.now) {
+		return nil, errCodeAttempts()
+	}
 	var ok bool
 	if r.in.ChallengeName == chSoftwareTokenMFA {
 		ok = s.user.totpSecret != nil && checkTOTP(s.user.totpSecret, code, r.rc.now)
@@ -800,6 +899,7 @@ func (r *responder) code() (any, error) {
 		ok = s.code != "" && subtle.ConstantTimeCompare([]byte(s.code), []byte(code)) == 1
 	}
 	if !ok {
+		s.user.codeFails.fail(r.rc.now)
 		s.attempts++
 		if s.attempts >= maxCodeAttempts {
 			e.dropSession(s)
@@ -809,6 +909,7 @@ func (r *responder) code() (any, error) {
 		}
 		return nil, newError(errCodeMismatch, msgCodeMismatch)
 	}
+	s.user.codeFails.succeed()
 	e.dropSession(s)
 	if !s.otpFirstFactor {
 		s.mfaDone = true

@@ -35,6 +35,11 @@ type UserPool struct {
 	// expects, standing in for Cognito's Lambda triggers. CUSTOM_AUTH fails
 	// when it is empty.
 	CustomChallengeAnswer string `json:"customChallengeAnswer,omitempty"`
+	// SignInPolicy is the pool's sign-in policy, Cognito's
+	// Policies.SignInPolicy: the first factors that choice-based sign-in
+	// (USER_AUTH) may offer. Without it only PASSWORD is allowed, as in
+	// Cognito.
+	SignInPolicy *SignInPolicy `json:"signInPolicy,omitempty"`
 	// Clients are the app clients of the pool (there may be none:
 	// CreateUserPoolClient adds clients). Their ids are unique across all
 	// pools, since a sign-in names only the client.
@@ -95,6 +100,16 @@ type Group struct {
 	RoleArn string `json:"roleArn,omitempty"`
 }
 
+// SignInPolicy is a user pool's sign-in policy.
+type SignInPolicy struct {
+	// AllowedFirstAuthFactors are the first factors USER_AUTH may offer:
+	// "PASSWORD" (PASSWORD and PASSWORD_SRP), "EMAIL_OTP" (users with an
+	// email) and "SMS_OTP" (users with a phone_number). "WEB_AUTHN" is
+	// accepted, so that a policy copied from Cognito loads, but never
+	// offered: the emulator has no passkeys.
+	AllowedFirstAuthFactors []string `json:"allowedFirstAuthFactors"`
+}
+
 // AppClient configures an app client.
 type AppClient struct {
 	// ID is the client id.
@@ -107,6 +122,13 @@ type AppClient struct {
 	ExplicitAuthFlows []string `json:"explicitAuthFlows,omitempty"`
 	// ClientName is the client's name, as DescribeUserPoolClient shows it.
 	ClientName string `json:"clientName,omitempty"`
+	// WriteAttributes are the user attributes the client may write, as in
+	// NEW_PASSWORD_REQUIRED's userAttributes.*: standard attribute names
+	// and "custom:..." names. The default, as Cognito's, is every standard
+	// attribute except the email_verified and phone_number_verified flags,
+	// which a client can never write; sub, "cognito:" names and JWT claim
+	// names are never writable either.
+	WriteAttributes []string `json:"writeAttributes,omitempty"`
 }
 
 // User configures a user.
@@ -162,7 +184,38 @@ var (
 	userStatuses     = []string{"CONFIRMED", "FORCE_CHANGE_PASSWORD", "UNCONFIRMED", "RESET_REQUIRED"}
 	userFactors      = []string{mfaTOTP, mfaSMS, mfaEmail}
 	aliasAttributes  = []string{"email", "phone_number", "preferred_username"}
+	firstAuthFactors = []string{factorPassword, factorEmailOTP, factorSMSOTP, factorWebAuthn}
+
+	// standardAttributes are Cognito's standard user attributes (OpenID
+	// Connect's standard claims), without sub and the verified flags:
+	// https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html
+	standardAttributes = []string{"address", "birthdate", "email", "family_name", "gender", "given_name", "locale",
+		"middle_name", "name", "nickname", "phone_number", "picture", "preferred_username", "profile",
+		"updated_at", "website", "zoneinfo"}
 )
+
+// First factors of SignInPolicy.AllowedFirstAuthFactors.
+const (
+	factorPassword = "PASSWORD"
+	factorEmailOTP = "EMAIL_OTP"
+	factorSMSOTP   = "SMS_OTP"
+	factorWebAuthn = "WEB_AUTHN"
+)
+
+// reservedClaims are the names of claims that Cognito's tokens set
+// themselves; no client may write an attribute of these names.
+var reservedClaims = []string{"sub", "iss", "aud", "exp", "nbf", "iat", "jti", "token_use", "auth_time",
+	"origin_jti", "event_id", "client_id", "username", "scope", "device_key", "at_hash", "identities",
+	"email_verified", "phone_number_verified"}
+
+// writableName reports whether a client may ever be allowed to write the
+// attribute name: a standard attribute or a custom one.
+func writableName(name string) bool {
+	if custom, ok := strings.CutPrefix(name, "custom:"); ok {
+		return custom != "" && !slices.Contains(reservedClaims, custom)
+	}
+	return slices.Contains(standardAttributes, name)
+}
 
 // maxConfigSize bounds the configuration that LoadConfig reads.
 const maxConfigSize = 16 << 20
@@ -214,6 +267,16 @@ func (c Config) Validate() error {
 		if p.MFA != "" && !slices.Contains(poolMFAs, p.MFA) {
 			bad(pp+".mfa", "%q is not one of %s", p.MFA, strings.Join(poolMFAs, ", "))
 		}
+		if sp := p.SignInPolicy; sp != nil {
+			if len(sp.AllowedFirstAuthFactors) == 0 {
+				bad(pp+".signInPolicy.allowedFirstAuthFactors", "empty")
+			}
+			for k, f := range sp.AllowedFirstAuthFactors {
+				if !slices.Contains(firstAuthFactors, f) {
+					bad(fmt.Sprintf("%s.signInPolicy.allowedFirstAuthFactors[%d]", pp, k), "%q is not one of %s", f, strings.Join(firstAuthFactors, ", "))
+				}
+			}
+		}
 		validatePoolAdditions(p, pp, bad)
 		for j, cl := range p.Clients {
 			cp := fmt.Sprintf("%s.clients[%d]", pp, j)
@@ -232,8 +295,14 @@ func (c Config) Validate() error {
 					bad(fmt.Sprintf("%s.explicitAuthFlows[%d]", cp, k), "%q is not one of %s", f, strings.Join(knownAuthFlows, ", "))
 				}
 			}
+			for k, a := range cl.WriteAttributes {
+				if !writableName(a) {
+					bad(fmt.Sprintf("%s.writeAttributes[%d]", cp, k), "%q is not a standard attribute (other than sub and the verified flags) or custom:<name>", a)
+				}
+			}
 		}
 		names := map[string]string{}
+		emails := map[string]string{}
 		for j, u := range p.Users {
 			up := fmt.Sprintf("%s.users[%d]", pp, j)
 			switch {
@@ -265,6 +334,13 @@ func (c Config) Validate() error {
 					continue
 				}
 				names[v] = fmt.Sprintf("%s.attributes.%s", up, a)
+				if a == "email" {
+					// Cognito matches email aliases without regard to case.
+					if other := emails[strings.ToLower(v)]; other != "" {
+						bad(fmt.Sprintf("%s.attributes.email", up), "%q is already used by %s (emails are compared without regard to case)", v, other)
+					}
+					emails[strings.ToLower(v)] = fmt.Sprintf("%s.attributes.email", up)
+				}
 			}
 			if u.TOTPSecret != "" {
 				if _, err := decodeTOTPSecret(u.TOTPSecret); err != nil {

@@ -412,9 +412,14 @@ func (e *Emulator) verifySoftwareToken(rc *reqCtx, body []byte) (any, error) {
 		if s.challenge != chMFASetup || s.setupSecret == nil {
 			return nil, notAuthorized(msgInvalidSession)
 		}
+		if s.user.codeFails.locked(rc.now) {
+			return nil, errCodeAttempts()
+		}
 		if !checkTOTP(s.setupSecret, in.UserCode, rc.now) {
+			s.user.codeFails.fail(rc.now)
 			return nil, newError(errEnableSoftwareToken, msgEnableTOTP)
 		}
+		s.user.codeFails.succeed()
 		e.dropSession(s)
 		n := stepFrom(s, chMFASetup)
 		n.setupChecked = true
@@ -437,9 +442,14 @@ func (e *Emulator) verifySoftwareToken(rc *reqCtx, body []byte) (any, error) {
 	if u.pendingTOTP == nil {
 		return nil, newError(errSoftwareTokenNotFound, "Software Token MFA has not been associated with the user.")
 	}
+	if u.codeFails.locked(rc.now) {
+		return nil, errCodeAttempts()
+	}
 	if !checkTOTP(u.pendingTOTP, in.UserCode, rc.now) {
+		u.codeFails.fail(rc.now)
 		return nil, newError(errEnableSoftwareToken, msgEnableTOTP)
 	}
+	u.codeFails.succeed()
 	u.totpSecret, u.pendingTOTP = u.pendingTOTP, nil
 	if !slices.Contains(u.factors, mfaTOTP) {
 		u.factors = append(u.factors, mfaTOTP)

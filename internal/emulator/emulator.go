@@ -2,17 +2,19 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cognitosrp/cognitosrp/srp"
 )
@@ -21,12 +23,20 @@ import (
 // 413 and a SerializationException; deeper, wider or longer JSON values are
 // answered with an InvalidParameterException.
 const (
-	maxBodySize    = 1 << 20
-	maxStringLen   = 16 << 10
-	maxMapEntries  = 100
-	maxArrayLen    = 100
-	maxJSONDepth   = 16
-	maxSessions    = 100_000
+	maxBodySize   = 1 << 20
+	maxStringLen  = 16 << 10
+	maxMapEntries = 100
+	maxArrayLen   = 100
+	maxJSONDepth  = 16
+	maxSessions   = 100_000
+	// maxUserSessions bounds one user's sign-ins in progress: a new one
+	// ends that user's oldest. maxClientSessions bounds an app client's:
+	// beyond it, the client's new sign-ins are refused with
+	// TooManyRequestsException, as Cognito's per-client quotas would.
+	maxUserSessions   = 20
+	maxClientSessions = 50_000
+	// maxInFlight is how many API requests are read and served at once.
+	maxInFlight    = 32
 	maxOutbox      = 1000
 	maxUserDevices = 200
 )
@@ -65,8 +75,10 @@ type Emulator struct {
 	refresh      map[string]*grant // by refresh token
 	outbox       []Message
 	lastPurge    time.Time
-	outboxHTTP   bool // WithOutboxHTTP
-	codeLog      bool // WithCodeLog
+	outboxHTTP   bool          // WithOutboxHTTP
+	codeLog      bool          // WithCodeLog
+	inflight     chan struct{} // a slot per request being read or served
+	limits       limits
 }
 
 // Option configures an Emulator.
@@ -79,7 +91,17 @@ type options struct {
 	log        *slog.Logger
 	outboxHTTP bool
 	codeLog    bool
+	limits     limits
 }
+
+// limits are the emulator's bounds on state and concurrency; tests lower
+// them through export_test.go.
+type limits struct {
+	sessions, userSessions, clientSessions int
+	inFlight                               int
+}
+
+var defaultLimits = limits{sessions: maxSessions, userSessions: maxUserSessions, clientSessions: maxClientSessions, inFlight: maxInFlight}
 
 // WithClock makes the emulator read the time from now instead of
 // time.Now: for session and token expiry, TIMESTAMP checks and TOTP codes.
@@ -105,7 +127,7 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	o := options{now: time.Now, sessionTTL: defaultTTL}
+	o := options{now: time.Now, sessionTTL: defaultTTL, limits: defaultLimits}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -145,6 +167,8 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 		refresh:      map[string]*grant{},
 		outboxHTTP:   o.outboxHTTP,
 		codeLog:      o.codeLog,
+		limits:       o.limits,
+		inflight:     make(chan struct{}, max(1, o.limits.inFlight)),
 	}
 	created := e.now()
 	for _, pc := range cfg.UserPools {
@@ -195,11 +219,35 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.serve(w, r, func(op string) handler { return handlers[op] })
 }
 
+// requestSummary is what serve's log line tells of a request, whatever the
+// operation; fields of the wrong JSON type are left empty (the handler
+// reports them).
+type requestSummary struct {
+	AuthFlow           looseString `json:"AuthFlow"`
+	ChallengeName      looseString `json:"ChallengeName"`
+	ClientId           looseString `json:"ClientId"`
+	AuthParameters     looseUser   `json:"AuthParameters"`
+	ChallengeResponses looseUser   `json:"ChallengeResponses"`
+}
+
+// looseUser keeps only the USERNAME of AuthParameters or ChallengeResponses.
+type looseUser struct {
+	USERNAME looseString `json:"USERNAME"`
+}
+
+func (looseUser) loose() {}
+
 // serve is ServeHTTP with the handlers looked up by lookup.
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op string) handler) {
 	start := time.Now()
 	op := "-"
+	var sum requestSummary
+	var failure *apiError
 	rw := &statusWriter{ResponseWriter: w}
+	fail := func(ae *apiError) {
+		failure = ae
+		writeError(rw, ae)
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			// Never reached by any known input; a last resort so that a bug
@@ -208,12 +256,26 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 			// secret.
 			e.log.Error("emulator: internal error", "op", op)
 			if rw.status == 0 {
-				writeError(rw, &apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"})
+				fail(&apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"})
 			}
 		}
+		// Nothing here is secret: user names, client ids, flow and
+		// challenge names, and error messages, which never quote a
+		// password, code, token or session.
 		attrs := []any{"op", op, "status", rw.status, "duration", time.Since(start)}
-		if t := rw.Header().Get("x-amzn-ErrorType"); t != "" {
-			attrs = append(attrs, "error", t)
+		for _, kv := range [...]struct {
+			k string
+			v looseString
+		}{
+			{"flow", sum.AuthFlow}, {"challenge", sum.ChallengeName}, {"client", sum.ClientId},
+			{"user", cmp.Or(sum.AuthParameters.USERNAME, sum.ChallengeResponses.USERNAME)},
+		} {
+			if kv.v != "" {
+				attrs = append(attrs, kv.k, logSafe(string(kv.v), 128))
+			}
+		}
+		if failure != nil {
+			attrs = append(attrs, "error", failure.Type, "message", logSafe(failure.Message, 200))
 		}
 		e.log.Info("cognito request", attrs...)
 	}()
@@ -224,7 +286,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 		return
 	}
 	if r.URL.Path != "/" {
-		op = "GET " + r.URL.Path
+		op = "GET " + logSafe(r.URL.Path, 200)
 		if e.outboxHTTP && strings.HasPrefix(r.URL.Path, outboxPrefix) {
 			e.serveOutbox(rw, r)
 			return
@@ -233,7 +295,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 		return
 	}
 	if r.Method != http.MethodPost {
-		writeError(rw, &apiError{Status: http.StatusMethodNotAllowed, Type: errUnknownOperation, Message: "Only POST is supported"})
+		fail(&apiError{Status: http.StatusMethodNotAllowed, Type: errUnknownOperation, Message: "Only POST is supported"})
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
@@ -243,7 +305,11 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 		h = lookup(name)
 	}
 	if h == nil {
-		writeError(rw, newError(errUnknownOperation, "Unknown operation %q", truncate(target, 100)))
+		op = logSafe(target, 100)
+		if op == "" {
+			op = "-"
+		}
+		fail(newError(errUnknownOperation, "Unknown operation %s", strconv.Quote(truncate(target, 100))))
 		return
 	}
 	op = name
@@ -251,18 +317,30 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 		writeError(rw, errMissingAuthentication)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(rw, r.Body, maxBodySize))
+	// At most e.inflight requests are read and served at once, which bounds
+	// the memory that request bodies take; the others wait.
+	select {
+	case e.inflight <- struct{}{}:
+		defer func() { <-e.inflight }()
+	case <-r.Context().Done():
+		fail(&apiError{Status: http.StatusServiceUnavailable, Type: "TooManyRequestsException", Message: "Too many requests in progress."})
+		return
+	}
+	body, err := readBody(rw, r)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			writeError(rw, &apiError{Status: http.StatusRequestEntityTooLarge, Type: errSerialization, Message: fmt.Sprintf("Request body is larger than %d bytes", maxBodySize)})
+			fail(&apiError{Status: http.StatusRequestEntityTooLarge, Type: errSerialization, Message: fmt.Sprintf("Request body is larger than %d bytes", maxBodySize)})
 		} else {
-			writeError(rw, newError(errSerialization, "Could not read the request body"))
+			fail(newError(errSerialization, "Could not read the request body"))
 		}
 		return
 	}
-	if err := checkJSON(body); err != nil {
-		writeError(rw, asAPIError(err))
+	// One strict pass checks the whole body, whatever the operation reads
+	// of it, and picks out the fields of the log line; the handler's decode
+	// checks again what it reads.
+	if err := decode(body, &sum); err != nil {
+		fail(asAPIError(err))
 		return
 	}
 	rc := &reqCtx{issuerBase: "http://" + hostOf(r), remoteIP: remoteIP(r), now: e.now()}
@@ -273,10 +351,44 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 		if !errors.As(err, &ae) {
 			ae = &apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"}
 		}
-		writeError(rw, ae)
+		fail(ae)
 		return
 	}
 	writeJSON(rw, http.StatusOK, out)
+}
+
+// readBody reads a request body of at most maxBodySize bytes into a buffer
+// sized from Content-Length, so that a body costs about its size.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body := http.MaxBytesReader(w, r.Body, maxBodySize)
+	n := 512
+	if r.ContentLength > 0 {
+		n = int(min(r.ContentLength, maxBodySize)) + 1
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n))
+	if _, err := buf.ReadFrom(body); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// logSafe shortens s to at most n bytes and escapes control characters and
+// invalid UTF-8, so that what a client sent cannot forge or garble a log
+// line.
+func logSafe(s string, n int) string {
+	s = truncate(s, n)
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError || (r >= 0x80 && r < 0xa0) || r == '\u2028' || r == '\u2029' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	q := strconv.QuoteToGraphic(s)
+	return q[1 : len(q)-1]
 }
 
 // statusWriter records the status code for the log line.
@@ -330,81 +442,16 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	}{e.Type, e.Message})
 }
 
-// checkJSON checks that body is one JSON object within the size limits.
-func checkJSON(body []byte) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil // treated as {}
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return newError(errSerialization, "Could not parse the request body as JSON")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return newError(errSerialization, "Unexpected data after the JSON object")
-	}
-	if _, ok := v.(map[string]any); !ok {
-		return newError(errSerialization, "The request body is not a JSON object")
-	}
-	return checkValue(v, "", 0)
-}
-
-func checkValue(v any, path string, depth int) error {
-	bad := func(constraint string) error {
-		return invalidParam("1 validation error detected: Value at '%s' failed to satisfy constraint: %s", truncate(path, 100), constraint)
-	}
-	if depth > maxJSONDepth {
-		return bad(fmt.Sprintf("Member must not be nested more than %d levels deep", maxJSONDepth))
-	}
-	join := func(k string) string {
-		if path == "" {
-			return k
-		}
-		return path + "." + k
-	}
-	switch v := v.(type) {
-	case string:
-		if len(v) > maxStringLen {
-			return bad(fmt.Sprintf("Member must have length less than or equal to %d", maxStringLen))
-		}
-	case map[string]any:
-		if len(v) > maxMapEntries {
-			return bad(fmt.Sprintf("Map must have at most %d entries", maxMapEntries))
-		}
-		for k, x := range v {
-			if len(k) > maxStringLen {
-				return bad(fmt.Sprintf("Map keys must have length less than or equal to %d", maxStringLen))
-			}
-			if err := checkValue(x, join(k), depth+1); err != nil {
-				return err
-			}
-		}
-	case []any:
-		if len(v) > maxArrayLen {
-			return bad(fmt.Sprintf("Member must have at most %d items", maxArrayLen))
-		}
-		for _, x := range v {
-			if err := checkValue(x, path+"[]", depth+1); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// decode unmarshals a request body already checked by checkJSON into v.
-// Values of the wrong JSON type are a SerializationException, as in Cognito.
+// decode reads a request body into v, a pointer to the operation's input,
+// with the strict decoder: the limits (string length, entries, items,
+// depth) are enforced while reading, duplicate and case-variant keys are
+// refused, and struct members match exactly, so v receives exactly what was
+// checked. Malformed JSON, a body that is not an object and values of the
+// wrong JSON type are a SerializationException, as in Cognito; values over
+// the limits an InvalidParameterException.
 func decode(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return newError(errSerialization, "Unexpected JSON type for member %s", truncate(te.Field, 100))
-		}
-		return newError(errSerialization, "Could not parse the request body as JSON")
+	if err := decodeStrict(body, v); err != nil {
+		return err
 	}
 	return nil
 }

@@ -27,6 +27,8 @@ const (
 	errInternal              = "InternalErrorException"
 	errEnableSoftwareToken   = "EnableSoftwareTokenMFAException"
 	errSoftwareTokenNotFound = "SoftwareTokenMFANotFoundException"
+	errAliasExists           = "AliasExistsException"
+	errTooManyFailedAttempts = "TooManyFailedAttemptsException"
 )
 
 // Messages, in Cognito's words where Cognito's are known.
@@ -47,7 +49,29 @@ const (
 	msgTimestampFormat  = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
 	msgPasswordTooShort = "Password does not conform to policy: Password not long enough"
 	msgEnableTOTP       = "Code mismatch and fail enable Software Token MFA"
+	// msgPasswordAttempts is Cognito's answer during a lockout
+	// (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior).
+	msgPasswordAttempts = "Password attempts exceeded"
+	// msgUnauthorizedAttribute is Cognito's NotAuthorizedException for an
+	// attribute outside the app client's WriteAttributes (as reported in
+	// aws/aws-sdk-js#1319 and amplify-js#5345; not in the API reference).
+	msgUnauthorizedAttribute = "A client attempted to write unauthorized attribute"
 )
+
+// errCodeAttempts is the answer to a code while the user is locked out
+// after too many wrong codes. Cognito does not document what it answers;
+// TooManyFailedAttemptsException is its error "when the user has made too
+// many failed attempts for a given action, such as sign-in"
+// (https://docs.aws.amazon.com/botocore/latest/reference/services/cognito-idp/client/exceptions/TooManyFailedAttemptsException.html).
+func errCodeAttempts() *apiError {
+	return newError(errTooManyFailedAttempts, "Too many failed attempts. Try again later.")
+}
+
+// errAliasTaken is Cognito's AliasExistsException for an alias attribute
+// value that another user holds.
+func errAliasTaken(attr string) *apiError {
+	return newError(errAliasExists, "An account with the given %s already exists.", attr)
+}
 
 func newError(typ, format string, args ...any) *apiError {
 	msg := format

@@ -53,6 +53,7 @@ func testConfig() Config {
 			{
 				ID:                    poolPlain,
 				CustomChallengeAnswer: customAns,
+				SignInPolicy:          &SignInPolicy{AllowedFirstAuthFactors: []string{"PASSWORD", "EMAIL_OTP", "SMS_OTP"}},
 				Clients: []AppClient{
 					{ID: "plain"},
 					{ID: "secret", Secret: secretValue},

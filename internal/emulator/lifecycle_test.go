@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -201,7 +202,9 @@ func TestForgotAndChangePassword(t *testing.T) {
 
 func TestUserAttributes(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, testConfig())
+	cfg := testConfig()
+	cfg.UserPools[0].Clients[0].WriteAttributes = append(slices.Clone(standardAttributes), "custom:team")
+	h := newHarness(t, cfg)
 	c := h.client
 	res := h.tokens(h.srpLogin(poolPlain, "plain", "alice", pw, nil))
 	at := res.AccessToken
@@ -209,10 +212,13 @@ func TestUserAttributes(t *testing.T) {
 		a        types.AttributeType
 		typ, msg string
 	}{
-		{attr("sub", "x"), "InvalidParameterException", "Invalid user attributes: sub: Attribute cannot be updated."},
-		{attr("email_verified", "true"), "InvalidParameterException", "Invalid user attributes: email_verified: Attribute cannot be updated."},
-		{attr("cognito:groups", "x"), "InvalidParameterException", "..."},
-		{attr("favourite", "x"), "InvalidParameterException", "Attributes did not conform to the schema: favourite: Attribute does not exist in the schema."},
+		// The app client's WriteAttributes (by default the standard
+		// attributes without the verified flags), as NEW_PASSWORD_REQUIRED.
+		{attr("sub", "x"), "NotAuthorizedException", msgUnauthorizedAttribute},
+		{attr("email_verified", "true"), "NotAuthorizedException", msgUnauthorizedAttribute},
+		{attr("cognito:groups", "x"), "NotAuthorizedException", msgUnauthorizedAttribute},
+		{attr("favourite", "x"), "NotAuthorizedException", msgUnauthorizedAttribute},
+		{attr("custom:other", "x"), "NotAuthorizedException", msgUnauthorizedAttribute},
 		{attr("email", "erin@example.org"), "AliasExistsException", "An account with the given email already exists."},
 		{attr("preferred_username", "bob"), "AliasExistsException", "An account with the given preferred_username already exists."},
 	} {
@@ -280,8 +286,8 @@ func TestUserAttributes(t *testing.T) {
 	for i := range 70 {
 		many = append(many, attr("custom:a"+strings.Repeat("x", i%20)+string(rune('a'+i%26))+string(rune('a'+i/26)), "v"))
 	}
-	_, err = c.UpdateUserAttributes(h.ctx, &cip.UpdateUserAttributesInput{AccessToken: at, UserAttributes: many})
-	wantAPIError(t, err, "InvalidParameterException", "")
+	_, err = h.admin().AdminUpdateUserAttributes(h.ctx, &cip.AdminUpdateUserAttributesInput{UserPoolId: aws.String(poolPlain), Username: aws.String("alice"), UserAttributes: many})
+	wantAPIError(t, err, "InvalidParameterException", "The user's attributes exceed the emulator's limit of 64 attributes or 16384 bytes.")
 
 	if _, err := c.DeleteUser(h.ctx, &cip.DeleteUserInput{AccessToken: at}); err != nil {
 		t.Fatal(err)

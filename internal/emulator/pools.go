@@ -149,8 +149,13 @@ type passwordPolicyType struct {
 	PasswordHistorySize           *int `json:"PasswordHistorySize,omitempty"`
 }
 
+type signInPolicyType struct {
+	AllowedFirstAuthFactors []string `json:"AllowedFirstAuthFactors"`
+}
+
 type poolPolicies struct {
 	PasswordPolicy *passwordPolicyType `json:"PasswordPolicy,omitempty"`
+	SignInPolicy   *signInPolicyType   `json:"SignInPolicy,omitempty"`
 }
 
 type deviceConfiguration struct {
@@ -207,6 +212,13 @@ func (e *Emulator) describePool(p *pool) userPoolType {
 	if p.tracking != "off" {
 		out.DeviceConfiguration = &deviceConfiguration{DeviceOnlyRememberedOnUserPrompt: p.tracking == "opt-in"}
 	}
+	sp := &signInPolicyType{AllowedFirstAuthFactors: []string{}}
+	for _, f := range firstAuthFactors {
+		if p.firstFactors[f] {
+			sp.AllowedFirstAuthFactors = append(sp.AllowedFirstAuthFactors, f)
+		}
+	}
+	out.Policies.SignInPolicy = sp
 	return out
 }
 
@@ -266,6 +278,18 @@ func (e *Emulator) createUserPool(rc *reqCtx, body []byte) (any, error) {
 		}
 	}
 	pc.PasswordPolicy = &pol
+	if in.Policies != nil && in.Policies.SignInPolicy != nil {
+		fs := in.Policies.SignInPolicy.AllowedFirstAuthFactors
+		if len(fs) == 0 {
+			return nil, invalidParam("AllowedFirstAuthFactors must not be empty.")
+		}
+		for _, f := range fs {
+			if !slices.Contains(firstAuthFactors, f) {
+				return nil, validationError("'"+truncate(f, 64)+"'", "policies.signInPolicy.allowedFirstAuthFactors", enumConstraint(firstAuthFactors))
+			}
+		}
+		pc.SignInPolicy = &SignInPolicy{AllowedFirstAuthFactors: slices.Clone(fs)}
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if len(e.pools) >= maxPools {
@@ -462,7 +486,13 @@ type refreshTokenRotationType struct {
 
 // clientSettingsInput are the members that CreateUserPoolClient and
 // UpdateUserPoolClient share.
+//
+// The strict decoder does not follow embedded structs, so this one struct
+// is the input of both operations.
 type clientSettingsInput struct {
+	UserPoolId                 string                    `json:"UserPoolId,omitempty"`
+	ClientId                   string                    `json:"ClientId,omitempty"` // UpdateUserPoolClient only
+	GenerateSecret             bool                      `json:"GenerateSecret,omitempty"`
 	ClientName                 string                    `json:"ClientName,omitempty"`
 	ExplicitAuthFlows          []string                  `json:"ExplicitAuthFlows,omitempty"`
 	RefreshTokenValidity       *int                      `json:"RefreshTokenValidity,omitempty"`
@@ -475,13 +505,6 @@ type clientSettingsInput struct {
 	PreventUserExistenceErrors string                    `json:"PreventUserExistenceErrors,omitempty"`
 	RefreshTokenRotation       *refreshTokenRotationType `json:"RefreshTokenRotation,omitempty"`
 	AuthSessionValidity        *int                      `json:"AuthSessionValidity,omitempty"`
-}
-
-type createUserPoolClientInput struct {
-	UserPoolId     string `json:"UserPoolId"`
-	ClientId       string `json:"ClientId"` // UpdateUserPoolClient only
-	GenerateSecret bool   `json:"GenerateSecret"`
-	clientSettingsInput
 }
 
 // legacyFlows maps the old ExplicitAuthFlows values to the ALLOW_ ones.
@@ -570,11 +593,18 @@ func checkClientSettings(in *clientSettingsInput) (AppClient, *apiError) {
 	default:
 		return cc, validationError("'"+truncate(in.PreventUserExistenceErrors, 64)+"'", "preventUserExistenceErrors", enumConstraint([]string{"LEGACY", "ENABLED"}))
 	}
+	for _, a := range in.WriteAttributes {
+		if !writableName(a) {
+			return cc, invalidParam("Invalid write attributes specified while creating a client")
+		}
+	}
+	if in.WriteAttributes != nil {
+		cc.WriteAttributes = slices.Clone(in.WriteAttributes)
+	}
 	// TODO(refresh-server): map AccessTokenValidity, IdTokenValidity,
 	// RefreshTokenValidity, TokenValidityUnits and RefreshTokenRotation
 	// onto the AppClient fields that branch adds, so that they take effect;
 	// until then they are kept and described only.
-	// TODO(hard-server): map ReadAttributes and WriteAttributes likewise.
 	return cc, nil
 }
 
@@ -652,14 +682,14 @@ func describeClient(c *appClient) userPoolClientType {
 }
 
 func (e *Emulator) createUserPoolClient(rc *reqCtx, body []byte) (any, error) {
-	var in createUserPoolClientInput
+	var in clientSettingsInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
 	if in.UserPoolId == "" {
 		return nil, nullMember("userPoolId")
 	}
-	cc, aerr := checkClientSettings(&in.clientSettingsInput)
+	cc, aerr := checkClientSettings(&in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -682,7 +712,7 @@ func (e *Emulator) createUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 		cc.Secret = randomLower(51)
 	}
 	c := newClient(cc, p)
-	c.info.created, c.info.modified, c.info.input = rc.now, rc.now, in.clientSettingsInput
+	c.info.created, c.info.modified, c.info.input = rc.now, rc.now, in
 	p.clients = append(p.clients, c)
 	e.clients[c.id] = c
 	return map[string]userPoolClientType{"UserPoolClient": describeClient(c)}, nil
@@ -737,7 +767,7 @@ func (e *Emulator) describeUserPoolClient(rc *reqCtx, body []byte) (any, error) 
 // updateUserPoolClient replaces a client's settings: as in Cognito, a
 // member left out is reset to its default.
 func (e *Emulator) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
-	var in createUserPoolClientInput
+	var in clientSettingsInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
@@ -756,7 +786,7 @@ func (e *Emulator) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	if in.ClientName == "" {
 		in.ClientName = c.info.name
 	}
-	cc, aerr := checkClientSettings(&in.clientSettingsInput)
+	cc, aerr := checkClientSettings(&in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -765,7 +795,7 @@ func (e *Emulator) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	// settings under e.mu or through an immutable snapshot.
 	n := newClient(cc, c.pool)
 	c.flows = n.flows
-	c.info = &clientInfo{name: cc.ClientName, created: c.info.created, modified: rc.now, input: in.clientSettingsInput}
+	c.info = &clientInfo{name: cc.ClientName, created: c.info.created, modified: rc.now, input: in}
 	return map[string]userPoolClientType{"UserPoolClient": describeClient(c)}, nil
 }
 

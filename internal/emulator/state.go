@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"cmp"
+	"container/list"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
@@ -48,11 +49,22 @@ type pool struct {
 	mfa          string // OFF, OPTIONAL, ON
 	customAnswer string
 	clients      []*appClient
+	firstFactors map[string]bool // SignInPolicy.AllowedFirstAuthFactors
 	users        map[string]*user
-	aliases      map[string]*user
+	aliases      map[string]*user // by aliasKey: phone_number, preferred_username, email in lower case
 	usersInOrder []*user
 	groups       map[string]*group // groups.go
 	settings     *poolSettings     // pools.go: what CreateUserPool set
+}
+
+// aliasKey is the key of an alias attribute's value in pool.aliases: email
+// addresses in lower case, since Cognito matches them without regard to
+// case, other values as they are.
+func aliasKey(attr, value string) string {
+	if attr == "email" {
+		return strings.ToLower(value)
+	}
+	return value
 }
 
 type appClient struct {
@@ -60,7 +72,10 @@ type appClient struct {
 	secret string
 	flows  map[string]bool
 	pool   *pool
-	info   *clientInfo // pools.go: what CreateUserPoolClient set
+	info   *clientInfo     // pools.go: what CreateUserPoolClient set
+	write  map[string]bool // WriteAttributes; nil: the standard ones
+
+	sessions list.List // of *authSession in progress, oldest first; e.mu
 }
 
 type user struct {
@@ -82,7 +97,60 @@ type user struct {
 	tempExpires time.Time               // FORCE_CHANGE_PASSWORD: when the temporary password expires
 	codes       map[string]*pendingCode // users.go: codes sent and not used yet
 	groups      map[string]*group       // groups.go
+
+	sessions list.List // of *authSession in progress, oldest first; e.mu
+
+	// Wrong passwords and wrong codes, across sessions.
+	passwordFails, codeFails failures
 }
+
+// failures counts a user's failed attempts of one kind and locks them out
+// as Cognito does for passwords: "After five failed sign-in attempts with a
+// user's password, Amazon Cognito locks out your user for one second. The
+// lockout duration then doubles after each additional one failed attempt, up
+// to a maximum of approximately 15 minutes. Attempts made during a lockout
+// period generate a Password attempts exceeded exception, and don't affect
+// the duration of subsequent lockout periods. [...] To reset the lockout to
+// its n=0 initial state, your user must either sign in successfully after a
+// lockout period expires, or not initiate any sign-in attempts for 15
+// consecutive minutes at any time after a lockout."
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior).
+// The emulator applies the same rule, counted apart, to wrong codes of
+// every kind, which Cognito does not document.
+type failures struct {
+	n     int       // failed attempts, not counting those during a lockout
+	last  time.Time // of the last failed attempt
+	until time.Time // end of the lockout
+}
+
+const (
+	lockoutAfter = 5
+	lockoutMax   = 15 * time.Minute
+)
+
+// locked reports whether attempts are refused at now.
+func (f *failures) locked(now time.Time) bool {
+	if f.n >= lockoutAfter && now.Sub(f.last) >= lockoutMax && !now.Before(f.until) {
+		*f = failures{}
+	}
+	return now.Before(f.until)
+}
+
+// fail counts a failed attempt made at now, outside a lockout.
+func (f *failures) fail(now time.Time) {
+	f.n++
+	f.last = now
+	if f.n >= lockoutAfter {
+		d := lockoutMax
+		if shift := f.n - lockoutAfter; shift < 10 {
+			d = min(lockoutMax, time.Second<<shift)
+		}
+		f.until = now.Add(d)
+	}
+}
+
+// succeed resets the count after a successful attempt.
+func (f *failures) succeed() { *f = failures{} }
 
 type device struct {
 	key, groupKey string
@@ -124,6 +192,13 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 	}
 	if p.tracking == "" {
 		p.tracking = "off"
+	}
+	p.firstFactors = map[string]bool{factorPassword: true}
+	if pc.SignInPolicy != nil {
+		p.firstFactors = map[string]bool{}
+		for _, f := range pc.SignInPolicy.AllowedFirstAuthFactors {
+			p.firstFactors[f] = true
+		}
 	}
 	if p.mfa == "" {
 		p.mfa = "OFF"
@@ -178,13 +253,15 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		p.users[u.name] = u
 		p.usersInOrder = append(p.usersInOrder, u)
 	}
+	// Config.Validate refuses an alias held twice; should one slip
+	// through, the first user in the configuration keeps it.
 	if err := p.addConfigGroups(pc); err != nil {
 		return nil, err
 	}
 	for _, u := range p.usersInOrder {
 		for _, a := range aliasAttributes {
-			if v := u.attrs[a]; v != "" && p.users[v] == nil {
-				p.aliases[v] = u
+			if v := u.attrs[a]; v != "" && p.users[v] == nil && p.aliases[aliasKey(a, v)] == nil {
+				p.aliases[aliasKey(a, v)] = u
 			}
 		}
 	}
@@ -203,11 +280,18 @@ func newClient(cc AppClient, p *pool) *appClient {
 	for _, f := range flows {
 		c.flows[f] = true
 	}
+	if cc.WriteAttributes != nil {
+		c.write = map[string]bool{}
+		for _, a := range cc.WriteAttributes {
+			c.write[a] = true
+		}
+	}
 	return c
 }
 
 // lookupUser finds a user by user name or alias (email, phone_number,
-// preferred_username).
+// preferred_username). User names come first; email aliases match without
+// regard to case, as in Cognito. The answer never depends on map order.
 func (p *pool) lookupUser(name string) *user {
 	if u := p.users[name]; u != nil {
 		return u
@@ -215,13 +299,22 @@ func (p *pool) lookupUser(name string) *user {
 	if u := p.aliases[name]; u != nil {
 		return u
 	}
-	// Cognito compares email aliases without regard to case.
 	if strings.Contains(name, "@") {
-		for alias, u := range p.aliases {
-			if strings.EqualFold(alias, name) && strings.EqualFold(u.attrs["email"], alias) {
-				return u
-			}
+		if u := p.aliases[aliasKey("email", name)]; u != nil && strings.EqualFold(u.attrs["email"], name) {
+			return u
 		}
+	}
+	return nil
+}
+
+// aliasHolder returns the user other than u who holds value of the alias
+// attribute attr (as a user name or as an alias), or nil.
+func (p *pool) aliasHolder(u *user, attr, value string) *user {
+	if o := p.users[value]; o != nil && o != u {
+		return o
+	}
+	if o := p.aliases[aliasKey(attr, value)]; o != nil && o != u {
+		return o
 	}
 	return nil
 }
@@ -249,6 +342,10 @@ func (u *user) publicAttributes() map[string]string {
 type authSession struct {
 	token   string
 	expires time.Time
+
+	// Positions in the user's and the client's lists of sessions, while
+	// the session is stored.
+	userElem, clientElem *list.Element
 
 	pool   *pool
 	client *appClient
@@ -365,16 +462,43 @@ func (e *Emulator) Stats() Stats {
 
 // putSession stores s under a fresh token and returns the token. e.mu must be
 // held.
+//
+// Sessions are bounded so that no one can crowd out anyone else: a user has
+// at most e.limits.userSessions (a new one ends the user's oldest), an app
+// client at most e.limits.clientSessions (beyond which its new sign-ins are
+// refused), and all together at most e.limits.sessions (beyond which the
+// oldest session of the client with the most is ended).
 func (e *Emulator) putSession(s *authSession, now time.Time) (string, error) {
-	if len(e.sessions) >= maxSessions {
+	u, c := s.user, s.client
+	for u.sessions.Len() >= e.limits.userSessions {
+		e.dropSession(u.sessions.Front().Value.(*authSession))
+	}
+	if c.sessions.Len() >= e.limits.clientSessions {
+		e.dropExpired(&c.sessions, now)
+		if c.sessions.Len() >= e.limits.clientSessions {
+			return "", newError("TooManyRequestsException", "Too many sign-ins in progress for this app client.")
+		}
+	}
+	if len(e.sessions) >= e.limits.sessions {
 		e.purge(now)
-		if len(e.sessions) >= maxSessions {
-			return "", newError("TooManyRequestsException", "Too many sign-ins in progress.")
+		for len(e.sessions) >= e.limits.sessions {
+			var largest *appClient
+			for _, cl := range e.clients {
+				if largest == nil || cl.sessions.Len() > largest.sessions.Len() {
+					largest = cl
+				}
+			}
+			if largest == nil || largest.sessions.Len() == 0 {
+				return "", newError("TooManyRequestsException", "Too many sign-ins in progress.")
+			}
+			e.dropSession(largest.sessions.Front().Value.(*authSession))
 		}
 	}
 	s.token = randomToken(96)
 	s.expires = now.Add(e.sessionTTL)
 	e.sessions[s.token] = s
+	s.userElem = u.sessions.PushBack(s)
+	s.clientElem = c.sessions.PushBack(s)
 	if s.secretBlock != "" {
 		e.secretBlocks[s.secretBlock] = s
 	}
@@ -384,12 +508,32 @@ func (e *Emulator) putSession(s *authSession, now time.Time) (string, error) {
 	return s.token, nil
 }
 
+// dropExpired ends the expired sessions at the front of l. e.mu must be
+// held.
+func (e *Emulator) dropExpired(l *list.List, now time.Time) {
+	for l.Len() > 0 {
+		s := l.Front().Value.(*authSession)
+		if !now.After(s.expires) {
+			return
+		}
+		e.dropSession(s)
+	}
+}
+
 // dropSession removes s and remembers its token as used. e.mu must be held.
 func (e *Emulator) dropSession(s *authSession) {
 	if e.sessions[s.token] != s {
 		return
 	}
 	delete(e.sessions, s.token)
+	if s.userElem != nil {
+		s.user.sessions.Remove(s.userElem)
+		s.userElem = nil
+	}
+	if s.clientElem != nil {
+		s.client.sessions.Remove(s.clientElem)
+		s.clientElem = nil
+	}
 	if len(e.used) >= maxSessions {
 		// Forget one: only the error message of a replay depends on it.
 		for t := range e.used {

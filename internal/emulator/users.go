@@ -39,7 +39,6 @@ func init() {
 // Error types of the user operations.
 const (
 	errUsernameExists          = "UsernameExistsException"
-	errAliasExists             = "AliasExistsException"
 	errUserNotConfirmed        = "UserNotConfirmedException"
 	errPasswordResetRequired   = "PasswordResetRequiredException"
 	errLimitExceeded           = "LimitExceededException"
@@ -57,7 +56,6 @@ const (
 	msgClientUserNotFound = "Username/client id combination not found."
 	msgCodeInvalid        = "Invalid verification code provided, please try again."
 	msgCodeExpired        = "Invalid code provided, please request a code again."
-	msgAttemptLimit       = "Attempt limit exceeded, please try after some time."
 	msgTempExpired        = "Temporary password has expired and must be reset by an administrator."
 	msgNoRecovery         = "Cannot reset password for the user as there is no registered/verified email or phone_number"
 )
@@ -68,7 +66,6 @@ const (
 const (
 	signUpCodeTTL = 24 * time.Hour
 	forgotCodeTTL = time.Hour
-	maxCodeTries  = 5 // wrong codes before LimitExceededException
 )
 
 // Limits on user data, from Cognito's input types (AttributeType: names
@@ -94,7 +91,6 @@ const (
 type pendingCode struct {
 	code    string
 	expires time.Time
-	wrong   int
 }
 
 // codeDelivery is Cognito's CodeDeliveryDetailsType.
@@ -122,20 +118,24 @@ func (e *Emulator) sendCodeLocked(p *pool, u *user, purpose, attr, reason string
 }
 
 // useCodeLocked checks a code sent for purpose and uses it up when right.
-// e.mu must be held.
+// Wrong codes count towards the user's lockout (hard-server's codeFails),
+// across purposes and sign-in challenges. e.mu must be held.
 func useCodeLocked(u *user, purpose, code string, now time.Time) *apiError {
+	if u.codeFails.locked(now) {
+		return errCodeAttempts()
+	}
 	pc := u.codes[purpose]
 	switch {
 	case pc == nil:
+		u.codeFails.fail(now)
 		return newError(errCodeMismatch, msgCodeInvalid)
-	case pc.wrong >= maxCodeTries:
-		return newError(errLimitExceeded, msgAttemptLimit)
 	case now.After(pc.expires):
 		return newError(errExpiredCode, msgCodeExpired)
 	case !constantTimeEqual(pc.code, code):
-		pc.wrong++
+		u.codeFails.fail(now)
 		return newError(errCodeMismatch, msgCodeInvalid)
 	}
+	u.codeFails.succeed()
 	delete(u.codes, purpose)
 	return nil
 }
@@ -268,42 +268,34 @@ func checkUsername(name string) *apiError {
 	return nil
 }
 
-// Attribute rules.
-//
-// TODO(hard-server): that branch adds the app client's WriteAttributes,
-// the list of names never writable and an alias index that makes email and
-// phone aliases unique (AliasExistsException). When it lands, replace
-// attributeRules and claimAliasesLocked with its helpers, so that
-// NEW_PASSWORD_REQUIRED, SignUp, AdminCreateUser and both
-// UpdateUserAttributes share one rule.
+// Attribute rules: those of hard-server's NEW_PASSWORD_REQUIRED check
+// (appClient.mayWrite, writableName, aliasHolder), so that SignUp,
+// UpdateUserAttributes, AdminCreateUser and AdminUpdateUserAttributes
+// accept the same attributes.
 
-// standardAttributes are Cognito's standard attributes (developer guide,
-// "Working with user attributes").
-var standardAttributes = []string{
-	"address", "birthdate", "email", "email_verified", "family_name", "gender", "given_name",
-	"locale", "middle_name", "name", "nickname", "phone_number", "phone_number_verified",
-	"picture", "preferred_username", "profile", "updated_at", "website", "zoneinfo",
-}
-
-// claimNames are JWT claims an attribute must not shadow.
-var claimNames = []string{"iss", "aud", "exp", "iat", "nbf", "jti", "token_use", "auth_time", "origin_jti", "event_id", "username", "client_id", "scope", "device_key"}
-
-// attributeRules says whether a caller may write the attribute name: admin
-// callers may set email_verified and phone_number_verified, users may not.
-func attributeRules(name string, admin bool) *apiError {
-	switch {
-	case name == "sub" || strings.HasPrefix(name, "cognito:") || slices.Contains(claimNames, name):
-		return invalidParam("Invalid user attributes: %s: Attribute cannot be updated.", truncate(name, 64))
-	case !admin && strings.HasSuffix(name, "_verified"):
-		return invalidParam("Invalid user attributes: %s: Attribute cannot be updated.", truncate(name, 64))
-	case !slices.Contains(standardAttributes, name) && !strings.HasPrefix(name, "custom:") && !strings.HasPrefix(name, "dev:"):
-		return invalidParam("Attributes did not conform to the schema: %s: Attribute does not exist in the schema.", truncate(name, 64))
+// attributeRules says whether the attribute name may be written: through
+// an app client c (SignUp, UpdateUserAttributes) when it is one of the
+// client's WriteAttributes, else Cognito's NotAuthorizedException; by an
+// administrator (c nil) when it is a standard or custom attribute or a
+// verified flag.
+func attributeRules(c *appClient, name string) *apiError {
+	if c != nil {
+		if !c.mayWrite(name) {
+			return notAuthorized(msgUnauthorizedAttribute)
+		}
+		return nil
 	}
-	return nil
+	switch {
+	case writableName(name), name == "email_verified", name == "phone_number_verified":
+		return nil
+	case name == "sub" || strings.HasPrefix(name, "cognito:") || slices.Contains(reservedClaims, name):
+		return invalidParam("Invalid user attributes: %s: Attribute cannot be updated.", truncate(name, 64))
+	}
+	return invalidParam("Attributes did not conform to the schema: %s: Attribute does not exist in the schema.", truncate(name, 64))
 }
 
 // parseAttributes checks a UserAttributes list and returns it as a map.
-func parseAttributes(list []attributeType, member string, admin bool) (map[string]string, *apiError) {
+func parseAttributes(list []attributeType, member string, c *appClient) (map[string]string, *apiError) {
 	m := make(map[string]string, len(list))
 	for _, a := range list {
 		switch {
@@ -314,7 +306,7 @@ func parseAttributes(list []attributeType, member string, admin bool) (map[strin
 		case len(a.Value) > maxAttrValue:
 			return nil, invalidParam("1 validation error detected: Value at '%s.member.value' failed to satisfy constraint: Member must have length less than or equal to %d", member, maxAttrValue)
 		}
-		if aerr := attributeRules(a.Name, admin); aerr != nil {
+		if aerr := attributeRules(c, a.Name); aerr != nil {
 			return nil, aerr
 		}
 		if a.Name == "email_verified" || a.Name == "phone_number_verified" {
@@ -328,26 +320,23 @@ func parseAttributes(list []attributeType, member string, admin bool) (map[strin
 }
 
 // claimAliasesLocked checks that the alias values in attrs (email,
-// phone_number, preferred_username) belong to no other user of p. e.mu
-// must be held.
+// phone_number, preferred_username) belong to no other user of p, in a
+// fixed order. e.mu must be held.
 func claimAliasesLocked(p *pool, u *user, attrs map[string]string) *apiError {
 	for _, a := range aliasAttributes {
-		v := attrs[a]
-		if v == "" {
-			continue
-		}
-		other := p.users[v]
-		if other == nil {
-			other = p.aliases[v]
-		}
-		if other == nil && a == "email" {
-			other = p.lookupUser(v) // emails match without regard to case
-		}
-		if other != nil && other != u {
-			return newError(errAliasExists, "An account with the given %s already exists.", a)
+		if v := attrs[a]; v != "" && p.aliasHolder(u, a, v) != nil {
+			return errAliasTaken(a)
 		}
 	}
 	return nil
+}
+
+// setAttributesLocked sets attrs on u in name order, so that a verified
+// flag set with its address stays set. e.mu must be held.
+func setAttributesLocked(p *pool, u *user, attrs map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		setAttribute(p, u, k, attrs[k])
+	}
 }
 
 // checkAttrBudget checks that u would stay within the per-user limits
@@ -414,8 +403,8 @@ func (e *Emulator) newUserLocked(p *pool, name string, v *srp.Verifier, status s
 // progress and tokens. e.mu must be held.
 func (e *Emulator) deleteUserLocked(p *pool, u *user) {
 	for _, a := range aliasAttributes {
-		if v := u.attrs[a]; v != "" && p.aliases[v] == u {
-			delete(p.aliases, v)
+		if v := u.attrs[a]; v != "" && p.aliases[aliasKey(a, v)] == u {
+			delete(p.aliases, aliasKey(a, v))
 		}
 	}
 	for _, g := range u.groups {
@@ -520,7 +509,7 @@ func (e *Emulator) signUp(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", false)
+	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", c)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -557,9 +546,7 @@ func (e *Emulator) signUp(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	for k, val := range attrs {
-		setAttribute(p, u, k, val)
-	}
+	setAttributesLocked(p, u, attrs)
 	out := signUpOutput{UserSub: u.sub}
 	if a := signUpDestination(p, u); a != "" {
 		out.CodeDeliveryDetails = e.sendCodeLocked(p, u, purposeSignUp, a, ReasonSignUp, signUpCodeTTL, rc.now)
@@ -734,23 +721,23 @@ func (e *Emulator) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-// signedInUser checks an access token and returns its pool and user with
-// e.mu held; the caller must release it.
-func (e *Emulator) signedInUser(rc *reqCtx, token string) (*pool, *user, *apiError) {
+// signedInUser checks an access token and returns its pool, user and app
+// client with e.mu held; the caller must release it.
+func (e *Emulator) signedInUser(rc *reqCtx, token string) (*pool, *user, *appClient, *apiError) {
 	g, aerr := e.checkAccessToken(rc, token)
 	if aerr != nil {
-		return nil, nil, aerr
+		return nil, nil, nil, aerr
 	}
 	e.mu.Lock()
 	if g.pool.users[g.user.name] != g.user {
 		e.mu.Unlock()
-		return nil, nil, notAuthorized(msgInvalidAccess)
+		return nil, nil, nil, notAuthorized(msgInvalidAccess)
 	}
 	if g.user.disabled {
 		e.mu.Unlock()
-		return nil, nil, notAuthorized(msgUserDisabled)
+		return nil, nil, nil, notAuthorized(msgUserDisabled)
 	}
-	return g.pool, g.user, nil
+	return g.pool, g.user, g.client, nil
 }
 
 type changePasswordInput struct {
@@ -773,13 +760,27 @@ func (e *Emulator) changePassword(rc *reqCtx, body []byte) (any, error) {
 	if aerr := checkPasswordInput(in.ProposedPassword, "proposedPassword"); aerr != nil {
 		return nil, aerr
 	}
-	p, u, aerr := e.signedInUser(rc, in.AccessToken)
+	p, u, _, aerr := e.signedInUser(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
+	// Wrong previous passwords count towards the sign-in lockout, so that
+	// an access token does not open an unlimited password oracle.
+	if u.passwordFails.locked(rc.now) {
+		e.mu.Unlock()
+		return nil, notAuthorized(msgPasswordAttempts)
+	}
 	old, pol := u.verifier, p.settings.policy
 	e.mu.Unlock()
-	if !old.CheckPassword(in.PreviousPassword) {
+	ok := old.CheckPassword(in.PreviousPassword)
+	e.mu.Lock()
+	if ok {
+		u.passwordFails.succeed()
+	} else {
+		u.passwordFails.fail(rc.now)
+	}
+	e.mu.Unlock()
+	if !ok {
 		return nil, notAuthorized(msgIncorrect)
 	}
 	if aerr := checkPassword(pol, in.ProposedPassword, styleChange); aerr != nil {
@@ -815,15 +816,15 @@ func (e *Emulator) updateUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	if in.UserAttributes == nil {
 		return nil, nullMember("userAttributes")
 	}
-	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, u, aerr := e.signedInUser(rc, in.AccessToken)
+	p, u, c, aerr := e.signedInUser(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
 	defer e.mu.Unlock()
+	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", c)
+	if aerr != nil {
+		return nil, aerr
+	}
 	if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
 		return nil, aerr
 	}
@@ -851,7 +852,7 @@ func (e *Emulator) getUserAttributeVerificationCode(rc *reqCtx, body []byte) (an
 	if in.AttributeName == "" {
 		return nil, nullMember("attributeName")
 	}
-	p, u, aerr := e.signedInUser(rc, in.AccessToken)
+	p, u, _, aerr := e.signedInUser(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -876,7 +877,7 @@ func (e *Emulator) verifyUserAttribute(rc *reqCtx, body []byte) (any, error) {
 	case in.Code == "":
 		return nil, nullMember("code")
 	}
-	_, u, aerr := e.signedInUser(rc, in.AccessToken)
+	_, u, _, aerr := e.signedInUser(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -905,21 +906,18 @@ func (e *Emulator) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	if in.UserAttributeNames == nil {
 		return nil, nullMember("userAttributeNames")
 	}
-	for _, n := range in.UserAttributeNames {
-		if aerr := attributeRules(n, false); aerr != nil {
-			return nil, aerr
-		}
-	}
-	p, u, aerr := e.signedInUser(rc, in.AccessToken)
+	p, u, c, aerr := e.signedInUser(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
 	defer e.mu.Unlock()
 	for _, n := range in.UserAttributeNames {
-		setAttribute(p, u, n, "")
-		if slices.Contains(verifiableAttributes, n) {
-			delete(u.attrs, n+"_verified")
+		if aerr := attributeRules(c, n); aerr != nil {
+			return nil, aerr
 		}
+	}
+	for _, n := range in.UserAttributeNames {
+		setAttribute(p, u, n, "")
 	}
 	u.modified = rc.now
 	return struct{}{}, nil
@@ -933,7 +931,7 @@ func (e *Emulator) deleteUser(rc *reqCtx, body []byte) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
-	p, u, aerr := e.signedInUser(rc, in.AccessToken)
+	p, u, _, aerr := e.signedInUser(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
