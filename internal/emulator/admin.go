@@ -786,7 +786,7 @@ func (e *Emulator) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
 		return e.initiate(rc, &initiateAuthInput{AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
 			ClientId: in.ClientId, ClientMetadata: in.ClientMetadata, Session: in.Session})
 	}
-	if !c.flows[flowAllowAdminUserPw] {
+	if !c.allows(flowAllowAdminUserPw) {
 		return nil, invalidParam("Auth flow not enabled for this client")
 	}
 	ap := in.AuthParameters

@@ -123,14 +123,14 @@ func (e *Emulator) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	case "USER_SRP_AUTH":
 		allow = flowAllowUserSRP
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		if !c.flows[flowAllowRefresh] {
+		if !c.allows(flowAllowRefresh) {
 			return nil, invalidParam("Refresh Token Flow not enabled for this client")
 		}
 		return e.refreshAuth(rc, c, ap)
 	case "CUSTOM_AUTH":
 		allow = flowAllowCustom
 	case "USER_PASSWORD_AUTH":
-		if !c.flows[flowAllowUserPassword] {
+		if !c.allows(flowAllowUserPassword) {
 			return nil, invalidParam("USER_PASSWORD_AUTH flow not enabled for this client")
 		}
 	case "USER_AUTH":
@@ -138,7 +138,7 @@ func (e *Emulator) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	default: // ADMIN_NO_SRP_AUTH, ADMIN_USER_PASSWORD_AUTH
 		return nil, invalidParam("Initiate Auth method not supported.")
 	}
-	if allow != "" && !c.flows[allow] {
+	if allow != "" && !c.allows(allow) {
 		return nil, invalidParam("%s is not enabled for the client.", in.AuthFlow)
 	}
 	username := ap["USERNAME"]
@@ -833,10 +833,11 @@ func (c *appClient) mayWrite(name string) bool {
 	if !writableName(name) {
 		return false
 	}
-	if c.write == nil {
+	write := c.perms.Load().write
+	if write == nil {
 		return slices.Contains(standardAttributes, name)
 	}
-	return c.write[name]
+	return write[name]
 }
 
 // setAttribute changes an attribute, keeping the alias index up to date.

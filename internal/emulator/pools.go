@@ -658,7 +658,7 @@ func describeClient(c *appClient) userPoolClientType {
 		AuthSessionValidity:        3,
 	}
 	for _, f := range knownAuthFlows {
-		if c.flows[f] {
+		if c.allows(f) {
 			out.ExplicitAuthFlows = append(out.ExplicitAuthFlows, f)
 		}
 	}
@@ -790,11 +790,8 @@ func (e *Emulator) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	// The flows map is replaced, never changed in place: sign-ins read it
-	// without the lock. TODO(lead): item 5 of the issue reads client
-	// settings under e.mu or through an immutable snapshot.
-	n := newClient(cc, c.pool)
-	c.flows = n.flows
+	// Replaced whole: sign-ins read the permissions without e.mu.
+	c.perms.Store(newClient(cc, c.pool).perms.Load())
 	c.info = &clientInfo{name: cc.ClientName, created: c.info.created, modified: rc.now, input: in}
 	return map[string]userPoolClientType{"UserPoolClient": describeClient(c)}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -180,4 +181,39 @@ func signedCall(e *Emulator, op, body string) (int, string) {
 	req.Header.Set("Authorization", fakeSigV4)
 	e.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.String()
+}
+
+// TestUpdateClientDuringSignIns changes a client while it is used: under
+// -race, the sign-ins' reads of the client's flows must not race with the
+// update.
+func TestUpdateClientDuringSignIns(t *testing.T) {
+	t.Parallel()
+	e, err := New(testConfig(), WithSigningKey(testKey()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				if g == 0 {
+					flows := `["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH"]`
+					if i%2 == 1 {
+						flows = `["ALLOW_USER_SRP_AUTH"]`
+					}
+					if code, body := signedCall(e, "UpdateUserPoolClient", `{"UserPoolId": "`+poolPlain+`", "ClientId": "pwd", "ExplicitAuthFlows": `+flows+`}`); code != 200 {
+						t.Errorf("%d %s", code, body)
+					}
+					continue
+				}
+				code, body := signedCall(e, "InitiateAuth", `{"ClientId": "pwd", "AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "nobody", "PASSWORD": "x"}}`)
+				if code != 400 || (!strings.Contains(body, "UserNotFoundException") && !strings.Contains(body, "flow not enabled")) {
+					t.Errorf("%d %s", code, body)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -11,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cognitosrp/cognitosrp/srp"
@@ -70,10 +71,11 @@ func aliasKey(attr, value string) string {
 type appClient struct {
 	id     string
 	secret string
-	flows  map[string]bool
 	pool   *pool
-	info   *clientInfo     // pools.go: what CreateUserPoolClient set
-	write  map[string]bool // WriteAttributes; nil: the standard ones
+	info   *clientInfo // pools.go: what CreateUserPoolClient set; e.mu
+	// perms are the allowed flows and writable attributes. Sign-ins read
+	// them without e.mu; UpdateUserPoolClient replaces them whole.
+	perms atomic.Pointer[clientPerms]
 
 	sessions list.List // of *authSession in progress, oldest first; e.mu
 }
@@ -276,18 +278,34 @@ func newClient(cc AppClient, p *pool) *appClient {
 		flows = defaultAuthFlows
 	}
 	info := &clientInfo{name: cmp.Or(cc.ClientName, cc.ID), created: p.settings.created, modified: p.settings.created}
-	c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p, info: info}
-	for _, f := range flows {
-		c.flows[f] = true
-	}
-	if cc.WriteAttributes != nil {
-		c.write = map[string]bool{}
-		for _, a := range cc.WriteAttributes {
-			c.write[a] = true
-		}
-	}
+	c := &appClient{id: cc.ID, secret: cc.Secret, pool: p, info: info}
+	c.perms.Store(newClientPerms(flows, cc.WriteAttributes))
 	return c
 }
+
+// clientPerms are an app client's allowed flows and writable attributes;
+// they never change once stored in appClient.perms.
+type clientPerms struct {
+	flows map[string]bool
+	write map[string]bool // WriteAttributes; nil: the standard ones
+}
+
+func newClientPerms(flows, write []string) *clientPerms {
+	cp := &clientPerms{flows: map[string]bool{}}
+	for _, f := range flows {
+		cp.flows[f] = true
+	}
+	if write != nil {
+		cp.write = map[string]bool{}
+		for _, a := range write {
+			cp.write[a] = true
+		}
+	}
+	return cp
+}
+
+// allows reports whether the client allows an ExplicitAuthFlows value.
+func (c *appClient) allows(flow string) bool { return c.perms.Load().flows[flow] }
 
 // lookupUser finds a user by user name or alias (email, phone_number,
 // preferred_username). User names come first; email aliases match without
