@@ -252,7 +252,9 @@ func TestAdminInitiateAuth(t *testing.T) {
 	if err != nil || r.AuthenticationResult == nil {
 		t.Fatalf("%+v %v", r, err)
 	}
-	// USER_SRP_AUTH and refresh through the admin API.
+	deviceRefresh := aws.ToString(r.AuthenticationResult.RefreshToken)
+	// USER_SRP_AUTH and refresh (with the device, as pools that track
+	// devices require) through the admin API.
 	eph = mustEphemeral(t)
 	out, err = a.AdminInitiateAuth(h.ctx, &cip.AdminInitiateAuthInput{UserPoolId: pool, ClientId: aws.String("server"), AuthFlow: types.AuthFlowTypeUserSrpAuth,
 		AuthParameters: map[string]string{"USERNAME": "grace", "SRP_A": eph.SRPA()}})
@@ -265,7 +267,7 @@ func TestAdminInitiateAuth(t *testing.T) {
 		t.Fatalf("%+v %v", r, err)
 	}
 	out, err = a.AdminInitiateAuth(h.ctx, &cip.AdminInitiateAuthInput{UserPoolId: pool, ClientId: aws.String("server"), AuthFlow: types.AuthFlowTypeRefreshTokenAuth,
-		AuthParameters: map[string]string{"REFRESH_TOKEN": aws.ToString(r.AuthenticationResult.RefreshToken)}})
+		AuthParameters: map[string]string{"REFRESH_TOKEN": deviceRefresh, "DEVICE_KEY": dk}})
 	if err != nil || out.AuthenticationResult == nil {
 		t.Fatalf("%+v %v", out, err)
 	}

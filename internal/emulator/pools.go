@@ -131,6 +131,7 @@ func validatePoolAdditions(p UserPool, pp string, bad func(path, format string, 
 type clientInfo struct {
 	name              string
 	created, modified time.Time
+	cfg               AppClient           // what newClient was given
 	input             clientSettingsInput // as last set by the API
 }
 
@@ -541,8 +542,12 @@ func checkClientSettings(in *clientSettingsInput) (AppClient, *apiError) {
 			cc.ExplicitAuthFlows = append(cc.ExplicitAuthFlows, f)
 		}
 	}
+	rotate := in.RefreshTokenRotation != nil && in.RefreshTokenRotation.Feature == "ENABLED"
 	if in.ExplicitAuthFlows == nil {
 		cc.ExplicitAuthFlows = slices.Clone(cognitoDefaultFlows)
+		if rotate { // rotation excludes REFRESH_TOKEN_AUTH
+			cc.ExplicitAuthFlows = slices.DeleteFunc(cc.ExplicitAuthFlows, func(f string) bool { return f == flowAllowRefresh })
+		}
 	}
 	// Token validity, in its units (API_TokenValidityUnitsType.html):
 	// access and id tokens 5 minutes to 1 day, refresh tokens 60 minutes
@@ -601,10 +606,29 @@ func checkClientSettings(in *clientSettingsInput) (AppClient, *apiError) {
 	if in.WriteAttributes != nil {
 		cc.WriteAttributes = slices.Clone(in.WriteAttributes)
 	}
-	// TODO(refresh-server): map AccessTokenValidity, IdTokenValidity,
-	// RefreshTokenValidity, TokenValidityUnits and RefreshTokenRotation
-	// onto the AppClient fields that branch adds, so that they take effect;
-	// until then they are kept and described only.
+	// The token members onto the config's fields, which lifetimes.go
+	// applies, as for clients of the config file.
+	deref := func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	cc.AccessTokenValidity, cc.IdTokenValidity, cc.RefreshTokenValidity = deref(in.AccessTokenValidity), deref(in.IdTokenValidity), deref(in.RefreshTokenValidity)
+	if u := in.TokenValidityUnits; u != nil {
+		cc.TokenValidityUnits = &TokenValidityUnits{AccessToken: u.AccessToken, IdToken: u.IdToken, RefreshToken: u.RefreshToken}
+	}
+	if r := in.RefreshTokenRotation; r != nil {
+		cc.RefreshTokenRotation = &RefreshTokenRotation{Feature: r.Feature, RetryGracePeriodSeconds: deref(r.RetryGracePeriodSeconds)}
+	}
+	if _, err := parseClientTokens(cc); err != nil {
+		// Such as ALLOW_REFRESH_TOKEN_AUTH with rotation ENABLED.
+		msg := err.Error()
+		if errs, ok := err.(interface{ Unwrap() []error }); ok && len(errs.Unwrap()) > 0 {
+			msg = errs.Unwrap()[0].Error()
+		}
+		return cc, invalidParam("Invalid client settings: %s", msg)
+	}
 	return cc, nil
 }
 
@@ -644,17 +668,14 @@ type userPoolClientType struct {
 // describeClient returns c as Cognito's UserPoolClientType. e.mu must be
 // held.
 func describeClient(c *appClient) userPoolClientType {
-	in := c.info.input
+	in, cfg := c.info.input, c.info.cfg
 	out := userPoolClientType{
 		UserPoolId: c.pool.id, ClientName: c.info.name, ClientId: c.id, ClientSecret: c.secret,
 		CreationDate: epochSeconds(c.info.created), LastModifiedDate: epochSeconds(c.info.modified),
-		RefreshTokenValidity: 30, AccessTokenValidity: 1, IdTokenValidity: 1,
-		TokenValidityUnits:         tokenValidityUnitsType{AccessToken: "hours", IdToken: "hours", RefreshToken: "days"},
 		ReadAttributes:             in.ReadAttributes,
-		WriteAttributes:            in.WriteAttributes,
+		WriteAttributes:            cfg.WriteAttributes,
 		EnableTokenRevocation:      in.EnableTokenRevocation == nil || *in.EnableTokenRevocation,
 		PreventUserExistenceErrors: cmp.Or(in.PreventUserExistenceErrors, "LEGACY"),
-		RefreshTokenRotation:       in.RefreshTokenRotation,
 		AuthSessionValidity:        3,
 	}
 	for _, f := range knownAuthFlows {
@@ -662,18 +683,26 @@ func describeClient(c *appClient) userPoolClientType {
 			out.ExplicitAuthFlows = append(out.ExplicitAuthFlows, f)
 		}
 	}
-	if u := in.TokenValidityUnits; u != nil {
-		out.TokenValidityUnits.AccessToken = cmp.Or(u.AccessToken, "hours")
-		out.TokenValidityUnits.IdToken = cmp.Or(u.IdToken, "hours")
-		out.TokenValidityUnits.RefreshToken = cmp.Or(u.RefreshToken, "days")
+	// The lifetimes in effect, in the configured units (hours, hours and
+	// days by default); one that the unit does not divide is shown in
+	// hours.
+	var units TokenValidityUnits
+	if cfg.TokenValidityUnits != nil {
+		units = *cfg.TokenValidityUnits
 	}
-	for _, v := range []struct {
-		dst *int
-		src *int
-	}{{&out.RefreshTokenValidity, in.RefreshTokenValidity}, {&out.AccessTokenValidity, in.AccessTokenValidity}, {&out.IdTokenValidity, in.IdTokenValidity}} {
-		if v.src != nil && *v.src != 0 {
-			*v.dst = *v.src
+	show := func(d time.Duration, unit, def string) (int, string) {
+		unit = cmp.Or(unit, def)
+		if u := unitDuration(unit); d%u == 0 {
+			return int(d / u), unit
 		}
+		return int(d / time.Hour), "hours"
+	}
+	out.AccessTokenValidity, out.TokenValidityUnits.AccessToken = show(c.tokens.access, units.AccessToken, "hours")
+	out.IdTokenValidity, out.TokenValidityUnits.IdToken = show(c.tokens.id, units.IdToken, "hours")
+	out.RefreshTokenValidity, out.TokenValidityUnits.RefreshToken = show(c.tokens.refresh, units.RefreshToken, "days")
+	if r := cfg.RefreshTokenRotation; r != nil {
+		g := r.RetryGracePeriodSeconds
+		out.RefreshTokenRotation = &refreshTokenRotationType{Feature: r.Feature, RetryGracePeriodSeconds: &g}
 	}
 	if in.AuthSessionValidity != nil {
 		out.AuthSessionValidity = *in.AuthSessionValidity
@@ -711,7 +740,10 @@ func (e *Emulator) createUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	if in.GenerateSecret {
 		cc.Secret = randomLower(51)
 	}
-	c := newClient(cc, p)
+	c, err := newClient(cc, p)
+	if err != nil {
+		return nil, invalidParam("Invalid client settings: %v", err)
+	}
 	c.info.created, c.info.modified, c.info.input = rc.now, rc.now, in
 	p.clients = append(p.clients, c)
 	e.clients[c.id] = c
@@ -790,9 +822,16 @@ func (e *Emulator) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	// Replaced whole: sign-ins read the permissions without e.mu.
-	c.perms.Store(newClient(cc, c.pool).perms.Load())
-	c.info = &clientInfo{name: cc.ClientName, created: c.info.created, modified: rc.now, input: in}
+	cc.ID, cc.Secret = c.id, c.secret
+	n, err := newClient(cc, c.pool)
+	if err != nil {
+		return nil, invalidParam("Invalid client settings: %v", err)
+	}
+	// Replaced whole: sign-ins read the permissions without e.mu. The
+	// tokens' lifetimes are read under e.mu.
+	c.perms.Store(n.perms.Load())
+	c.tokens = n.tokens
+	c.info = &clientInfo{name: cc.ClientName, created: c.info.created, modified: rc.now, cfg: cc, input: in}
 	return map[string]userPoolClientType{"UserPoolClient": describeClient(c)}, nil
 }
 

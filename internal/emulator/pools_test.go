@@ -84,7 +84,16 @@ func TestPoolsAndClients(t *testing.T) {
 		t.Fatal(err)
 	}
 	pwd := map[string]string{"USERNAME": "zoe", "PASSWORD": "Zoe-passw0rd", "SECRET_HASH": secretHashB64(aws.ToString(c.ClientSecret), "zoe", cid)}
-	h.tokens(h.initiate(cid, types.AuthFlowTypeUserPasswordAuth, pwd))
+	// The client's token lifetimes apply: 30 minutes.
+	if res := h.tokens(h.initiate(cid, types.AuthFlowTypeUserPasswordAuth, pwd)); res.ExpiresIn != 1800 {
+		t.Errorf("ExpiresIn %d, want 1800", res.ExpiresIn)
+	} else if c := parseClaims(t, aws.ToString(res.AccessToken)); c["exp"].(float64)-c["iat"].(float64) != 1800 {
+		t.Errorf("access token lasts %v s", c["exp"].(float64)-c["iat"].(float64))
+	}
+	_, err = a.CreateUserPoolClient(h.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(id), ClientName: aws.String("bad"),
+		ExplicitAuthFlows:    []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowRefreshTokenAuth},
+		RefreshTokenRotation: &types.RefreshTokenRotationType{Feature: types.FeatureTypeEnabled}})
+	wantAPIError(t, err, "InvalidParameterException", "Invalid client settings: explicitAuthFlows[0]: ALLOW_REFRESH_TOKEN_AUTH cannot be enabled with refresh token rotation...")
 	if _, err := a.UpdateUserPoolClient(h.ctx, &cip.UpdateUserPoolClientInput{UserPoolId: aws.String(id), ClientId: aws.String(cid), ExplicitAuthFlows: []types.ExplicitAuthFlowsType{types.ExplicitAuthFlowsTypeAllowUserSrpAuth}}); err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,8 @@ type appClient struct {
 	id     string
 	secret string
 	pool   *pool
-	info   *clientInfo // pools.go: what CreateUserPoolClient set; e.mu
+	tokens clientTokens // lifetimes and rotation (lifetimes.go); e.mu
+	info   *clientInfo  // pools.go: what CreateUserPoolClient set; e.mu
 	// perms are the allowed flows and writable attributes. Sign-ins read
 	// them without e.mu; UpdateUserPoolClient replaces them whole.
 	perms atomic.Pointer[clientPerms]
@@ -211,7 +212,11 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		}
 	}
 	for _, cc := range pc.Clients {
-		p.clients = append(p.clients, newClient(cc, p))
+		c, err := newClient(cc, p)
+		if err != nil {
+			return nil, fmt.Errorf("emulator: pool %s: client %s: %w", pc.ID, cc.ID, err)
+		}
+		p.clients = append(p.clients, c)
 	}
 	for _, uc := range pc.Users {
 		v, err := srp.NewVerifier(pc.ID, uc.Username, uc.Password)
@@ -272,15 +277,15 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 
 // newClient returns the app client that cc configures, in pool p. The
 // config file and CreateUserPoolClient both come through here.
-func newClient(cc AppClient, p *pool) *appClient {
-	flows := cc.ExplicitAuthFlows
-	if len(flows) == 0 {
-		flows = defaultAuthFlows
+func newClient(cc AppClient, p *pool) (*appClient, error) {
+	tokens, err := parseClientTokens(cc)
+	if err != nil {
+		return nil, err
 	}
-	info := &clientInfo{name: cmp.Or(cc.ClientName, cc.ID), created: p.settings.created, modified: p.settings.created}
-	c := &appClient{id: cc.ID, secret: cc.Secret, pool: p, info: info}
-	c.perms.Store(newClientPerms(flows, cc.WriteAttributes))
-	return c
+	info := &clientInfo{name: cmp.Or(cc.ClientName, cc.ID), created: p.settings.created, modified: p.settings.created, cfg: cc}
+	c := &appClient{id: cc.ID, secret: cc.Secret, pool: p, info: info, tokens: tokens}
+	c.perms.Store(newClientPerms(clientAuthFlows(cc, tokens), cc.WriteAttributes))
+	return c, nil
 }
 
 // clientPerms are an app client's allowed flows and writable attributes;
@@ -411,6 +416,9 @@ type grant struct {
 	authTime     time.Time
 	expires      time.Time // of the refresh token
 	revoked      bool
+	flow         string               // the sign-in's AuthFlow
+	issued       []string             // refresh tokens issued by rotation, oldest first (refresh.go)
+	retired      map[string]time.Time // rotated-out refresh tokens: usable until
 }
 
 // DeviceCount returns how many confirmed devices the user (by internal user
@@ -450,7 +458,8 @@ type Stats struct {
 	// it is answered as an unknown Session (rejected all the same).
 	UsedSessions int
 	// RefreshTokens are the sign-ins whose refresh token has not expired
-	// (30 days), revoked or not.
+	// (after the app client's refreshTokenValidity, 30 days by default) or
+	// expired less than 10 minutes ago, revoked or not.
 	RefreshTokens int
 	// Devices are the devices of all users, confirmed or not (at most 200
 	// per user).
@@ -623,9 +632,10 @@ func (e *Emulator) purge(now time.Time) {
 		}
 	}
 	for id, g := range e.grants {
-		if now.After(g.expires) {
+		// Kept a while after expiry to answer "Refresh Token has expired".
+		if now.After(g.expires.Add(usedRetention)) {
 			delete(e.grants, id)
-			delete(e.refresh, g.refreshToken)
+			e.forgetGrantTokensLocked(g)
 		}
 	}
 }
