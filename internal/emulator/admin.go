@@ -228,9 +228,17 @@ func (e *Emulator) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 	} else if aerr := checkPassword(pol, temp, styleTemp); aerr != nil {
 		return nil, aerr
 	}
-	name := in.Username
+	name, nameAttr := in.Username, ""
 	if existing != nil {
 		name = existing.name
+	} else {
+		var aerr *apiError
+		if name, nameAttr, aerr = internalName(p, in.Username); aerr != nil {
+			return nil, aerr
+		}
+		if nameAttr != "" {
+			attrs[nameAttr] = in.Username
+		}
 	}
 	v, err := srp.NewVerifier(p.id, name, temp)
 	if err != nil {
@@ -270,7 +278,7 @@ func (e *Emulator) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 		if aerr := checkAttrBudget(&user{}, attrs); aerr != nil {
 			return nil, aerr
 		}
-		if u, aerr = e.newUserLocked(p, in.Username, v, statusForceChange, rc.now); aerr != nil {
+		if u, aerr = e.newUserLocked(p, name, v, statusForceChange, rc.now); aerr != nil {
 			return nil, aerr
 		}
 		setAttributesLocked(p, u, attrs)

@@ -62,6 +62,12 @@ type UserPool struct {
 	// AutoVerifiedAttributes). When absent, it is ["email"]; use [] for
 	// none, so that sign-ups must be confirmed with AdminConfirmSignUp.
 	AutoVerifiedAttributes []string `json:"autoVerifiedAttributes,omitempty"`
+	// UsernameAttributes, "email" and "phone_number", make users of SignUp
+	// and AdminCreateUser sign up with an email address or phone number
+	// instead of a user name (Cognito's UsernameAttributes): their internal
+	// user name is then a UUID, equal to their sub. The users of Users keep
+	// the user names configured.
+	UsernameAttributes []string `json:"usernameAttributes,omitempty"`
 	// Groups are the pool's groups. Users join them with their Groups
 	// field or AdminAddUserToGroup; their tokens list them in
 	// cognito:groups.

@@ -84,6 +84,7 @@ func TestValidate(t *testing.T) {
 		{"userPools[0].passwordPolicy.temporaryPasswordValidityDays: 366 is not", func(c *Config) {
 			c.UserPools[0].PasswordPolicy = &PasswordPolicy{TemporaryPasswordValidityDays: 366}
 		}},
+		{`userPools[0].usernameAttributes[0]: "preferred_username" is not one of email, phone_number`, func(c *Config) { c.UserPools[0].UsernameAttributes = []string{"preferred_username"} }},
 		{`userPools[0].autoVerifiedAttributes[0]: "name" is not one of email, phone_number`, func(c *Config) { c.UserPools[0].AutoVerifiedAttributes = []string{"name"} }},
 		{`userPools[0].groups[1].groupName: "g" is used twice`, func(c *Config) { c.UserPools[0].Groups = []Group{{GroupName: "g"}, {GroupName: "g"}} }},
 		{"userPools[0].groups[0].groupName: empty", func(c *Config) { c.UserPools[0].Groups = []Group{{}} }},

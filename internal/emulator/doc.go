@@ -61,7 +61,9 @@
 // follow the pool's password policy; only SRP verifiers are kept. SignUp
 // and UpdateUserAttributes write only the app client's WriteAttributes;
 // email, phone_number and preferred_username are unique aliases
-// (AliasExistsException). Sign-up codes go to the auto-verified attribute
+// (AliasExistsException). In pools with UsernameAttributes, users sign up
+// with an email address or phone number and get a UUID as user name.
+// Sign-up codes go to the auto-verified attribute
 // (phone number first), reset codes to a verified phone number or email;
 // codes are 6 digits and last 24 hours (reset codes 1 hour). ListUsers
 // filters with `name = "value"` and `name ^= "value"` on username, email,
@@ -151,9 +153,8 @@
 // accepted and ignored), WEB_AUTHN, identity pools, IAM, message
 // templates and the delivery of messages (they stay in the outbox),
 // password history, user pool schemas (attributes are the standard ones
-// and custom:<name>), UsernameAttributes (user names are never replaced by
-// a UUID; email, phone_number and preferred_username are always aliases),
-// UpdateUserPool, ReadAttributes (kept and described; tokens and GetUser
+// and custom:<name>), AliasAttributes (email, phone_number and
+// preferred_username are always aliases), UpdateUserPool, ReadAttributes (kept and described; tokens and GetUser
 // show every attribute),
 // PreventUserExistenceErrors (unknown users get UserNotFoundException), case
 // insensitive user names (email aliases are matched without regard to case),

@@ -359,3 +359,59 @@ func TestOutboxHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestEmailAsUsername: in a pool with UsernameAttributes email, users sign
+// up with their email address and get a UUID as user name, equal to their
+// sub, which SRP uses (USER_ID_FOR_SRP).
+func TestEmailAsUsername(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, testConfig())
+	a := h.admin()
+	cp, err := a.CreateUserPool(h.ctx, &cip.CreateUserPoolInput{PoolName: aws.String("emails"),
+		UsernameAttributes:     []types.UsernameAttributeType{types.UsernameAttributeTypeEmail},
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := aws.ToString(cp.UserPool.Id)
+	if !slices.Equal(cp.UserPool.UsernameAttributes, []types.UsernameAttributeType{"email"}) || cp.UserPool.AliasAttributes != nil {
+		t.Errorf("%+v %+v", cp.UserPool.UsernameAttributes, cp.UserPool.AliasAttributes)
+	}
+	cc, err := a.CreateUserPoolClient(h.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(pool), ClientName: aws.String("web")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cid := aws.ToString(cc.UserPoolClient.ClientId)
+	_, err = h.client.SignUp(h.ctx, &cip.SignUpInput{ClientId: aws.String(cid), Username: aws.String("lee"), Password: aws.String("Lee-passw0rd")})
+	wantAPIError(t, err, "InvalidParameterException", "Username should be an email.")
+	out, err := h.client.SignUp(h.ctx, &cip.SignUpInput{ClientId: aws.String(cid), Username: aws.String("lee@example.com"), Password: aws.String("Lee-passw0rd")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := aws.ToString(out.UserSub)
+	m := h.lastMessage(pool, sub, ReasonSignUp)
+	if m.Destination != "lee@example.com" {
+		t.Fatalf("%+v", m)
+	}
+	if _, err := h.client.ConfirmSignUp(h.ctx, &cip.ConfirmSignUpInput{ClientId: aws.String(cid), Username: aws.String("lee@example.com"), ConfirmationCode: aws.String(m.Code)}); err != nil {
+		t.Fatal(err)
+	}
+	ch, eph := h.startSRP(cid, "lee@example.com", nil)
+	if ch.Params["USER_ID_FOR_SRP"] != sub {
+		t.Fatalf("USER_ID_FOR_SRP %q, want the sub %q", ch.Params["USER_ID_FOR_SRP"], sub)
+	}
+	res := h.tokens(h.respond(cid, "PASSWORD_VERIFIER", ch.Session, h.claim(pool, ch, eph, "Lee-passw0rd", h.clock.now())))
+	if c := parseClaims(t, aws.ToString(res.IdToken)); c["cognito:username"] != sub || c["sub"] != sub || c["email"] != "lee@example.com" {
+		t.Errorf("claims %v", c)
+	}
+	// AdminCreateUser likewise.
+	u, err := a.AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(pool), Username: aws.String("max@example.com"), MessageAction: types.MessageActionTypeSuppress})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name := aws.ToString(u.User.Username); name == "max@example.com" || len(name) != 36 {
+		t.Errorf("user name %q", name)
+	}
+	_, err = a.AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(pool), Username: aws.String("MAX@example.com")})
+	wantAPIError(t, err, "UsernameExistsException", "")
+}

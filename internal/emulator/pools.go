@@ -55,6 +55,7 @@ type poolSettings struct {
 	policy            PasswordPolicy // with defaults filled in
 	autoVerified      []string       // "email", "phone_number"
 	adminCreateOnly   bool           // AdminCreateUserConfig.AllowAdminCreateUserOnly
+	usernameAttrs     []string       // UsernameAttributes: "email", "phone_number"
 	created, modified time.Time
 }
 
@@ -73,6 +74,7 @@ func configPoolSettings(pc UserPool, now time.Time) *poolSettings {
 	if st.policy.TemporaryPasswordValidityDays == 0 {
 		st.policy.TemporaryPasswordValidityDays = 7
 	}
+	st.usernameAttrs = slices.Clone(pc.UsernameAttributes)
 	st.autoVerified = slices.Clone(pc.AutoVerifiedAttributes)
 	if pc.AutoVerifiedAttributes == nil {
 		st.autoVerified = []string{"email"}
@@ -99,6 +101,11 @@ func validatePoolAdditions(p UserPool, pp string, bad func(path, format string, 
 		}
 		if pol.TemporaryPasswordValidityDays < 0 || pol.TemporaryPasswordValidityDays > 365 {
 			bad(pp+".passwordPolicy.temporaryPasswordValidityDays", "%d is not between 0 and 365", pol.TemporaryPasswordValidityDays)
+		}
+	}
+	for i, a := range p.UsernameAttributes {
+		if !slices.Contains(verifiableAttributes, a) {
+			bad(fmt.Sprintf("%s.usernameAttributes[%d]", pp, i), "%q is not one of email, phone_number", a)
 		}
 	}
 	for i, a := range p.AutoVerifiedAttributes {
@@ -174,6 +181,7 @@ type createUserPoolInput struct {
 	MfaConfiguration       string                 `json:"MfaConfiguration"`
 	DeviceConfiguration    *deviceConfiguration   `json:"DeviceConfiguration"`
 	AutoVerifiedAttributes []string               `json:"AutoVerifiedAttributes"`
+	UsernameAttributes     []string               `json:"UsernameAttributes"`
 	AdminCreateUserConfig  *adminCreateUserConfig `json:"AdminCreateUserConfig"`
 }
 
@@ -187,7 +195,8 @@ type userPoolType struct {
 	MfaConfiguration       string                `json:"MfaConfiguration"`
 	DeviceConfiguration    *deviceConfiguration  `json:"DeviceConfiguration,omitempty"`
 	AutoVerifiedAttributes []string              `json:"AutoVerifiedAttributes,omitempty"`
-	AliasAttributes        []string              `json:"AliasAttributes"`
+	AliasAttributes        []string              `json:"AliasAttributes,omitempty"`
+	UsernameAttributes     []string              `json:"UsernameAttributes,omitempty"`
 	EstimatedNumberOfUsers int                   `json:"EstimatedNumberOfUsers"`
 	AdminCreateUserConfig  adminCreateUserConfig `json:"AdminCreateUserConfig"`
 }
@@ -207,8 +216,12 @@ func (e *Emulator) describePool(p *pool) userPoolType {
 		MfaConfiguration:       p.mfa,
 		AutoVerifiedAttributes: slices.Clone(st.autoVerified),
 		AliasAttributes:        slices.Clone(aliasAttributes),
+		UsernameAttributes:     slices.Clone(st.usernameAttrs),
 		EstimatedNumberOfUsers: len(p.users),
 		AdminCreateUserConfig:  adminCreateUserConfig{AllowAdminCreateUserOnly: st.adminCreateOnly},
+	}
+	if len(st.usernameAttrs) > 0 {
+		out.AliasAttributes = nil // a pool has one or the other
 	}
 	if p.tracking != "off" {
 		out.DeviceConfiguration = &deviceConfiguration{DeviceOnlyRememberedOnUserPrompt: p.tracking == "opt-in"}
@@ -246,6 +259,14 @@ func (e *Emulator) createUserPool(rc *reqCtx, body []byte) (any, error) {
 		pc.DeviceTracking = "always"
 		if dc.DeviceOnlyRememberedOnUserPrompt {
 			pc.DeviceTracking = "opt-in"
+		}
+	}
+	for _, a := range in.UsernameAttributes {
+		if !slices.Contains(verifiableAttributes, a) {
+			return nil, validationError("'"+truncate(a, 64)+"'", "usernameAttributes", enumConstraint([]string{"phone_number", "email"}))
+		}
+		if !slices.Contains(pc.UsernameAttributes, a) {
+			pc.UsernameAttributes = append(pc.UsernameAttributes, a)
 		}
 	}
 	for _, a := range in.AutoVerifiedAttributes {

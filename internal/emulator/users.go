@@ -268,6 +268,32 @@ func checkUsername(name string) *apiError {
 	return nil
 }
 
+// internalName returns the internal user name of a new user: typed
+// itself, or in pools whose UsernameAttributes name email or phone_number
+// (users sign in with those, Cognito's "email address or phone number as
+// user name"), a new UUID that is also the user's sub, with typed stored in
+// the attribute attr. e.mu need not be held: UsernameAttributes never
+// change.
+func internalName(p *pool, typed string) (name, attr string, aerr *apiError) {
+	ua := p.settings.usernameAttrs
+	if len(ua) == 0 {
+		return typed, "", nil
+	}
+	email, phone := slices.Contains(ua, "email"), slices.Contains(ua, "phone_number")
+	switch {
+	case email && strings.Contains(typed, "@"):
+		return newUUID(), "email", nil
+	case phone && strings.HasPrefix(typed, "+"):
+		return newUUID(), "phone_number", nil
+	case email && phone:
+		return "", "", invalidParam("Username should be either an email or a phone number.")
+	case email:
+		return "", "", invalidParam("Username should be an email.")
+	default:
+		return "", "", invalidParam("Username should be a phone number.")
+	}
+}
+
 // Attribute rules: those of hard-server's NEW_PASSWORD_REQUIRED check
 // (appClient.mayWrite, writableName, aliasHolder), so that SignUp,
 // UpdateUserAttributes, AdminCreateUser and AdminUpdateUserAttributes
@@ -395,6 +421,9 @@ func (e *Emulator) newUserLocked(p *pool, name string, v *srp.Verifier, status s
 		name: name, sub: newUUID(), attrs: map[string]string{}, status: status, verifier: v,
 		groupKey: "-" + randomAlnum(9), devices: map[string]*device{}, created: now, modified: now,
 	}
+	if len(p.settings.usernameAttrs) > 0 {
+		u.sub = name // a UUID from internalName, as Cognito's
+	}
 	p.users[name] = u
 	return u, nil
 }
@@ -514,6 +543,13 @@ func (e *Emulator) signUp(rc *reqCtx, body []byte) (any, error) {
 		return nil, aerr
 	}
 	p := c.pool
+	name, nameAttr, aerr := internalName(p, in.Username)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if nameAttr != "" {
+		attrs[nameAttr] = in.Username
+	}
 	e.mu.Lock()
 	pol, adminOnly := p.settings.policy, p.settings.adminCreateOnly
 	exists := p.lookupUser(in.Username) != nil
@@ -527,7 +563,7 @@ func (e *Emulator) signUp(rc *reqCtx, body []byte) (any, error) {
 	if aerr := checkPassword(pol, in.Password, styleSignUp); aerr != nil {
 		return nil, aerr
 	}
-	v, err := srp.NewVerifier(p.id, in.Username, in.Password)
+	v, err := srp.NewVerifier(p.id, name, in.Password)
 	if err != nil {
 		return nil, invalidParam("Invalid password.")
 	}
@@ -542,7 +578,7 @@ func (e *Emulator) signUp(rc *reqCtx, body []byte) (any, error) {
 	if aerr := checkAttrBudget(&user{}, attrs); aerr != nil {
 		return nil, aerr
 	}
-	u, aerr := e.newUserLocked(p, in.Username, v, statusUnconfirmed, rc.now)
+	u, aerr := e.newUserLocked(p, name, v, statusUnconfirmed, rc.now)
 	if aerr != nil {
 		return nil, aerr
 	}
