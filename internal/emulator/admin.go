@@ -790,6 +790,10 @@ func (e *Emulator) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	if in.AuthFlow == "USER_PASSWORD_AUTH" {
+		// Not among AdminInitiateAuth's flows (API_AdminInitiateAuth.html).
+		return nil, invalidParam("Initiate Auth method not supported.")
+	}
 	if in.AuthFlow != "ADMIN_USER_PASSWORD_AUTH" && in.AuthFlow != "ADMIN_NO_SRP_AUTH" {
 		return e.initiate(rc, &initiateAuthInput{AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
 			ClientId: in.ClientId, ClientMetadata: in.ClientMetadata, Session: in.Session})

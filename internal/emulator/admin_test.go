@@ -206,6 +206,9 @@ func TestAdminInitiateAuth(t *testing.T) {
 	_, err := a.AdminInitiateAuth(h.ctx, &cip.AdminInitiateAuthInput{UserPoolId: pool, ClientId: aws.String("always"), AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "frank", "PASSWORD": pw}})
 	wantAPIError(t, err, "InvalidParameterException", "Auth flow not enabled for this client")
+	_, err = a.AdminInitiateAuth(h.ctx, &cip.AdminInitiateAuthInput{UserPoolId: pool, ClientId: aws.String("server"), AuthFlow: types.AuthFlowTypeUserPasswordAuth,
+		AuthParameters: map[string]string{"USERNAME": "frank", "PASSWORD": pw}})
+	wantAPIError(t, err, "InvalidParameterException", "Initiate Auth method not supported.")
 	_, err = a.AdminInitiateAuth(h.ctx, &cip.AdminInitiateAuthInput{UserPoolId: aws.String(poolPlain), ClientId: aws.String("server"), AuthFlow: types.AuthFlowTypeAdminUserPasswordAuth,
 		AuthParameters: map[string]string{"USERNAME": "frank", "PASSWORD": pw}})
 	wantAPIError(t, err, "ResourceNotFoundException", "")

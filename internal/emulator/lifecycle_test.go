@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -414,4 +415,31 @@ func TestEmailAsUsername(t *testing.T) {
 	}
 	_, err = a.AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(pool), Username: aws.String("MAX@example.com")})
 	wantAPIError(t, err, "UsernameExistsException", "")
+}
+
+// TestCodeLog: codes and temporary passwords reach the log only with
+// WithCodeLog, and passwords never.
+func TestCodeLog(t *testing.T) {
+	t.Parallel()
+	run := func(t *testing.T, opts ...Option) (log string, code, temp string) {
+		var buf syncBuffer
+		h := newHarness(t, testConfig(), append(opts, WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))...)
+		if _, err := h.client.SignUp(h.ctx, &cip.SignUpInput{ClientId: aws.String("plain"), Username: aws.String("lou"), Password: aws.String("Lou-secret-passw0rd"),
+			UserAttributes: []types.AttributeType{attr("email", "lou@example.com")}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.admin().AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolPlain), Username: aws.String("ann"),
+			UserAttributes: []types.AttributeType{attr("email", "ann@example.com")}, DesiredDeliveryMediums: []types.DeliveryMediumType{"EMAIL"}}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String(), h.lastMessage(poolPlain, "lou", ReasonSignUp).Code, h.lastMessage(poolPlain, "ann", ReasonAdminCreateUser).Code
+	}
+	log, code, temp := run(t)
+	if strings.Contains(log, "code="+code) || strings.Contains(log, temp) || strings.Contains(log, "Lou-secret-passw0rd") || !strings.Contains(log, "op=SignUp") {
+		t.Errorf("without WithCodeLog:\n%s", log)
+	}
+	log, code, temp = run(t, WithCodeLog())
+	if !strings.Contains(log, "code="+code) || !strings.Contains(log, "reason=SignUp") || !strings.Contains(log, temp) || strings.Contains(log, "Lou-secret-passw0rd") {
+		t.Errorf("with WithCodeLog:\n%s", log)
+	}
 }
