@@ -22,13 +22,30 @@
 // (ID and access tokens with two different keys, as Cognito does) and serves
 // their keys at [Server.JWKSURL]. Its state lives in memory.
 //
+// Besides the sign-in flows, it has the user life cycle (SignUp,
+// ConfirmSignUp, ForgotPassword, ChangePassword, UpdateUserAttributes and
+// the rest), the admin API (AdminCreateUser, AdminInitiateAuth and the
+// rest), groups (in the tokens' cognito:groups) and pools and clients
+// (CreateUserPool, CreateUserPoolClient and the rest), so that a test can
+// also start from an empty Config{Region: "us-east-1"} and seed the server
+// as it would seed Cognito. The admin, group and pool operations need a
+// signed request, as in Cognito; [Server.Client] signs with made-up
+// credentials, and no IAM policy is evaluated.
+//
+// Every message the server would send — codes for sign-up, password
+// reset, attribute verification, MFA and one-time passwords, and the
+// invitations of AdminCreateUser with their temporary password — stays in
+// an outbox that [Server.Messages] and [Server.LastCode] read.
+//
 // # Test-only powers
 //
 // The server's clock is the test's: [Server.Advance] moves it forward, so
 // that a test steps past a token's or session's expiry instead of waiting
 // ([WithClock] and [Server.SetClock] replace it outright). [WithCognitoIssuer]
-// makes tokens carry Cognito's own issuer. Neither exists in Cognito, and
-// neither is on unless a test asks for it.
+// makes tokens carry Cognito's own issuer. [WithOutboxHTTP] serves the
+// outbox over HTTP, for tests in other languages or processes, and
+// [WithCodeLog] logs every code. None exists in Cognito, and none is on
+// unless a test asks for it.
 //
 // Library packages must not import cognitotest; tests and commands may.
 package cognitotest
