@@ -76,8 +76,14 @@ type Config = emulator.Config
 // clients and users.
 type UserPool = emulator.UserPool
 
+// SignInPolicy is a pool's sign-in policy: the first factors that USER_AUTH
+// may offer (PASSWORD alone by default; EMAIL_OTP and SMS_OTP must be listed
+// to be offered).
+type SignInPolicy = emulator.SignInPolicy
+
 // AppClient configures an app client: its id, optional secret, allowed
-// auth flows, token lifetimes and refresh token rotation.
+// auth flows, token lifetimes, refresh token rotation and the attributes
+// it may write.
 type AppClient = emulator.AppClient
 
 // RefreshTokenRotation configures an app client's refresh token rotation
@@ -119,6 +125,9 @@ type options struct {
 	cognitoIssuer bool
 	outboxHTTP    bool
 	codeLog       bool
+	// timeouts changes the server's timeouts (tests shorten them through
+	// export_test.go).
+	timeouts func(*http.Server)
 }
 
 // WithClock makes the server read the time from now: for session and token
@@ -230,12 +239,11 @@ func NewServer(cfg Config, opts ...Option) *Server {
 		panic(fmt.Sprintf("cognitotest: %v", err))
 	}
 	s.emu = emu
-	s.http = &http.Server{
-		Handler:           emu,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       time.Minute,
-		WriteTimeout:      time.Minute,
-		IdleTimeout:       time.Minute,
+	// Read, write and idle timeouts close slow or idle connections; the
+	// emulator itself bounds the requests it serves at once.
+	s.http = emulator.NewHTTPServer(emu)
+	if o.timeouts != nil {
+		o.timeouts(s.http)
 	}
 	go func() {
 		defer close(s.done)

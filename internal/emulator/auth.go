@@ -976,10 +976,18 @@ func (r *responder) customChallenge() (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	// The answer stands in for a Lambda trigger's secret: wrong answers
+	// are counted with wrong codes, so that it cannot be guessed across
+	// sessions either.
+	if s.user.codeFails.locked(r.rc.now) {
+		return nil, errCodeAttempts()
+	}
 	e.dropSession(s)
 	if subtle.ConstantTimeCompare([]byte(s.pool.customAnswer), []byte(r.cr["ANSWER"])) != 1 {
+		s.user.codeFails.fail(r.rc.now)
 		return nil, notAuthorized(msgIncorrect)
 	}
+	s.user.codeFails.succeed()
 	s.customDone = true
 	return e.finish(e.advance(r.rc, s))
 }

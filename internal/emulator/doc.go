@@ -89,6 +89,14 @@
 // USER_AUTH (PREFERRED_CHALLENGE PASSWORD_SRP, PASSWORD, EMAIL_OTP or SMS_OTP,
 // or SELECT_CHALLENGE); USER_PASSWORD_AUTH; REFRESH_TOKEN_AUTH and
 // REFRESH_TOKEN. Each must be allowed by the app client's explicit auth flows.
+// USER_AUTH offers the first factors of the pool's sign-in policy
+// (UserPool.SignInPolicy, Cognito's Policies.SignInPolicy.AllowedFirstAuthFactors):
+// PASSWORD alone by default, as in Cognito, so EMAIL_OTP and SMS_OTP must be
+// listed to be offered; WEB_AUTHN is accepted in the policy but never
+// offered (no passkeys). A one-time password is offered only to users with
+// the email or phone_number to send it to and whose MFA does not apply (no
+// MFA factor, and the pool's MFA is not ON), as Cognito offers passwordless
+// sign-in only to users without MFA.
 //
 // Challenges: PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER,
 // NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA (RFC 6238: SHA-1, 30 s, 6 digits,
@@ -102,8 +110,21 @@
 // of a confirmed device (and, with opt-in tracking, a remembered one); then,
 // unless the device sign-in succeeded (remembered devices suppress MFA), the
 // custom challenge for CUSTOM_AUTH or MFA (one factor: its challenge; more:
-// SELECT_MFA_TYPE; none and MFA "ON": MFA_SETUP). A first factor of EMAIL_OTP
-// or SMS_OTP is not followed by MFA.
+// SELECT_MFA_TYPE; none and MFA "ON": MFA_SETUP). After a first factor of
+// EMAIL_OTP or SMS_OTP, a user in FORCE_CHANGE_PASSWORD still gets
+// NEW_PASSWORD_REQUIRED (Cognito does not document this case).
+//
+// NEW_PASSWORD_REQUIRED writes only the attributes the app client may write
+// (AppClient.WriteAttributes, by default Cognito's: the standard
+// attributes); sub, the email_verified and phone_number_verified flags,
+// "cognito:" names and the names of token claims (iss, aud, exp, nbf, ...)
+// are never writable, and trying is Cognito's NotAuthorizedException "A
+// client attempted to write unauthorized attribute". Values are at most 2048
+// characters. An email, phone_number or preferred_username that another
+// user holds, as an alias or user name (emails compared without regard to
+// case), is an AliasExistsException; a new email or phone number is not
+// verified. Sign-in by alias is deterministic: user names first, then one
+// index of aliases.
 //
 // Everything is verified: SRP password and device claims (in constant time,
 // with package srp), SECRET_HASH with hmac.Equal (the typed user name in
@@ -112,7 +133,16 @@
 // window, PASSWORD_CLAIM_SECRET_BLOCK against what was issued, A mod N ≠ 0,
 // TOTP and delivered codes. A challenge's Session is single-use and expires
 // after 3 minutes ([WithSessionTTL]); an SRP claim is used up by any attempt,
-// a code challenge after 3 wrong codes. PASSWORD_VERIFIER and DEVICE_SRP_AUTH
+// a code challenge after 3 wrong codes. Failures are also counted per user,
+// across sessions, as Cognito's lockout: after 5 wrong passwords (SRP or
+// plain) the user is locked out for 1 second, doubling with each further
+// failure up to 15 minutes, and answered NotAuthorizedException "Password
+// attempts exceeded"; wrong codes (EMAIL_OTP and SMS_OTP first factors,
+// SMS_MFA, EMAIL_OTP, SOFTWARE_TOKEN_MFA, the MFA_SETUP and
+// VerifySoftwareToken codes, and CUSTOM_CHALLENGE answers, which stand in
+// for a Lambda trigger's) are counted apart by the same rule and answered
+// TooManyFailedAttemptsException during a lockout (Cognito does not
+// document its answer for codes). PASSWORD_VERIFIER and DEVICE_SRP_AUTH
 // may be answered without their Session, as some clients do: the secret
 // block, or the user and device key, find the sign-in.
 //
@@ -158,40 +188,60 @@
 // show every attribute),
 // PreventUserExistenceErrors (unknown users get UserNotFoundException), case
 // insensitive user names (email aliases are matched without regard to case),
-// advanced security and rate limiting (only the number of sign-ins in progress
-// is capped, with TooManyRequestsException), and reuse protection for TOTP
-// codes. SECRET_BLOCK is random, not Cognito's encrypted state. Not
-// documented by AWS and so guessed: the message of RefreshTokenReuseException,
-// whether reuse revokes the rest of the sign-in's tokens (it does not here),
-// and the messages for a missing or wrong ClientSecret.
+// advanced security and request rate limits (only sign-ins in progress and
+// concurrent requests are bounded, and failed attempts locked out), reuse
+// protection for TOTP codes, and passkeys (WEB_AUTHN). SECRET_BLOCK is
+// random, not Cognito's encrypted state. Not documented by AWS and so
+// guessed: the message of RefreshTokenReuseException, whether reuse revokes
+// the rest of the sign-in's tokens (it does not here), and the messages for
+// a missing or wrong ClientSecret.
 //
 // # Limits
 //
 // Request bodies over 1 MiB are answered with HTTP 413 and a
-// SerializationException. Strings over 16 KiB, maps with more than 100
-// entries, arrays with more than 100 items and JSON nested more than 16 deep
-// are an InvalidParameterException; malformed JSON and values of the wrong
-// JSON type are a SerializationException. No input makes the emulator panic
-// or answer 5xx; a recover() answering InternalErrorException is only a last
+// SerializationException. Bodies are read by a strict decoder straight into
+// each operation's input, checking the limits while reading, so that a body
+// costs about its own size in memory and a handler receives exactly what was
+// checked: strings (and keys, and numbers) over 16 KiB, objects with more
+// than 100 members, arrays with more than 100 items and JSON nested more than
+// 16 deep are an InvalidParameterException, in used and unknown members
+// alike; malformed JSON, values of the wrong JSON type, and a key repeated in
+// an object or differing from another only in ASCII case (which
+// encoding/json would merge) are a SerializationException. Member names
+// match exactly; any other key, including a case variant of a member, is an
+// unknown member and ignored, as Cognito does. At most 32 requests are read
+// and served at once; others wait. No input makes the emulator panic or
+// answer 5xx; a recover() answering InternalErrorException is only a last
 // resort against bugs.
+//
+// [NewHTTPServer] returns the http.Server that serve and package cognitotest
+// use: read-header (10 s), read and write (30 s) and idle (60 s) timeouts
+// close slow, stalled and idle connections.
 //
 // # State and logging
 //
 // All state (sessions, tokens, devices, new passwords, MFA settings,
 // delivered codes) lives in memory and is lost with the Emulator. Expired
-// sessions and refresh tokens are purged; at most 100,000 sign-ins are in
-// progress and 100,000 used Session tokens remembered, the outbox keeps the
-// last 1000 messages and each user at most 200 devices. The API creates at
-// most 1000 pools, 10,000 app clients, 10,000 users and 10,000 groups (then
-// LimitExceededException); a user has at most 64 attributes of at most 16
-// KiB in all, one pending code per purpose and 100 groups. Only refresh
-// tokens grow with the number of sign-ins, until they expire; rotation keeps
-// at most 16 refresh tokens per sign-in (an older one is then answered as
-// invalid rather than reused).
+// sessions and refresh tokens are purged. Sign-ins in progress are bounded
+// so that no one crowds out anyone else: a user has at most 20 (a new one
+// ends that user's oldest), an app client at most 50,000 (beyond which its
+// new sign-ins are refused with TooManyRequestsException), and all together
+// at most 100,000 (beyond which the oldest sign-in of the client with the
+// most is ended). At most 100,000 used Session tokens are remembered, the
+// outbox keeps the last 1000 messages and each user at most 200 devices.
+// The API creates at most 1000 pools, 10,000 app clients, 10,000 users and
+// 10,000 groups (then LimitExceededException); a user has at most 64
+// attributes of at most 16 KiB in all, one pending code per purpose and 100
+// groups. Only refresh tokens grow with the number of sign-ins, until they
+// expire; rotation keeps at most 16 refresh tokens per sign-in (an older
+// one is then answered as invalid rather than reused).
 // [Emulator.Stats] counts all of these. The
 // emulator keeps SRP verifiers, never plaintext passwords. [WithLogger] logs
-// one line per request (operation, status, error type, duration) and never a
-// password, code, token, signature, secret hash, session or SRP value.
+// one line per request: the operation (an unknown one by its X-Amz-Target,
+// at most 100 bytes, control characters escaped), status, duration, and when
+// present the auth flow, challenge name, app client id, user name (the
+// USERNAME sent), error type and message; never a password, code, token,
+// signature, secret hash, session or SRP value.
 //
 // An Emulator is safe for concurrent use.
 package emulator

@@ -130,7 +130,8 @@ func WithSigningKeys(idKey, accessKey *rsa.PrivateKey) Option {
 }
 
 // WithLogger makes the emulator log one line per request (operation, HTTP
-// status, error type, duration) to l. Passwords, codes, tokens, signatures,
+// status, duration, and when present the auth flow, challenge name, app
+// client id, user name, error type and message) to l. Passwords, codes, tokens, signatures,
 // secret hashes and SRP values are never logged. The default discards logs.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
@@ -199,6 +200,32 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 		}
 	}
 	return e, nil
+}
+
+// Timeouts of the servers that NewHTTPServer returns: a client that sends
+// its request slowly (slowloris), never reads the answer, or leaves a
+// keep-alive connection idle, has its connection closed.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 30 * time.Second
+	IdleTimeout       = 60 * time.Second
+	maxHeaderBytes    = 64 << 10
+)
+
+// NewHTTPServer returns an http.Server for h (usually an [Emulator]) with
+// read-header, read, write and idle timeouts and a 64 KiB header limit, so
+// that no client can hold a connection for long without sending or reading.
+// Callers may change the timeouts before serving.
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+	}
 }
 
 // Region returns the region of the emulated user pools.
@@ -381,7 +408,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body := http.MaxBytesReader(w, r.Body, maxBodySize)
 	n := 512
 	if r.ContentLength > 0 {
-		n = int(min(r.ContentLength, maxBodySize)) + 1
+		n = int(min(r.ContentLength, maxBodySize)) + bytes.MinRead
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, n))
 	if _, err := buf.ReadFrom(body); err != nil {

@@ -148,6 +148,19 @@ func TestCodeGuessingLockedOutAcrossSessions(t *testing.T) {
 		wantAPIError(t, err, "TooManyFailedAttemptsException", "")
 	})
 
+	t.Run("CUSTOM_CHALLENGE", func(t *testing.T) {
+		h := h.with(t)
+		start := func() *authOut {
+			return h.challenge("CUSTOM_CHALLENGE")(h.initiate("plain", types.AuthFlowTypeCustomAuth, map[string]string{"USERNAME": "erin"}))
+		}
+		for range lockoutAfter {
+			_, err := h.respond("plain", "CUSTOM_CHALLENGE", start().Session, map[string]string{"USERNAME": "erin", "ANSWER": "a guess"})
+			wantAPIError(t, err, "NotAuthorizedException", msgIncorrect)
+		}
+		_, err := h.respond("plain", "CUSTOM_CHALLENGE", start().Session, map[string]string{"USERNAME": "erin", "ANSWER": customAns})
+		wantAPIError(t, err, "TooManyFailedAttemptsException", "")
+	})
+
 	t.Run("MFA_SETUP", func(t *testing.T) {
 		h := h.with(t)
 		assoc := func() (*string, string) {

@@ -448,8 +448,11 @@ func (e *Emulator) DeviceCount(userPoolID, username string) (int, bool) {
 type Stats struct {
 	// Sessions are the sign-ins in progress: challenges issued and neither
 	// answered nor expired yet. Expired ones are purged by the next request
-	// at least 10 seconds after the last purge; at most 100,000 are kept,
-	// beyond which new challenges are refused with TooManyRequestsException.
+	// at least 10 seconds after the last purge. A user has at most 20 (a
+	// new one ends the user's oldest), an app client at most 50,000 (beyond
+	// which its new challenges are refused with TooManyRequestsException),
+	// and all together at most 100,000 (beyond which the oldest of the
+	// client with the most is ended).
 	Sessions int
 	// UsedSessions are the answered or expired Session tokens that the
 	// emulator remembers for 10 minutes past their expiry, to tell a

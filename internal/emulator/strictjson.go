@@ -33,6 +33,30 @@ type strictDecoder struct {
 	pos  int
 	buf  []byte // scratch for unescaping skipped strings and keys
 	keys []keyMark
+	path []pathSegment // of the value being read, rendered only for errors
+}
+
+// pathSegment is a member name, or an array item when key is nil.
+type pathSegment struct{ key []byte }
+
+// pathString renders the path of the value being read, as checkJSON did:
+// "ChallengeResponses.USERNAME", "X[][]".
+func (d *strictDecoder) pathString() string {
+	var b strings.Builder
+	for _, seg := range d.path {
+		if seg.key == nil {
+			b.WriteString("[]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.Write(seg.key)
+		if b.Len() > 200 {
+			break
+		}
+	}
+	return b.String()
 }
 
 // keyMark is a key of an object being read: its ASCII-folded hash and its
@@ -42,11 +66,16 @@ type keyMark struct {
 	key  []byte
 }
 
-// decodeError is an error of the strict decoder, already in Cognito's shape.
-type decodeError = apiError
-
 func (d *strictDecoder) syntaxError() *apiError {
 	return newError(errSerialization, "Could not parse the request body as JSON")
+}
+
+func (d *strictDecoder) limitError(constraint string) *apiError {
+	return limitError(d.pathString(), constraint)
+}
+
+func (d *strictDecoder) typeError() *apiError {
+	return typeError(d.pathString())
 }
 
 func limitError(path, constraint string) *apiError {
@@ -66,7 +95,7 @@ func decodeStrict(body []byte, v any) error {
 		return nil // treated as {}
 	}
 	if d.data[d.pos] != '{' {
-		if err := d.value(reflect.Value{}, "", 0); err != nil {
+		if err := d.value(reflect.Value{}, 0); err != nil {
 			return err
 		}
 		return newError(errSerialization, "The request body is not a JSON object")
@@ -75,7 +104,7 @@ func decodeStrict(body []byte, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		panic("emulator: internal error: decode into a non-pointer")
 	}
-	if err := d.value(rv.Elem(), "", 0); err != nil {
+	if err := d.value(rv.Elem(), 0); err != nil {
 		return err
 	}
 	d.skipSpace()
@@ -96,18 +125,11 @@ func (d *strictDecoder) skipSpace() {
 	}
 }
 
-func joinPath(path, k string) string {
-	if path == "" {
-		return k
-	}
-	return path + "." + k
-}
-
 // value reads one JSON value into dst; an invalid dst means the value is
 // only checked and skipped.
-func (d *strictDecoder) value(dst reflect.Value, path string, depth int) error {
+func (d *strictDecoder) value(dst reflect.Value, depth int) error {
 	if depth > maxJSONDepth {
-		return limitError(path, fmt.Sprintf("Member must not be nested more than %d levels deep", maxJSONDepth))
+		return d.limitError(fmt.Sprintf("Member must not be nested more than %d levels deep", maxJSONDepth))
 	}
 	d.skipSpace()
 	if d.pos >= len(d.data) {
@@ -129,16 +151,16 @@ func (d *strictDecoder) value(dst reflect.Value, path string, depth int) error {
 		if dst.IsNil() {
 			dst.Set(reflect.New(dst.Type().Elem()))
 		}
-		return d.value(dst.Elem(), path, depth)
+		return d.value(dst.Elem(), depth)
 	}
 	switch c {
 	case '{':
-		return d.object(dst, path, depth)
+		return d.object(dst, depth)
 	case '[':
-		return d.array(dst, path, depth)
+		return d.array(dst, depth)
 	case '"':
 		want := dst.IsValid() && (dst.Kind() == reflect.String || dst.Kind() == reflect.Interface)
-		s, err := d.str(path, want)
+		s, err := d.str(want)
 		if err != nil {
 			return err
 		}
@@ -149,7 +171,7 @@ func (d *strictDecoder) value(dst reflect.Value, path string, depth int) error {
 		case dst.Kind() == reflect.Interface && dst.NumMethod() == 0:
 			dst.Set(reflect.ValueOf(s))
 		default:
-			return typeError(path)
+			return d.typeError()
 		}
 		return nil
 	case 't', 'f':
@@ -167,7 +189,7 @@ func (d *strictDecoder) value(dst reflect.Value, path string, depth int) error {
 		case dst.Kind() == reflect.Interface && dst.NumMethod() == 0:
 			dst.Set(reflect.ValueOf(c == 't'))
 		default:
-			return typeError(path)
+			return d.typeError()
 		}
 		return nil
 	case 'n':
@@ -183,7 +205,7 @@ func (d *strictDecoder) value(dst reflect.Value, path string, depth int) error {
 		}
 		return nil
 	default:
-		return d.number(dst, path)
+		return d.number(dst)
 	}
 }
 
@@ -201,7 +223,7 @@ func (d *strictDecoder) literal(lit string) error {
 }
 
 // number reads a JSON number (RFC 8259 grammar) into dst.
-func (d *strictDecoder) number(dst reflect.Value, path string) error {
+func (d *strictDecoder) number(dst reflect.Value) error {
 	start := d.pos
 	p := d.pos
 	if p < len(d.data) && d.data[p] == '-' {
@@ -238,7 +260,7 @@ func (d *strictDecoder) number(dst reflect.Value, path string) error {
 	}
 	d.pos = p
 	if p-start > maxStringLen {
-		return limitError(path, fmt.Sprintf("Member must have length less than or equal to %d", maxStringLen))
+		return d.limitError(fmt.Sprintf("Member must have length less than or equal to %d", maxStringLen))
 	}
 	if !dst.IsValid() {
 		return nil
@@ -248,40 +270,40 @@ func (d *strictDecoder) number(dst reflect.Value, path string) error {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, err := strconv.ParseInt(lit, 10, 64)
 		if err != nil || dst.OverflowInt(n) {
-			return typeError(path)
+			return d.typeError()
 		}
 		dst.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		n, err := strconv.ParseUint(lit, 10, 64)
 		if err != nil || dst.OverflowUint(n) {
-			return typeError(path)
+			return d.typeError()
 		}
 		dst.SetUint(n)
 	case reflect.Float32, reflect.Float64:
 		f, err := strconv.ParseFloat(lit, dst.Type().Bits())
 		if err != nil {
-			return typeError(path)
+			return d.typeError()
 		}
 		dst.SetFloat(f)
 	case reflect.Interface:
 		if dst.NumMethod() != 0 {
-			return typeError(path)
+			return d.typeError()
 		}
 		f, err := strconv.ParseFloat(lit, 64)
 		if err != nil {
-			return typeError(path)
+			return d.typeError()
 		}
 		dst.Set(reflect.ValueOf(f))
 	default:
-		return typeError(path)
+		return d.typeError()
 	}
 	return nil
 }
 
 // str reads a string. When keep is false it only checks it (and returns "").
 // Its unescaped length may not exceed maxStringLen.
-func (d *strictDecoder) str(path string, keep bool) (string, error) {
-	b, _, err := d.rawString(path, "Member must have length less than or equal to %d")
+func (d *strictDecoder) str(keep bool) (string, error) {
+	b, _, err := d.rawString("Member must have length less than or equal to %d")
 	if err != nil || !keep {
 		return "", err
 	}
@@ -291,7 +313,7 @@ func (d *strictDecoder) str(path string, keep bool) (string, error) {
 // rawString reads a string and returns its unescaped bytes: a slice of the
 // body when there were no escapes (inBody), otherwise of d.buf (valid until
 // the next call).
-func (d *strictDecoder) rawString(path, constraint string) (b []byte, inBody bool, err error) {
+func (d *strictDecoder) rawString(constraint string) (b []byte, inBody bool, err error) {
 	d.pos++ // opening quote
 	start := d.pos
 	// Fast path: no escapes, no control characters, valid UTF-8.
@@ -299,7 +321,7 @@ func (d *strictDecoder) rawString(path, constraint string) (b []byte, inBody boo
 		c := d.data[p]
 		if c == '"' {
 			if p-start > maxStringLen {
-				return nil, false, limitError(path, fmt.Sprintf(constraint, maxStringLen))
+				return nil, false, d.limitError(fmt.Sprintf(constraint, maxStringLen))
 			}
 			d.pos = p + 1
 			return d.data[start:p], true, nil
@@ -317,7 +339,7 @@ func (d *strictDecoder) rawString(path, constraint string) (b []byte, inBody boo
 		}
 		p += size
 		if p-start > maxStringLen+4 {
-			return nil, false, limitError(path, fmt.Sprintf(constraint, maxStringLen))
+			return nil, false, d.limitError(fmt.Sprintf(constraint, maxStringLen))
 		}
 	}
 	// Slow path, as encoding/json's unquote.
@@ -325,7 +347,7 @@ func (d *strictDecoder) rawString(path, constraint string) (b []byte, inBody boo
 	p := start
 	for {
 		if len(d.buf) > maxStringLen {
-			return nil, false, limitError(path, fmt.Sprintf(constraint, maxStringLen))
+			return nil, false, d.limitError(fmt.Sprintf(constraint, maxStringLen))
 		}
 		if p >= len(d.data) {
 			return nil, false, d.syntaxError()
@@ -335,7 +357,7 @@ func (d *strictDecoder) rawString(path, constraint string) (b []byte, inBody boo
 		case c == '"':
 			d.pos = p + 1
 			if len(d.buf) > maxStringLen {
-				return nil, false, limitError(path, fmt.Sprintf(constraint, maxStringLen))
+				return nil, false, d.limitError(fmt.Sprintf(constraint, maxStringLen))
 			}
 			return d.buf, false, nil
 		case c < 0x20:
@@ -447,7 +469,7 @@ func asciiEqualFold(a, b []byte) bool {
 
 // object reads a JSON object into a struct, a map with string keys, an
 // empty interface, or nothing.
-func (d *strictDecoder) object(dst reflect.Value, path string, depth int) error {
+func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 	var fields *structFields
 	kind := reflect.Invalid
 	if dst.IsValid() {
@@ -457,17 +479,17 @@ func (d *strictDecoder) object(dst reflect.Value, path string, depth int) error 
 			fields = cachedFields(dst.Type())
 		case reflect.Map:
 			if dst.Type().Key().Kind() != reflect.String {
-				return typeError(path)
+				return d.typeError()
 			}
 			if dst.IsNil() {
 				dst.Set(reflect.MakeMap(dst.Type()))
 			}
 		case reflect.Interface:
 			if dst.NumMethod() != 0 {
-				return typeError(path)
+				return d.typeError()
 			}
 		default:
-			return typeError(path)
+			return d.typeError()
 		}
 	}
 	var generic map[string]any
@@ -492,9 +514,9 @@ func (d *strictDecoder) object(dst reflect.Value, path string, depth int) error 
 		}
 		n++
 		if n > maxMapEntries {
-			return limitError(path, fmt.Sprintf("Map must have at most %d entries", maxMapEntries))
+			return d.limitError(fmt.Sprintf("Map must have at most %d entries", maxMapEntries))
 		}
-		key, inBody, err := d.rawString(path, "Map keys must have length less than or equal to %d")
+		key, inBody, err := d.rawString("Map keys must have length less than or equal to %d")
 		if err != nil {
 			return err
 		}
@@ -504,7 +526,8 @@ func (d *strictDecoder) object(dst reflect.Value, path string, depth int) error 
 		h := foldHash(key)
 		for _, k := range d.keys[mark:] {
 			if k.hash == h && asciiEqualFold(k.key, key) {
-				return newError(errSerialization, "Duplicate member %s in the request body", truncate(joinPath(path, string(key)), 100))
+				d.path = append(d.path, pathSegment{key})
+				return newError(errSerialization, "Duplicate member %s in the request body", truncate(d.pathString(), 100))
 			}
 		}
 		d.keys = append(d.keys, keyMark{h, key})
@@ -513,6 +536,7 @@ func (d *strictDecoder) object(dst reflect.Value, path string, depth int) error 
 			return d.syntaxError()
 		}
 		d.pos++
+		d.path = append(d.path, pathSegment{key})
 		switch kind {
 		case reflect.Struct:
 			f, ok := fields.byName[string(key)]
@@ -520,28 +544,29 @@ func (d *strictDecoder) object(dst reflect.Value, path string, depth int) error 
 			if ok {
 				fv = dst.Field(f)
 			}
-			if err := d.value(fv, joinPath(path, string(key)), depth+1); err != nil {
+			if err := d.value(fv, depth+1); err != nil {
 				return err
 			}
 		case reflect.Map:
 			ks := string(key)
 			ev := reflect.New(dst.Type().Elem()).Elem()
-			if err := d.value(ev, joinPath(path, ks), depth+1); err != nil {
+			if err := d.value(ev, depth+1); err != nil {
 				return err
 			}
 			dst.SetMapIndex(reflect.ValueOf(ks).Convert(dst.Type().Key()), ev)
 		case reflect.Interface:
 			ks := string(key)
 			var x any
-			if err := d.value(reflect.ValueOf(&x).Elem(), joinPath(path, ks), depth+1); err != nil {
+			if err := d.value(reflect.ValueOf(&x).Elem(), depth+1); err != nil {
 				return err
 			}
 			generic[ks] = x
 		default:
-			if err := d.value(reflect.Value{}, joinPath(path, string(key)), depth+1); err != nil {
+			if err := d.value(reflect.Value{}, depth+1); err != nil {
 				return err
 			}
 		}
+		d.path = d.path[:len(d.path)-1]
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return d.syntaxError()
@@ -567,7 +592,7 @@ func (d *strictDecoder) object(dst reflect.Value, path string, depth int) error 
 }
 
 // array reads a JSON array into a slice, an empty interface, or nothing.
-func (d *strictDecoder) array(dst reflect.Value, path string, depth int) error {
+func (d *strictDecoder) array(dst reflect.Value, depth int) error {
 	kind := reflect.Invalid
 	if dst.IsValid() {
 		kind = dst.Kind()
@@ -576,7 +601,7 @@ func (d *strictDecoder) array(dst reflect.Value, path string, depth int) error {
 			dst.Set(reflect.MakeSlice(dst.Type(), 0, 0))
 		case kind == reflect.Interface && dst.NumMethod() == 0:
 		default:
-			return typeError(path)
+			return d.typeError()
 		}
 	}
 	var generic []any
@@ -593,26 +618,28 @@ func (d *strictDecoder) array(dst reflect.Value, path string, depth int) error {
 		}
 		n++
 		if n > maxArrayLen {
-			return limitError(path, fmt.Sprintf("Member must have at most %d items", maxArrayLen))
+			return d.limitError(fmt.Sprintf("Member must have at most %d items", maxArrayLen))
 		}
+		d.path = append(d.path, pathSegment{})
 		switch kind {
 		case reflect.Slice:
 			ev := reflect.New(dst.Type().Elem()).Elem()
-			if err := d.value(ev, path+"[]", depth+1); err != nil {
+			if err := d.value(ev, depth+1); err != nil {
 				return err
 			}
 			dst.Set(reflect.Append(dst, ev))
 		case reflect.Interface:
 			var x any
-			if err := d.value(reflect.ValueOf(&x).Elem(), path+"[]", depth+1); err != nil {
+			if err := d.value(reflect.ValueOf(&x).Elem(), depth+1); err != nil {
 				return err
 			}
 			generic = append(generic, x)
 		default:
-			if err := d.value(reflect.Value{}, path+"[]", depth+1); err != nil {
+			if err := d.value(reflect.Value{}, depth+1); err != nil {
 				return err
 			}
 		}
+		d.path = d.path[:len(d.path)-1]
 		d.skipSpace()
 		if d.pos >= len(d.data) {
 			return d.syntaxError()

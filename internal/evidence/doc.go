@@ -46,7 +46,15 @@
 //     malformed JSON, wrong JSON types, a 10 MB body, SRP_A of 0, N, 2N, -N,
 //     non-hex or 10,000 digits, replayed claims, stale, future and malformed
 //     timestamps, wrong or missing SECRET_HASH, another user's device key,
-//     unknown or missing X-Amz-Target. Each is answered with Cognito's error
+//     unknown or missing X-Amz-Target; one case per class of issue 10: bodies
+//     at every limit (strings, escaped strings and keys over 16 KiB, 101
+//     entries or items, 17 levels), repeated and case-variant members and
+//     map keys (three ChallengeResponses), malformed escapes and control
+//     characters; attribute writes the app client may not make (verified
+//     flags, cognito:*, JWT claims, sub) and another user's email alias;
+//     a passwordless first factor the pool does not allow; TOTP codes and
+//     passwords guessed across fresh sessions (locked out); a session flood
+//     by one user (only that user's oldest sign-in ends). Each is answered with Cognito's error
 //     type in __type and x-amzn-ErrorType, with status 400 (413 for the
 //     oversized body), never a 5xx; the server logs no internal error and
 //     signs users in afterwards.

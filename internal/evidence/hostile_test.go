@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math/big"
 	"net/http"
@@ -26,6 +27,7 @@ const (
 	hostileSecret   = "hostile-client-secret-0123456789abcdefghij"
 	hostilePassword = "hostile-test password 5"
 	target          = "AWSCognitoIdentityProviderService."
+	hostileTOTP     = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 )
 
 // groupN is the 3072-bit MODP prime of RFC 3526 (group 15), Cognito's N.
@@ -63,8 +65,15 @@ func hostileConfig() cognitotest.Config {
 			DeviceTracking: "always",
 			Clients:        []cognitotest.AppClient{{ID: "hostile"}, {ID: "hostilesecret", Secret: hostileSecret}},
 			Users: []cognitotest.User{
-				{Username: "alice", Password: hostilePassword},
+				{Username: "alice", Password: hostilePassword, Attributes: map[string]string{"email": "alice@example.com"}},
 				{Username: "bob", Password: hostilePassword},
+				// carol must change her password: NEW_PASSWORD_REQUIRED.
+				{Username: "carol", Password: hostilePassword, Status: "FORCE_CHANGE_PASSWORD", Attributes: map[string]string{"email": "carol@example.com"}},
+				// dora has TOTP MFA, eve and frank are victims of guessing
+				// and of a flood.
+				{Username: "dora", Password: hostilePassword, TOTPSecret: hostileTOTP},
+				{Username: "eve", Password: hostilePassword},
+				{Username: "frank", Password: hostilePassword, Attributes: map[string]string{"email": "frank@example.com"}},
 			},
 		}},
 	}
@@ -174,11 +183,17 @@ func (w *wire) start(clientID, user string, extra map[string]string) *challenge 
 // claim signed at time at.
 func (w *wire) answer(c *challenge, at time.Time) map[string]any {
 	w.t.Helper()
+	return w.answerWith(c, at, hostilePassword)
+}
+
+// answerWith is answer with a claim of password.
+func (w *wire) answerWith(c *challenge, at time.Time, password string) map[string]any {
+	w.t.Helper()
 	ch, err := srp.ParseChallengeParameters(c.params)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	claim, err := c.eph.PasswordClaim(hostilePool, c.params["USER_ID_FOR_SRP"], hostilePassword, ch, at)
+	claim, err := c.eph.PasswordClaim(hostilePool, c.params["USER_ID_FOR_SRP"], password, ch, at)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -197,6 +212,18 @@ func (w *wire) answer(c *challenge, at time.Time) map[string]any {
 // responses returns the ChallengeResponses of a request made by answer.
 func responses(req map[string]any) map[string]string {
 	return req["ChallengeResponses"].(map[string]string)
+}
+
+// keysJSON returns n members "k0": "v", ... of a JSON object.
+func keysJSON(n int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `"k%d": "v"`, i)
+	}
+	return b.String()
 }
 
 // TestHostileRequests sends requests that no SDK would, straight over HTTP,
@@ -236,6 +263,21 @@ func TestHostileRequests(t *testing.T) {
 	respond := func(req map[string]any) (string, []byte) {
 		b, _ := json.Marshal(req)
 		return target + "RespondToAuthChallenge", b
+	}
+	// newPassword answers carol's NEW_PASSWORD_REQUIRED with extra
+	// responses.
+	newPassword := func(extra map[string]string) func(*wire) (string, []byte) {
+		return func(w *wire) (string, []byte) {
+			out := w.ok(w.call("RespondToAuthChallenge", w.answer(w.start("hostile", "carol", nil), time.Now())))
+			if out["ChallengeName"] != "NEW_PASSWORD_REQUIRED" {
+				w.t.Fatalf("carol: %v", out)
+			}
+			cr := map[string]string{"USERNAME": "carol", "NEW_PASSWORD": "a new password 9"}
+			for k, v := range extra {
+				cr[k] = v
+			}
+			return respond(map[string]any{"ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": "hostile", "Session": out["Session"], "ChallengeResponses": cr})
+		}
 	}
 	n := groupN
 	for _, tc := range []struct {
@@ -344,6 +386,95 @@ func TestHostileRequests(t *testing.T) {
 			b, _ := json.Marshal(map[string]any{"AccessToken": aws.ToString(devices["alice"].AuthenticationResult.AccessToken), "DeviceKey": bobKey})
 			return target + "ForgetDevice", b
 		}, 400, "ResourceNotFoundException"},
+		// Request bodies: every limit is enforced on what the handler
+		// uses, and repeated or case-variant members are refused.
+		{"repeated member", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "AuthFlow": "USER_SRP_AUTH", "ClientId": "hostile"}`), 400, "SerializationException"},
+		{"case-variant member", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "authflow": "CUSTOM_AUTH", "ClientId": "hostile"}`), 400, "SerializationException"},
+		{"repeated map key", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "ClientId": "hostile", "AuthParameters": {"USERNAME": "alice", "USERNAME": "bob", "SRP_A": "02"}}`), 400, "SerializationException"},
+		{"three ChallengeResponses", func(w *wire) (string, []byte) {
+			out := w.ok(w.call("RespondToAuthChallenge", w.answer(w.start("hostile", "carol", nil), time.Now())))
+			if out["ChallengeName"] != "NEW_PASSWORD_REQUIRED" {
+				w.t.Fatalf("carol: %v", out)
+			}
+			big := strings.Repeat("x", 15<<10)
+			return target + "RespondToAuthChallenge", []byte(`{"ChallengeName": "NEW_PASSWORD_REQUIRED", "ClientId": "hostile", "Session": "` + out["Session"].(string) + `", ` +
+				`"ChallengeResponses": {"USERNAME": "carol", "NEW_PASSWORD": "a new password 9"}, ` +
+				`"challengeresponses": {"userAttributes.name": "` + big + `"}, "CHALLENGERESPONSES": {"userAttributes.nickname": "` + big + `"}}`)
+		}, 400, "SerializationException"},
+		{"string over 16 KiB", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "ClientId": "`+strings.Repeat("c", 17<<10)+`"}`), 400, "InvalidParameterException"},
+		{"string over 16 KiB in an unknown member", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "Unknown": "`+strings.Repeat("c", 17<<10)+`"}`), 400, "InvalidParameterException"},
+		{"escaped string over 16 KiB", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "ClientId": "`+strings.Repeat(`\u0063`, 17<<10)+`"}`), 400, "InvalidParameterException"},
+		{"key over 16 KiB", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"`+strings.Repeat("k", 17<<10)+`": "v"}}`), 400, "InvalidParameterException"},
+		{"map of 101 entries", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "ClientId": "hostile", "AuthParameters": {`+keysJSON(101)+`}}`), 400, "InvalidParameterException"},
+		{"array of 101 items", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH", "Unknown": [`+strings.TrimSuffix(strings.Repeat("0,", 101), ",")+`]}`), 400, "InvalidParameterException"},
+		{"nested 17 deep", raw(target+"InitiateAuth", `{"Unknown": `+strings.Repeat("[", 17)+strings.Repeat("]", 17)+`}`), 400, "InvalidParameterException"},
+		{"invalid escape", raw(target+"InitiateAuth", `{"AuthFlow": "USER_\q"}`), 400, "SerializationException"},
+		{"control character in a string", raw(target+"InitiateAuth", "{\"AuthFlow\": \"USER\x01\"}"), 400, "SerializationException"},
+		{"trailing comma", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH",}`), 400, "SerializationException"},
+		{"two objects", raw(target+"InitiateAuth", `{"AuthFlow": "USER_SRP_AUTH"}{"ClientId": "hostile"}`), 400, "SerializationException"},
+
+		// Attribute writes: only what the app client may write, no alias
+		// of another user.
+		{"email_verified in NEW_PASSWORD_REQUIRED", newPassword(map[string]string{"userAttributes.email_verified": "true"}), 400, "NotAuthorizedException"},
+		{"cognito:groups in NEW_PASSWORD_REQUIRED", newPassword(map[string]string{"userAttributes.cognito:groups": "admin"}), 400, "NotAuthorizedException"},
+		{"JWT claim in NEW_PASSWORD_REQUIRED", newPassword(map[string]string{"userAttributes.nbf": "0"}), 400, "NotAuthorizedException"},
+		{"sub in NEW_PASSWORD_REQUIRED", newPassword(map[string]string{"userAttributes.sub": "00000000-0000-4000-8000-000000000000"}), 400, "NotAuthorizedException"},
+		{"another user's email, upper case", newPassword(map[string]string{"userAttributes.email": "ALICE@EXAMPLE.COM"}), 400, "AliasExistsException"},
+
+		// Guessing and floods: counted per user, across sessions.
+		{"passwordless first factor not enabled", func(w *wire) (string, []byte) {
+			out := w.ok(w.call("InitiateAuth", map[string]any{"AuthFlow": "USER_AUTH", "ClientId": "hostile",
+				"AuthParameters": map[string]string{"USERNAME": "frank", "PREFERRED_CHALLENGE": "EMAIL_OTP"}}))
+			if out["ChallengeName"] != "SELECT_CHALLENGE" {
+				w.t.Fatalf("USER_AUTH with EMAIL_OTP preferred: %v", out)
+			}
+			return respond(map[string]any{"ChallengeName": "SELECT_CHALLENGE", "ClientId": "hostile", "Session": out["Session"],
+				"ChallengeResponses": map[string]string{"USERNAME": "frank", "ANSWER": "EMAIL_OTP"}})
+		}, 400, "InvalidParameterException"},
+		{"TOTP guessed across sessions", func(w *wire) (string, []byte) {
+			mfa := func() map[string]any {
+				out := w.ok(w.call("RespondToAuthChallenge", w.answer(w.start("hostile", "dora", nil), time.Now())))
+				if out["ChallengeName"] != "SOFTWARE_TOKEN_MFA" {
+					w.t.Fatalf("dora: %v", out)
+				}
+				return out
+			}
+			code := func(c string) map[string]any {
+				return map[string]any{"ChallengeName": "SOFTWARE_TOKEN_MFA", "ClientId": "hostile", "Session": mfa()["Session"],
+					"ChallengeResponses": map[string]string{"USERNAME": "dora", "SOFTWARE_TOKEN_MFA_CODE": c}}
+			}
+			right := cognitotest.TOTPCode(hostileTOTP, time.Now())
+			wrong := "000000"
+			if right == wrong {
+				wrong = "111111"
+			}
+			for range 5 {
+				if a := w.call("RespondToAuthChallenge", code(wrong)); a.body["__type"] != "CodeMismatchException" {
+					w.t.Fatalf("a wrong code: %s", quote(string(a.raw)))
+				}
+			}
+			return respond(code(right)) // refused: the guesser is locked out
+		}, 400, "TooManyFailedAttemptsException"},
+		{"password guessed across sessions", func(w *wire) (string, []byte) {
+			for range 5 {
+				if a := w.call("RespondToAuthChallenge", w.answerWith(w.start("hostile", "eve", nil), time.Now(), "a guess")); a.body["__type"] != "NotAuthorizedException" {
+					w.t.Fatalf("a wrong password: %s", quote(string(a.raw)))
+				}
+			}
+			return respond(w.answer(w.start("hostile", "eve", nil), time.Now()))
+		}, 400, "NotAuthorizedException"},
+		{"session flood by one user", func(w *wire) (string, []byte) {
+			var first any
+			for i := range 30 {
+				out := w.ok(w.call("InitiateAuth", map[string]any{"AuthFlow": "USER_AUTH", "ClientId": "hostile", "AuthParameters": map[string]string{"USERNAME": "frank"}}))
+				if i == 0 {
+					first = out["Session"]
+				}
+			}
+			// The flood ended frank's oldest sign-in, and no one else's.
+			return respond(map[string]any{"ChallengeName": "SELECT_CHALLENGE", "ClientId": "hostile", "Session": first,
+				"ChallengeResponses": map[string]string{"USERNAME": "frank", "ANSWER": "PASSWORD", "PASSWORD": hostilePassword}})
+		}, 400, "NotAuthorizedException"},
 		{"unknown X-Amz-Target", raw(target+"AdminNoSuchOperation", `{}`), 400, "UnknownOperationException"},
 		{"unsigned admin call", raw(target+"AdminDeleteUser", `{"UserPoolId": "`+hostilePool+`", "Username": "alice"}`), 400, "MissingAuthenticationTokenException"},
 		{"sign-up with an attribute the client may not write", raw(target+"SignUp", `{"ClientId": "hostile", "Username": "mallory", "Password": "Passw0rd!", "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}`), 400, "NotAuthorizedException"},
