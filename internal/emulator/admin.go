@@ -66,9 +66,11 @@ func isSigned(r *http.Request) bool {
 }
 
 // errMissingAuthentication answers an unsigned call of a signed
-// operation. The type and message are those of AWS's JSON services
-// (Coral) for a request without credentials; Cognito's own answer is not
-// documented.
+// operation. Cognito does not document its answer: the API reference's
+// Common Errors page lists MissingAuthenticationToken (HTTP 403) for every
+// AWS API, and AWS's JSON 1.1 services (DynamoDB, for one) answer HTTP 400
+// with __type MissingAuthenticationTokenException and this message, which
+// the SDKs report as that error code.
 var errMissingAuthentication = &apiError{Type: errMissingAuthenticationTk, Message: "Request is missing Authentication Token"}
 
 // poolUserLocked finds a user of p by user name or alias. e.mu must be
