@@ -230,10 +230,11 @@ func (e *Emulator) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 	} else if aerr := checkPassword(pol, temp, styleTemp); aerr != nil {
 		return nil, aerr
 	}
-	name, nameAttr := in.Username, ""
+	var name string
 	if existing != nil {
 		name = existing.name
 	} else {
+		var nameAttr string
 		var aerr *apiError
 		if name, nameAttr, aerr = internalName(p, in.Username); aerr != nil {
 			return nil, aerr

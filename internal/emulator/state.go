@@ -354,13 +354,6 @@ func (p *pool) mfaFactors(u *user) []string {
 	return u.factors
 }
 
-// publicAttributes returns the user's attributes including sub.
-func (u *user) publicAttributes() map[string]string {
-	m := maps.Clone(u.attrs)
-	m["sub"] = u.sub
-	return m
-}
-
 // authSession is the server state of a sign-in between two calls.
 type authSession struct {
 	token   string
