@@ -91,27 +91,18 @@ type adminUserInput struct {
 	Username   string `json:"Username"`
 }
 
-// adminUserLocked decodes a request naming a pool and a user and finds
-// them with e.mu held; on success the caller must release it.
-func (e *Emulator) adminUserLocked(body []byte, in any, poolID, username *string) (*pool, *user, error) {
-	if err := decode(body, in); err != nil {
-		return nil, nil, err
-	}
-	if *poolID == "" {
+// adminUserLocked finds the pool and the user (by user name or alias) that
+// an admin request names. e.mu must be held.
+func (e *Emulator) adminUserLocked(poolID, username string) (*pool, *user, error) {
+	if poolID == "" {
 		return nil, nil, nullMember("userPoolId")
 	}
-	if aerr := checkUsername(*username); aerr != nil {
+	p, aerr := e.lookupPoolLocked(poolID)
+	if aerr != nil {
 		return nil, nil, aerr
 	}
-	e.mu.Lock()
-	p, aerr := e.lookupPoolLocked(*poolID)
+	u, aerr := poolUserLocked(p, username)
 	if aerr != nil {
-		e.mu.Unlock()
-		return nil, nil, aerr
-	}
-	u, aerr := poolUserLocked(p, *username)
-	if aerr != nil {
-		e.mu.Unlock()
 		return nil, nil, aerr
 	}
 	return p, u, nil
@@ -321,12 +312,16 @@ func (e *Emulator) adminSetUserPassword(rc *reqCtx, body []byte) (any, error) {
 	if aerr := checkPasswordInput(in.Password, "password"); aerr != nil {
 		return nil, aerr
 	}
-	p, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	e.mu.Lock()
+	p, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
+	var pol PasswordPolicy
+	if err == nil {
+		pol = p.settings.policy
+	}
+	e.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
-	pol := p.settings.policy
-	e.mu.Unlock()
 	if aerr := checkPassword(pol, in.Password, styleChange); aerr != nil {
 		return nil, aerr
 	}
@@ -361,11 +356,15 @@ type adminGetUserOutput struct {
 
 func (e *Emulator) adminGetUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
-	_, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	out := adminGetUserOutput{
 		Username: u.name, UserAttributes: userAttributes(u, nil),
 		UserCreateDate: epochSeconds(u.created), UserLastModifiedDate: epochSeconds(u.modified),
@@ -402,11 +401,12 @@ func (e *Emulator) adminUpdateUserAttributes(rc *reqCtx, body []byte) (any, erro
 	if aerr != nil {
 		return nil, aerr
 	}
-	p, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
 		return nil, aerr
 	}
@@ -430,11 +430,12 @@ func (e *Emulator) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, erro
 			return nil, aerr
 		}
 	}
-	p, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	for _, n := range in.UserAttributeNames {
 		setAttribute(p, u, n, "")
 	}
@@ -444,11 +445,15 @@ func (e *Emulator) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, erro
 
 func (e *Emulator) adminDeleteUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
-	p, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	e.deleteUserLocked(p, u)
 	return struct{}{}, nil
 }
@@ -456,11 +461,15 @@ func (e *Emulator) adminDeleteUser(rc *reqCtx, body []byte) (any, error) {
 // adminConfirmSignUp confirms an UNCONFIRMED user without a code.
 func (e *Emulator) adminConfirmSignUp(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
-	_, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	if u.status != statusUnconfirmed {
 		return nil, notAuthorized("User cannot be confirmed. Current status is " + u.status)
 	}
@@ -475,11 +484,15 @@ func (e *Emulator) adminConfirmSignUp(rc *reqCtx, body []byte) (any, error) {
 // (API_AdminDisableUser.html).
 func (e *Emulator) adminDisableUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
-	_, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	u.disabled = true
 	u.modified = rc.now
 	e.signOutLocked(u, false)
@@ -493,11 +506,15 @@ func (e *Emulator) adminDisableUser(rc *reqCtx, body []byte) (any, error) {
 
 func (e *Emulator) adminEnableUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
-	_, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	u.disabled = false
 	u.modified = rc.now
 	return struct{}{}, nil
@@ -508,11 +525,15 @@ func (e *Emulator) adminEnableUser(rc *reqCtx, body []byte) (any, error) {
 // then sets a password with ConfirmForgotPassword.
 func (e *Emulator) adminResetUserPassword(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
-	p, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	if u.status == statusUnconfirmed {
 		return nil, notAuthorized("User password cannot be reset in the current state.")
 	}
@@ -526,11 +547,15 @@ func (e *Emulator) adminResetUserPassword(rc *reqCtx, body []byte) (any, error) 
 
 func (e *Emulator) adminUserGlobalSignOut(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
-	_, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	e.signOutLocked(u, false)
 	return struct{}{}, nil
 }
@@ -668,22 +693,18 @@ type adminDeviceInput struct {
 	PaginationToken        string `json:"PaginationToken"`
 }
 
-// adminDeviceLocked finds the user and device of an admin device call
-// with e.mu held; on success the caller must release it.
-func (e *Emulator) adminDeviceLocked(body []byte, in *adminDeviceInput) (*user, *device, error) {
-	if err := decode(body, in); err != nil {
-		return nil, nil, err
-	}
+// adminDeviceLocked finds the user and device of an admin device call.
+// e.mu must be held.
+func (e *Emulator) adminDeviceLocked(in *adminDeviceInput) (*user, *device, error) {
 	if in.DeviceKey == "" {
 		return nil, nil, nullMember("deviceKey")
 	}
-	_, u, err := e.adminUserLocked(body, in, &in.UserPoolId, &in.Username)
+	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, nil, err
 	}
 	d := u.devices[in.DeviceKey]
 	if d == nil {
-		e.mu.Unlock()
 		return nil, nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
 	return u, d, nil
@@ -691,21 +712,29 @@ func (e *Emulator) adminDeviceLocked(body []byte, in *adminDeviceInput) (*user, 
 
 func (e *Emulator) adminGetDevice(rc *reqCtx, body []byte) (any, error) {
 	var in adminDeviceInput
-	_, d, err := e.adminDeviceLocked(body, &in)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, d, err := e.adminDeviceLocked(&in)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	return map[string]deviceType{"Device": describeDevice(d)}, nil
 }
 
 func (e *Emulator) adminForgetDevice(rc *reqCtx, body []byte) (any, error) {
 	var in adminDeviceInput
-	u, d, err := e.adminDeviceLocked(body, &in)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u, d, err := e.adminDeviceLocked(&in)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	delete(u.devices, d.key)
 	return struct{}{}, nil
 }
@@ -722,11 +751,12 @@ func (e *Emulator) adminUpdateDeviceStatus(rc *reqCtx, body []byte) (any, error)
 	default:
 		return nil, validationError("'"+truncate(in.DeviceRememberedStatus, 64)+"'", "deviceRememberedStatus", enumConstraint([]string{"remembered", "not_remembered"}))
 	}
-	_, d, err := e.adminDeviceLocked(body, &in)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, d, err := e.adminDeviceLocked(&in)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	d.remembered = in.DeviceRememberedStatus == "remembered"
 	d.modified = rc.now
 	return struct{}{}, nil
@@ -742,11 +772,12 @@ func (e *Emulator) adminListDevices(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	_, u, err := e.adminUserLocked(body, &in, &in.UserPoolId, &in.Username)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
 	if err != nil {
 		return nil, err
 	}
-	defer e.mu.Unlock()
 	var ds []*device
 	for _, d := range u.devices {
 		if d.confirmed() {

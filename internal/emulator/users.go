@@ -757,20 +757,14 @@ func (e *Emulator) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-// signedInUser checks an access token and returns its pool, user and app
-// client with e.mu held; the caller must release it.
-func (e *Emulator) signedInUser(rc *reqCtx, token string) (*pool, *user, *appClient, *apiError) {
-	g, aerr := e.checkAccessToken(rc, token)
-	if aerr != nil {
-		return nil, nil, nil, aerr
-	}
-	e.mu.Lock()
+// signedInUserLocked returns the pool, user and app client of an access
+// token's grant (from checkAccessToken), failing if the user has been
+// deleted or disabled since. e.mu must be held.
+func signedInUserLocked(g *grant) (*pool, *user, *appClient, *apiError) {
 	if g.pool.users[g.user.name] != g.user {
-		e.mu.Unlock()
 		return nil, nil, nil, notAuthorized(msgInvalidAccess)
 	}
 	if g.user.disabled {
-		e.mu.Unlock()
 		return nil, nil, nil, notAuthorized(msgUserDisabled)
 	}
 	return g.pool, g.user, g.client, nil
@@ -796,18 +790,26 @@ func (e *Emulator) changePassword(rc *reqCtx, body []byte) (any, error) {
 	if aerr := checkPasswordInput(in.ProposedPassword, "proposedPassword"); aerr != nil {
 		return nil, aerr
 	}
-	p, u, _, aerr := e.signedInUser(rc, in.AccessToken)
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
-	// Wrong previous passwords count towards the sign-in lockout, so that
-	// an access token does not open an unlimited password oracle.
-	if u.passwordFails.locked(rc.now) {
-		e.mu.Unlock()
-		return nil, notAuthorized(msgPasswordAttempts)
+	e.mu.Lock()
+	p, u, _, aerr := signedInUserLocked(g)
+	if aerr == nil && u.passwordFails.locked(rc.now) {
+		// Wrong previous passwords count towards the sign-in lockout, so
+		// that an access token does not open an unlimited password oracle.
+		aerr = notAuthorized(msgPasswordAttempts)
 	}
-	old, pol := u.verifier, p.settings.policy
+	var old *srp.Verifier
+	var pol PasswordPolicy
+	if aerr == nil {
+		old, pol = u.verifier, p.settings.policy
+	}
 	e.mu.Unlock()
+	if aerr != nil {
+		return nil, aerr
+	}
 	ok := old.CheckPassword(in.PreviousPassword)
 	e.mu.Lock()
 	if ok {
@@ -852,11 +854,16 @@ func (e *Emulator) updateUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	if in.UserAttributes == nil {
 		return nil, nullMember("userAttributes")
 	}
-	p, u, c, aerr := e.signedInUser(rc, in.AccessToken)
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
+	p, u, c, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
 	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", c)
 	if aerr != nil {
 		return nil, aerr
@@ -888,11 +895,16 @@ func (e *Emulator) getUserAttributeVerificationCode(rc *reqCtx, body []byte) (an
 	if in.AttributeName == "" {
 		return nil, nullMember("attributeName")
 	}
-	p, u, _, aerr := e.signedInUser(rc, in.AccessToken)
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
+	p, u, _, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
 	if !slices.Contains(verifiableAttributes, in.AttributeName) || u.attrs[in.AttributeName] == "" {
 		return nil, invalidParam("Invalid attribute name: %s cannot be verified.", truncate(in.AttributeName, 64))
 	}
@@ -913,11 +925,16 @@ func (e *Emulator) verifyUserAttribute(rc *reqCtx, body []byte) (any, error) {
 	case in.Code == "":
 		return nil, nullMember("code")
 	}
-	_, u, _, aerr := e.signedInUser(rc, in.AccessToken)
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
+	_, u, _, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
 	if aerr := useCodeLocked(u, purposeVerify+in.AttributeName, in.Code, rc.now); aerr != nil {
 		return nil, aerr
 	}
@@ -942,11 +959,16 @@ func (e *Emulator) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	if in.UserAttributeNames == nil {
 		return nil, nullMember("userAttributeNames")
 	}
-	p, u, c, aerr := e.signedInUser(rc, in.AccessToken)
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
+	p, u, c, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
 	for _, n := range in.UserAttributeNames {
 		if aerr := attributeRules(c, n); aerr != nil {
 			return nil, aerr
@@ -967,11 +989,16 @@ func (e *Emulator) deleteUser(rc *reqCtx, body []byte) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
-	p, u, _, aerr := e.signedInUser(rc, in.AccessToken)
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
 	if aerr != nil {
 		return nil, aerr
 	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
+	p, u, _, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
 	e.deleteUserLocked(p, u)
 	return struct{}{}, nil
 }
