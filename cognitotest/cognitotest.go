@@ -19,7 +19,16 @@
 // The server speaks Cognito's AWS JSON 1.1 protocol on 127.0.0.1 and really
 // verifies what clients send: SRP password and device claims, SECRET_HASH,
 // TIMESTAMP, TOTP and delivered SMS or email codes. It signs real RS256 JWTs
-// and serves their keys at [Server.JWKSURL]. Its state lives in memory.
+// (ID and access tokens with two different keys, as Cognito does) and serves
+// their keys at [Server.JWKSURL]. Its state lives in memory.
+//
+// # Test-only powers
+//
+// The server's clock is the test's: [Server.Advance] moves it forward, so
+// that a test steps past a token's or session's expiry instead of waiting
+// ([WithClock] and [Server.SetClock] replace it outright). [WithCognitoIssuer]
+// makes tokens carry Cognito's own issuer. Neither exists in Cognito, and
+// neither is on unless a test asks for it.
 //
 // Library packages must not import cognitotest; tests and commands may.
 package cognitotest
@@ -49,9 +58,18 @@ type Config = emulator.Config
 // clients and users.
 type UserPool = emulator.UserPool
 
-// AppClient configures an app client: its id, optional secret and allowed
-// auth flows.
+// AppClient configures an app client: its id, optional secret, allowed
+// auth flows, token lifetimes and refresh token rotation.
 type AppClient = emulator.AppClient
+
+// RefreshTokenRotation configures an app client's refresh token rotation
+// (Cognito's RefreshTokenRotationType): Feature "ENABLED" or "DISABLED",
+// RetryGracePeriodSeconds 0 to 60.
+type RefreshTokenRotation = emulator.RefreshTokenRotation
+
+// TokenValidityUnits are the units ("seconds", "minutes", "hours", "days")
+// of an app client's token validities.
+type TokenValidityUnits = emulator.TokenValidityUnits
 
 // User configures a user: user name, password, attributes, status and MFA.
 type User = emulator.User
@@ -67,10 +85,12 @@ type Stats = emulator.Stats
 type Option func(*options)
 
 type options struct {
-	now        func() time.Time
-	sessionTTL time.Duration
-	key        *rsa.PrivateKey
-	log        *slog.Logger
+	now           func() time.Time
+	sessionTTL    time.Duration
+	idKey         *rsa.PrivateKey
+	accessKey     *rsa.PrivateKey
+	log           *slog.Logger
+	cognitoIssuer bool
 }
 
 // WithClock makes the server read the time from now: for session and token
@@ -81,11 +101,27 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // by default, as in Cognito).
 func WithSessionTTL(d time.Duration) Option { return func(o *options) { o.sessionTTL = d } }
 
-// WithSigningKey makes the server sign tokens with key (RSA, at least 2048
-// bits). By default, the servers of a process share one RSA-2048 key,
-// generated when the first one starts (generating one per server would slow
-// tests down); a server still rejects tokens that another server issued.
-func WithSigningKey(key *rsa.PrivateKey) Option { return func(o *options) { o.key = key } }
+// WithSigningKey makes the server sign ID tokens with key (RSA, at least
+// 2048 bits); access tokens are still signed with the process's shared
+// access-token key (see [WithSigningKeys]).
+func WithSigningKey(key *rsa.PrivateKey) Option { return func(o *options) { o.idKey = key } }
+
+// WithSigningKeys makes the server sign ID tokens with idKey and access
+// tokens with accessKey (RSA, at least 2048 bits each), as Cognito signs
+// them with two keys of its key set. By default, the servers of a process
+// share two RSA-2048 keys, generated when the first one starts (generating
+// them per server would slow tests down); a server still rejects tokens
+// that another server issued.
+func WithSigningKeys(idKey, accessKey *rsa.PrivateKey) Option {
+	return func(o *options) { o.idKey, o.accessKey = idKey, accessKey }
+}
+
+// WithCognitoIssuer makes the server issue tokens with Cognito's own issuer,
+// iss = "https://cognito-idp.<region>.amazonaws.com/<poolId>" (see
+// [Server.Issuer]), so that verifiers that accept only Cognito's issuer
+// accept them when given the local key set ([Server.JWKSURL]). Test-only:
+// such tokens name Cognito but are signed by the test server's keys.
+func WithCognitoIssuer() Option { return func(o *options) { o.cognitoIssuer = true } }
 
 // WithLogger makes the server log one line per request to l. Secrets are
 // never logged.
@@ -98,11 +134,13 @@ type Server struct {
 	// trailing slash. Use it as the SDK's BaseEndpoint.
 	URL string
 
-	emu   *emulator.Emulator
-	http  *http.Server
-	ln    net.Listener
-	clock atomic.Pointer[func() time.Time]
-	done  chan struct{}
+	emu           *emulator.Emulator
+	http          *http.Server
+	ln            net.Listener
+	clock         atomic.Pointer[func() time.Time]
+	offset        atomic.Int64 // Advance, in nanoseconds
+	cognitoIssuer bool
+	done          chan struct{}
 }
 
 // NewServer starts a server for cfg on 127.0.0.1 on a free port. Like
@@ -113,30 +151,45 @@ func NewServer(cfg Config, opts ...Option) *Server {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	s := &Server{done: make(chan struct{})}
+	s := &Server{done: make(chan struct{}), cognitoIssuer: o.cognitoIssuer}
 	s.SetClock(o.now)
-	eopts := []emulator.Option{emulator.WithClock(s.now)}
-	if o.sessionTTL != 0 {
-		eopts = append(eopts, emulator.WithSessionTTL(o.sessionTTL))
-	}
-	if o.key == nil {
-		o.key = sharedKey()
-	}
-	eopts = append(eopts, emulator.WithSigningKey(o.key))
-	if o.log != nil {
-		eopts = append(eopts, emulator.WithLogger(o.log))
-	}
-	emu, err := emulator.New(cfg, eopts...)
-	if err != nil {
-		panic(fmt.Sprintf("cognitotest: %v", err))
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		panic(fmt.Sprintf("cognitotest: failed to listen on 127.0.0.1: %v", err))
 	}
-	s.emu, s.ln = emu, ln
+	s.ln = ln
 	s.URL = "http://" + ln.Addr().String()
-	s.http = &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	eopts := []emulator.Option{emulator.WithClock(s.now), emulator.WithIssuerBase(s.URL)}
+	if o.sessionTTL != 0 {
+		eopts = append(eopts, emulator.WithSessionTTL(o.sessionTTL))
+	}
+	shared := sharedKeys()
+	if o.idKey == nil {
+		o.idKey = shared[0]
+	}
+	if o.accessKey == nil {
+		o.accessKey = shared[1]
+	}
+	eopts = append(eopts, emulator.WithSigningKeys(o.idKey, o.accessKey))
+	if o.log != nil {
+		eopts = append(eopts, emulator.WithLogger(o.log))
+	}
+	if o.cognitoIssuer {
+		eopts = append(eopts, emulator.WithCognitoIssuer())
+	}
+	emu, err := emulator.New(cfg, eopts...)
+	if err != nil {
+		ln.Close()
+		panic(fmt.Sprintf("cognitotest: %v", err))
+	}
+	s.emu = emu
+	s.http = &http.Server{
+		Handler:           emu,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		WriteTimeout:      time.Minute,
+		IdleTimeout:       time.Minute,
+	}
 	go func() {
 		defer close(s.done)
 		s.http.Serve(ln) // returns http.ErrServerClosed after Close
@@ -144,25 +197,44 @@ func NewServer(cfg Config, opts ...Option) *Server {
 	return s
 }
 
-// sharedKey is the default signing key of every server in the process.
-var sharedKey = sync.OnceValue(func() *rsa.PrivateKey {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(fmt.Sprintf("cognitotest: generating a signing key: %v", err))
+// sharedKeys are the default signing keys (ID tokens, access tokens) of
+// every server in the process.
+var sharedKeys = sync.OnceValue(func() [2]*rsa.PrivateKey {
+	var ks [2]*rsa.PrivateKey
+	for i := range ks {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(fmt.Sprintf("cognitotest: generating a signing key: %v", err))
+		}
+		ks[i] = k
 	}
-	return k
+	return ks
 })
 
-func (s *Server) now() time.Time { return (*s.clock.Load())() }
+func (s *Server) now() time.Time {
+	return (*s.clock.Load())().Add(time.Duration(s.offset.Load()))
+}
+
+// Now returns the server's current time: its clock (time.Now unless
+// [WithClock] or [SetClock] changed it) plus what [Server.Advance] added.
+func (s *Server) Now() time.Time { return s.now() }
+
+// Advance moves the server's clock forward by d (back if d is negative),
+// for every later request: sessions, access, ID and refresh tokens expire,
+// and TIMESTAMP and TOTP checks use the moved time. It is a test-only power:
+// a test steps past an expiry instead of waiting. Claims that clients sign
+// with their own clock (TIMESTAMP) must use [Server.Now] after Advance.
+func (s *Server) Advance(d time.Duration) { s.offset.Add(int64(d)) }
 
 // SetClock makes the server read the time from now from this call on; nil
-// restores time.Now. Use it to expire sessions and tokens, or to pin TOTP
-// codes.
+// restores time.Now. It also undoes [Server.Advance]. Use it to expire
+// sessions and tokens, or to pin TOTP codes.
 func (s *Server) SetClock(now func() time.Time) {
 	if now == nil {
 		now = time.Now
 	}
 	s.clock.Store(&now)
+	s.offset.Store(0)
 }
 
 // Close shuts the server down, closing its connections, and waits for it to
@@ -215,13 +287,22 @@ func (s *Server) DeviceCount(userPoolID, username string) int {
 // request before reading Stats.
 func (s *Server) Stats() Stats { return s.emu.Stats() }
 
-// Issuer returns the iss claim of the pool's tokens: URL + "/" + the pool id.
-func (s *Server) Issuer(userPoolID string) string { return s.URL + "/" + userPoolID }
+// Issuer returns the iss claim of the pool's tokens: URL + "/" + the pool
+// id, or with [WithCognitoIssuer]
+// "https://cognito-idp.<region>.amazonaws.com/" + the pool id. It does not
+// depend on the Host header of requests.
+func (s *Server) Issuer(userPoolID string) string {
+	if s.cognitoIssuer {
+		return "https://cognito-idp." + s.Region() + ".amazonaws.com/" + userPoolID
+	}
+	return s.URL + "/" + userPoolID
+}
 
 // JWKSURL returns the URL of the pool's JSON Web Key Set, which verifies its
-// tokens.
+// tokens: URL + "/" + the pool id + "/.well-known/jwks.json", whatever the
+// issuer. It holds two keys: one signs ID tokens, the other access tokens.
 func (s *Server) JWKSURL(userPoolID string) string {
-	return s.Issuer(userPoolID) + "/.well-known/jwks.json"
+	return s.URL + "/" + userPoolID + "/.well-known/jwks.json"
 }
 
 // TOTPCode returns the current code of an authenticator app for a base32

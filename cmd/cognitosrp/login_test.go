@@ -685,10 +685,13 @@ func TestLoginTokenStore(t *testing.T) {
 	srv := newServer(t)
 	t.Setenv("COGNITOSRP_TEST_SECRET", testSecret)
 	tokens := filepath.Join(t.TempDir(), "sub", "tokens.json")
+	// The pool tracks devices: Cognito refuses refresh tokens of a device
+	// that was never confirmed, so the login needs a device store.
+	devices := filepath.Join(t.TempDir(), "devices.json")
 	args := func(more ...string) []string {
 		return append([]string{"login", "--endpoint-url", srv.URL, "--user-pool-id", testPool,
 			"--client-id", "confidential", "--client-secret-env", "COGNITOSRP_TEST_SECRET",
-			"--username", "alice@example.com", "--token-store", tokens}, more...)
+			"--username", "alice@example.com", "--device-store", devices, "--token-store", tokens}, more...)
 	}
 	r := runCLI(t, strings.NewReader(alicePassword), args("--password-stdin")...)
 	if r.code != 0 {
@@ -714,7 +717,7 @@ func TestLoginTokenStore(t *testing.T) {
 
 	// Without the store, the alias cannot be refreshed with a secret:
 	// SECRET_HASH needs the internal user name.
-	noStore := append(args()[:len(args())-2], "--refresh")
+	noStore := append(args()[:len(args())-4], "--refresh")
 	r = runCLI(t, strings.NewReader(first.RefreshToken), noStore...)
 	if r.code != exitRefused {
 		t.Errorf("refresh by alias without the store: %v", r)

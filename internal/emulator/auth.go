@@ -412,46 +412,6 @@ func (e *Emulator) otpChallenge(rc *reqCtx, s *authSession, challenge string, fi
 	})
 }
 
-// refreshAuth is REFRESH_TOKEN_AUTH: new access and id tokens for a refresh
-// token, which stays the same.
-func (e *Emulator) refreshAuth(rc *reqCtx, c *appClient, ap map[string]string) (any, error) {
-	rt := ap["REFRESH_TOKEN"]
-	if rt == "" {
-		return nil, missingParam("REFRESH_TOKEN")
-	}
-	if c.secret != "" && ap["SECRET_HASH"] == "" {
-		return nil, checkSecretHash(c, "")
-	}
-	e.mu.Lock()
-	g := e.refresh[rt]
-	switch {
-	case g == nil || g.client != c:
-		e.mu.Unlock()
-		return nil, notAuthorized(msgInvalidRefresh)
-	case g.revoked:
-		e.mu.Unlock()
-		return nil, notAuthorized(msgRevokedRefresh)
-	case rc.now.After(g.expires):
-		e.mu.Unlock()
-		return nil, notAuthorized("Refresh Token has expired")
-	case ap["DEVICE_KEY"] != "" && ap["DEVICE_KEY"] != g.deviceKey:
-		e.mu.Unlock()
-		return nil, notAuthorized(msgInvalidRefresh)
-	}
-	if err := checkSecretHash(c, ap["SECRET_HASH"], g.user.name, g.user.sub); err != nil {
-		e.mu.Unlock()
-		return nil, err
-	}
-	if d := g.user.devices[g.deviceKey]; d != nil {
-		d.lastAuth = rc.now
-		d.lastIP = rc.remoteIP
-	}
-	pt := &pendingTokens{}
-	pt.access, pt.id = e.tokenClaims(rc, g)
-	e.mu.Unlock()
-	return e.finish(&authOutput{ChallengeParameters: map[string]string{}}, pt, nil)
-}
-
 // respondToAuthChallenge answers RespondToAuthChallenge.
 func (e *Emulator) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) {
 	var in respondInput

@@ -51,6 +51,46 @@ type AppClient struct {
 	// The default is ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH,
 	// ALLOW_CUSTOM_AUTH and ALLOW_USER_AUTH.
 	ExplicitAuthFlows []string `json:"explicitAuthFlows,omitempty"`
+	// RefreshTokenRotation turns refresh token rotation on or off (off by
+	// default), as Cognito's RefreshTokenRotationType does. With rotation
+	// ENABLED, ExplicitAuthFlows must not list ALLOW_REFRESH_TOKEN_AUTH (the
+	// default flows then leave it out), and refreshes go through
+	// GetTokensFromRefreshToken only.
+	RefreshTokenRotation *RefreshTokenRotation `json:"refreshTokenRotation,omitempty"`
+	// AccessTokenValidity is how long access tokens last, in
+	// TokenValidityUnits.AccessToken (hours by default): 5 minutes to 1 day.
+	// Zero or absent means 1 hour.
+	AccessTokenValidity int `json:"accessTokenValidity,omitempty"`
+	// IdTokenValidity is how long ID tokens last, in
+	// TokenValidityUnits.IdToken (hours by default): 5 minutes to 1 day.
+	// Zero or absent means 1 hour.
+	IdTokenValidity int `json:"idTokenValidity,omitempty"`
+	// RefreshTokenValidity is how long refresh tokens last, in
+	// TokenValidityUnits.RefreshToken (days by default): 60 minutes to 10
+	// years (3650 days). Zero or absent means 30 days, as in Cognito.
+	RefreshTokenValidity int `json:"refreshTokenValidity,omitempty"`
+	// TokenValidityUnits are the units of the three validities.
+	TokenValidityUnits *TokenValidityUnits `json:"tokenValidityUnits,omitempty"`
+}
+
+// RefreshTokenRotation is Cognito's RefreshTokenRotationType
+// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html).
+type RefreshTokenRotation struct {
+	// Feature is "ENABLED" or "DISABLED"; it is required. ENABLED makes
+	// every GetTokensFromRefreshToken return a new refresh token.
+	Feature string `json:"feature"`
+	// RetryGracePeriodSeconds (0 to 60, default 0) is how long a refresh
+	// token that was rotated out stays usable, for client retries.
+	RetryGracePeriodSeconds int `json:"retryGracePeriodSeconds,omitempty"`
+}
+
+// TokenValidityUnits is Cognito's TokenValidityUnitsType: each unit is
+// "seconds", "minutes", "hours" or "days". The defaults are hours for the
+// access and ID tokens and days for the refresh token.
+type TokenValidityUnits struct {
+	AccessToken  string `json:"accessToken,omitempty"`
+	IdToken      string `json:"idToken,omitempty"`
+	RefreshToken string `json:"refreshToken,omitempty"`
 }
 
 // User configures a user.
@@ -170,6 +210,12 @@ func (c Config) Validate() error {
 			for k, f := range cl.ExplicitAuthFlows {
 				if !slices.Contains(knownAuthFlows, f) {
 					bad(fmt.Sprintf("%s.explicitAuthFlows[%d]", cp, k), "%q is not one of %s", f, strings.Join(knownAuthFlows, ", "))
+				}
+			}
+			if _, err := parseClientTokens(cl); err != nil {
+				for _, fe := range err.(interface{ Unwrap() []error }).Unwrap() {
+					fe := fe.(*fieldError)
+					bad(cp+"."+fe.field, "%s", fe.msg)
 				}
 			}
 		}

@@ -23,10 +23,10 @@
 //
 // # What is modeled
 //
-// Operations: InitiateAuth, RespondToAuthChallenge, ConfirmDevice,
-// UpdateDeviceStatus, ForgetDevice, ListDevices, GetDevice, GetUser,
-// GlobalSignOut, RevokeToken, AssociateSoftwareToken, VerifySoftwareToken and
-// SetUserMFAPreference. Any other operation is an UnknownOperationException.
+// Operations: InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken,
+// ConfirmDevice, UpdateDeviceStatus, ForgetDevice, ListDevices, GetDevice,
+// GetUser, GlobalSignOut, RevokeToken, AssociateSoftwareToken,
+// VerifySoftwareToken and SetUserMFAPreference. Any other operation is an UnknownOperationException.
 //
 // Auth flows: USER_SRP_AUTH; CUSTOM_AUTH, with or without CHALLENGE_NAME=SRP_A,
 // where a pool's CustomChallengeAnswer stands in for the Lambda triggers;
@@ -60,26 +60,52 @@
 // may be answered without their Session, as some clients do: the secret
 // block, or the user and device key, find the sign-in.
 //
-// Tokens are RS256 JWTs with Cognito's claims, signed by one RSA key per
-// emulator ([WithSigningKey] to fix it); their iss is "http://" + the
-// request's Host + "/" + the pool id. Access and id tokens last an hour.
-// Refresh tokens are opaque random strings (Cognito's are encrypted JWTs),
-// last 30 days, and are revoked by GlobalSignOut and RevokeToken, which also
-// revoke the access tokens issued from them. Calls that take an access token
-// check its signature, expiry and revocation.
+// Tokens are RS256 JWTs with Cognito's claims. As in Cognito, ID tokens and
+// access tokens are signed with two different RSA keys, both in the pool's
+// key set ([WithSigningKeys] to fix them). Their iss is the server's own URL
+// + "/" + the pool id: [WithIssuerBase], or else "http://" + the local
+// address of the connection, never the Host header, so that "localhost" and
+// "127.0.0.1" see one issuer; [WithCognitoIssuer] makes it Cognito's,
+// "https://cognito-idp.<region>.amazonaws.com/<poolId>", while the key set
+// stays local. Access and ID tokens last the app client's accessTokenValidity
+// and idTokenValidity (an hour by default; ExpiresIn is the access token's),
+// refresh tokens its refreshTokenValidity (30 days by default). Refresh
+// tokens are opaque random strings (Cognito's are encrypted JWTs) and are
+// revoked by GlobalSignOut and RevokeToken, which also revoke the access
+// tokens issued from them. Calls that take an access token check its
+// signature, expiry and revocation.
+//
+// Refresh: REFRESH_TOKEN_AUTH (which needs ALLOW_REFRESH_TOKEN_AUTH) and
+// GetTokensFromRefreshToken, whose ClientSecret is the client secret itself.
+// An app client with refreshTokenRotation ENABLED returns a new refresh token
+// from every GetTokensFromRefreshToken; the presented one stays usable for
+// retryGracePeriodSeconds and is then answered with
+// RefreshTokenReuseException; rotated tokens expire with the sign-in's first
+// one. Such a client cannot have ALLOW_REFRESH_TOKEN_AUTH, so
+// REFRESH_TOKEN_AUTH is refused on it. Without rotation both ways work and no
+// refresh token comes back. A refresh token works only with the app client
+// that issued it; in a pool that tracks devices, only with the key of the
+// sign-in's device, which must have been confirmed and not forgotten, and
+// not for a USER_PASSWORD_AUTH sign-in ("Invalid Refresh Token", as AWS's
+// troubleshooting article lists). An expired refresh token is answered as
+// expired for 10 minutes, then as invalid.
 //
 // # What is not modeled
 //
 // User management and sign-up (AdminCreateUser, SignUp, ForgotPassword,
 // ChangePassword, UpdateUserAttributes and the rest), Admin* operations,
-// GetTokensFromRefreshToken and refresh token rotation, hosted UI and OAuth
-// endpoints, Lambda triggers, WEB_AUTHN, identity pools, pool password
+// hosted UI and OAuth endpoints (the OpenID configuration lists them at the
+// server's URL, but they are not served), Lambda triggers (ClientMetadata is
+// accepted and ignored), WEB_AUTHN, identity pools, pool password
 // policies beyond a minimum length of 8, unconfirmed and disabled users,
 // PreventUserExistenceErrors (unknown users get UserNotFoundException), case
 // insensitive user names (email aliases are matched without regard to case),
 // advanced security and rate limiting (only the number of sign-ins in progress
 // is capped, with TooManyRequestsException), and reuse protection for TOTP
-// codes. SECRET_BLOCK is random, not Cognito's encrypted state.
+// codes. SECRET_BLOCK is random, not Cognito's encrypted state. Not
+// documented by AWS and so guessed: the message of RefreshTokenReuseException,
+// whether reuse revokes the rest of the sign-in's tokens (it does not here),
+// and the messages for a missing or wrong ClientSecret.
 //
 // # Limits
 //
@@ -98,7 +124,9 @@
 // sessions and refresh tokens are purged; at most 100,000 sign-ins are in
 // progress and 100,000 used Session tokens remembered, the outbox keeps the
 // last 1000 codes and each user at most 200 devices. Only refresh tokens
-// grow with the number of sign-ins, until they expire after 30 days.
+// grow with the number of sign-ins, until they expire; rotation keeps at
+// most 16 refresh tokens per sign-in (an older one is then answered as
+// invalid rather than reused).
 // [Emulator.Stats] counts all of these. The
 // emulator keeps SRP verifiers, never plaintext passwords. [WithLogger] logs
 // one line per request (operation, status, error type, duration) and never a

@@ -25,14 +25,20 @@ import (
 	"github.com/cognitosrp/cognitosrp/srp"
 )
 
-// testKey is one RSA key for all tests: generating one per emulator is slow.
-var testKey = sync.OnceValue(func() *rsa.PrivateKey {
+// testKey and testAccessKey are the RSA keys of all tests (they sign ID
+// and access tokens): generating them per emulator is slow.
+var (
+	testKey       = sync.OnceValue(newTestKey)
+	testAccessKey = sync.OnceValue(newTestKey)
+)
+
+func newTestKey() *rsa.PrivateKey {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		panic(err)
 	}
 	return k
-})
+}
 
 const (
 	poolPlain   = "us-east-1_Plain"
@@ -123,7 +129,7 @@ type harness struct {
 func newHarness(t *testing.T, cfg Config, opts ...Option) *harness {
 	t.Helper()
 	clock := newFakeClock()
-	opts = append([]Option{WithClock(clock.now), WithSigningKey(testKey())}, opts...)
+	opts = append([]Option{WithClock(clock.now), WithSigningKeys(testKey(), testAccessKey())}, opts...)
 	e, err := New(cfg, opts...)
 	if err != nil {
 		t.Fatal(err)

@@ -55,6 +55,7 @@ type appClient struct {
 	secret string
 	flows  map[string]bool
 	pool   *pool
+	tokens clientTokens // lifetimes and rotation (lifetimes.go)
 }
 
 type user struct {
@@ -122,12 +123,12 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		}
 	}
 	for _, cc := range pc.Clients {
-		flows := cc.ExplicitAuthFlows
-		if len(flows) == 0 {
-			flows = defaultAuthFlows
+		tokens, err := parseClientTokens(cc)
+		if err != nil {
+			return nil, fmt.Errorf("emulator: pool %s: client %s: %w", pc.ID, cc.ID, err)
 		}
-		c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p}
-		for _, f := range flows {
+		c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p, tokens: tokens}
+		for _, f := range clientAuthFlows(cc, tokens) {
 			c.flows[f] = true
 		}
 		p.clients = append(p.clients, c)
@@ -270,6 +271,9 @@ type grant struct {
 	authTime     time.Time
 	expires      time.Time // of the refresh token
 	revoked      bool
+	flow         string               // the sign-in's AuthFlow
+	issued       []string             // refresh tokens issued by rotation, oldest first (refresh.go)
+	retired      map[string]time.Time // rotated-out refresh tokens: usable until
 }
 
 // Message is a code that the emulator "delivered" by SMS or email.
@@ -347,7 +351,8 @@ type Stats struct {
 	// it is answered as an unknown Session (rejected all the same).
 	UsedSessions int
 	// RefreshTokens are the sign-ins whose refresh token has not expired
-	// (30 days), revoked or not.
+	// (after the app client's refreshTokenValidity, 30 days by default) or
+	// expired less than 10 minutes ago, revoked or not.
 	RefreshTokens int
 	// Devices are the devices of all users, confirmed or not (at most 200
 	// per user).
@@ -514,9 +519,10 @@ func (e *Emulator) purge(now time.Time) {
 		}
 	}
 	for id, g := range e.grants {
-		if now.After(g.expires) {
+		// Kept a while after expiry to answer "Refresh Token has expired".
+		if now.After(g.expires.Add(usedRetention)) {
 			delete(e.grants, id)
-			delete(e.refresh, g.refreshToken)
+			e.forgetGrantTokensLocked(g)
 		}
 	}
 }

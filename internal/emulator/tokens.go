@@ -12,14 +12,14 @@ import (
 	"github.com/go-jose/go-jose/v4/jwt"
 )
 
-// signingKeys is the emulator's token signing key.
-type signingKeys struct {
+// signingKey is one RSA key that signs tokens, with its kid.
+type signingKey struct {
 	key    *rsa.PrivateKey
 	kid    string
 	signer jose.Signer
 }
 
-func newSigningKeys(key *rsa.PrivateKey) (*signingKeys, error) {
+func newSigningKey(key *rsa.PrivateKey) (*signingKey, error) {
 	if key.N.BitLen() < 2048 {
 		return nil, fmt.Errorf("emulator: signing key has %d bits, want at least 2048", key.N.BitLen())
 	}
@@ -33,19 +33,45 @@ func newSigningKeys(key *rsa.PrivateKey) (*signingKeys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("emulator: signing key: %w", err)
 	}
-	return &signingKeys{key: key, kid: kid, signer: signer}, nil
+	return &signingKey{key: key, kid: kid, signer: signer}, nil
+}
+
+func (k *signingKey) sign(claims map[string]any) (string, error) {
+	return jwt.Signed(k.signer).Claims(claims).Serialize()
+}
+
+// signingKeys are the emulator's token signing keys: like Cognito, which
+// publishes two keys per pool, it signs ID tokens and access tokens with
+// different keys (unless [WithSigningKey] gave it only one).
+type signingKeys struct {
+	id, access *signingKey
+}
+
+func newSigningKeys(id, access *rsa.PrivateKey) (*signingKeys, error) {
+	ik, err := newSigningKey(id)
+	if err != nil {
+		return nil, err
+	}
+	ak := ik
+	if access != id {
+		if ak, err = newSigningKey(access); err != nil {
+			return nil, err
+		}
+	}
+	return &signingKeys{id: ik, access: ak}, nil
 }
 
 // jwks returns the JSON Web Key Set that Cognito serves at
 // /<poolId>/.well-known/jwks.json.
 func (k *signingKeys) jwks() jose.JSONWebKeySet {
-	return jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
-		Key: &k.key.PublicKey, KeyID: k.kid, Algorithm: string(jose.RS256), Use: "sig",
-	}}}
-}
-
-func (k *signingKeys) sign(claims map[string]any) (string, error) {
-	return jwt.Signed(k.signer).Claims(claims).Serialize()
+	set := jose.JSONWebKeySet{}
+	for _, sk := range []*signingKey{k.id, k.access} {
+		if len(set.Keys) == 1 && set.Keys[0].KeyID == sk.kid {
+			continue
+		}
+		set.Keys = append(set.Keys, jose.JSONWebKey{Key: &sk.key.PublicKey, KeyID: sk.kid, Algorithm: string(jose.RS256), Use: "sig"})
+	}
+	return set
 }
 
 // authResult is Cognito's AuthenticationResultType.
@@ -66,22 +92,23 @@ type newDeviceMetadata struct {
 // pendingTokens holds the claims of tokens to sign once e.mu is released.
 type pendingTokens struct {
 	access, id map[string]any
+	expiresIn  int // the access token's lifetime in seconds
 	refresh    string
 	newDevice  *newDeviceMetadata
 }
 
 func (e *Emulator) signTokens(pt *pendingTokens) (*authResult, error) {
-	at, err := e.keys.sign(pt.access)
+	at, err := e.keys.access.sign(pt.access)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: signing access token: %w", err)
 	}
-	it, err := e.keys.sign(pt.id)
+	it, err := e.keys.id.sign(pt.id)
 	if err != nil {
 		return nil, fmt.Errorf("emulator: signing id token: %w", err)
 	}
 	return &authResult{
 		AccessToken:       at,
-		ExpiresIn:         int(tokenLifetime / time.Second),
+		ExpiresIn:         pt.expiresIn,
 		IdToken:           it,
 		NewDeviceMetadata: pt.newDevice,
 		RefreshToken:      pt.refresh,
@@ -115,12 +142,13 @@ func (e *Emulator) completeSignIn(rc *reqCtx, s *authSession) *pendingTokens {
 		user:         u,
 		deviceKey:    deviceKey,
 		authTime:     rc.now,
-		expires:      rc.now.Add(refreshLifetime),
+		expires:      rc.now.Add(s.client.tokens.refresh),
+		flow:         s.flow,
 	}
 	e.grants[g.originJTI] = g
 	e.refresh[g.refreshToken] = g
 	pt.refresh = g.refreshToken
-	pt.access, pt.id = e.tokenClaims(rc, g)
+	pt.access, pt.id, pt.expiresIn = e.tokenClaims(rc, g)
 	return pt
 }
 
@@ -149,12 +177,15 @@ func (e *Emulator) newDevice(u *user, rc *reqCtx) *device {
 	return d
 }
 
-// tokenClaims returns the claims of a new access token and id token for g.
-func (e *Emulator) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any) {
-	iss := rc.issuerBase + "/" + g.pool.id
+// tokenClaims returns the claims of a new access token and id token for g,
+// and the access token's lifetime in seconds (ExpiresIn). Their lifetimes
+// are the app client's accessTokenValidity and idTokenValidity.
+func (e *Emulator) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any, expiresIn int) {
+	iss := e.issuer(rc, g.pool.id)
 	eventID := newUUID()
 	iat := rc.now.Unix()
-	exp := rc.now.Add(tokenLifetime).Unix()
+	lt := g.client.tokens
+	exp := rc.now.Add(lt.access).Unix()
 	access = map[string]any{
 		"sub":        g.user.sub,
 		"iss":        iss,
@@ -181,7 +212,7 @@ func (e *Emulator) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any)
 		"event_id":         eventID,
 		"token_use":        "id",
 		"auth_time":        g.authTime.Unix(),
-		"exp":              exp,
+		"exp":              rc.now.Add(lt.id).Unix(),
 		"iat":              iat,
 		"jti":              newUUID(),
 	}
@@ -196,7 +227,7 @@ func (e *Emulator) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any)
 			id[k] = v
 		}
 	}
-	return access, id
+	return access, id, int(lt.access / time.Second)
 }
 
 // accessClaims are the claims of an access token that the emulator checks.
@@ -220,7 +251,7 @@ func (e *Emulator) checkAccessToken(rc *reqCtx, token string) (*grant, *apiError
 		return nil, notAuthorized(msgInvalidAccess)
 	}
 	var c accessClaims
-	if err := t.Claims(&e.keys.key.PublicKey, &c); err != nil {
+	if err := t.Claims(&e.keys.access.key.PublicKey, &c); err != nil {
 		return nil, notAuthorized(msgInvalidAccess)
 	}
 	if c.TokenUse != "access" || c.OriginJTI == "" {

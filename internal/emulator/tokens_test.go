@@ -157,7 +157,8 @@ func TestTokens(t *testing.T) {
 			"truncated":      aws.ToString(res.AccessToken)[:50],
 			"bad signature":  aws.ToString(res.AccessToken)[:len(aws.ToString(res.AccessToken))-4] + "AAAA",
 			"alg none":       "eyJhbGciOiJub25lIn0." + strings.Split(aws.ToString(res.AccessToken), ".")[1] + ".",
-			"unknown origin": signWith(t, testKey(), withClaim(at, "origin_jti", "nope")),
+			"unknown origin": signWith(t, testAccessKey(), withClaim(at, "origin_jti", "nope")),
+			"id key":         signWith(t, testKey(), at),
 		} {
 			_, err := h.client.GetUser(h.ctx, &cip.GetUserInput{AccessToken: aws.String(tok)})
 			if err == nil {
@@ -190,7 +191,7 @@ func withClaim(m map[string]any, k string, v any) map[string]any {
 
 func signWith(t *testing.T, key *rsa.PrivateKey, claims map[string]any) string {
 	t.Helper()
-	k, err := newSigningKeys(key)
+	k, err := newSigningKey(key)
 	if err != nil {
 		t.Fatal(err)
 	}
