@@ -1,5 +1,5 @@
 package flows
 
-// SetTestHookMidWrite sets a function that FileStore calls in the middle of
-// writing its temporary file.
-func SetTestHookMidWrite(f func()) { testHookMidWrite = f }
+// SetMidWriteHook makes s call f in the middle of writing its temporary
+// file.
+func SetMidWriteHook(s *FileStore, f func()) { s.midWrite = f }

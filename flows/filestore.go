@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 )
 
@@ -29,6 +30,10 @@ import (
 type FileStore struct {
 	path string
 	mu   sync.Mutex // serializes changes within this process
+
+	// midWrite, set only by tests (export_test.go), is called in the
+	// middle of writing the temporary file.
+	midWrite func()
 }
 
 // NewFileStore returns a FileStore that keeps devices in the file at path.
@@ -112,12 +117,31 @@ func (s *FileStore) update(ctx context.Context, change func([]*Device) []*Device
 	return s.write(change(devices))
 }
 
-// testHookMidWrite, when set by a test, is called in the middle of writing
-// the temporary file.
-var testHookMidWrite func()
+// tempPattern is the os.CreateTemp pattern of the temporary files of a
+// store whose file is named base: "." + base + ".tmp-" and the digits that
+// os.CreateTemp puts in place of the "*".
+func tempPattern(base string) string { return tempPrefix(base) + "*" }
 
-// tempPattern names the temporary files of a store at base.
-func tempPattern(base string) string { return "." + base + ".tmp-*" }
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
+
+// isTempOf reports whether the file name is a temporary file of the store
+// whose file is named base. The name is compared literally, never as a
+// glob pattern (a store may be named "dev[1].json"), and the part after the
+// prefix must be the digits of os.CreateTemp, so that the temporary files of
+// a store named, say, "devices.json.tmp-1.json" are not taken for those of
+// "devices.json".
+func isTempOf(name, base string) bool {
+	rest, ok := strings.CutPrefix(name, tempPrefix(base))
+	if !ok || rest == "" {
+		return false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // removeTemps removes the temporary files that writers killed in the middle
 // of a write left behind; they may hold device passwords. It must be called
@@ -127,9 +151,11 @@ func (s *FileStore) removeTemps() {
 	if dir == "" {
 		dir = "."
 	}
-	names, _ := filepath.Glob(filepath.Join(dir, tempPattern(filepath.Base(base))))
-	for _, n := range names {
-		os.Remove(n)
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Type().IsRegular() && isTempOf(e.Name(), base) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
 }
 
@@ -214,12 +240,12 @@ func (s *FileStore) write(devices []*Device) (err error) {
 	if err = tmp.Chmod(0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 		return fmt.Errorf("flows: device store: %w", err)
 	}
-	if testHookMidWrite != nil {
+	if s.midWrite != nil {
 		half := len(b) / 2
 		if _, err = tmp.Write(b[:half]); err != nil {
 			return fmt.Errorf("flows: device store: %w", err)
 		}
-		testHookMidWrite()
+		s.midWrite()
 		b = b[half:]
 	}
 	if _, err = tmp.Write(b); err != nil {

@@ -179,7 +179,7 @@ func TestFileStoreHelperProcess(t *testing.T) {
 	ctx := context.Background()
 	if mode == "hang" {
 		// Stop in the middle of a write until killed.
-		flows.SetTestHookMidWrite(func() {
+		flows.SetMidWriteHook(s, func() {
 			fmt.Println("mid-write")
 			time.Sleep(30 * time.Second)
 		})

@@ -56,3 +56,51 @@ func TestFileStoreLockWait(t *testing.T) {
 		t.Error("the waiting Put was lost")
 	}
 }
+
+// TestFileStoreTempCleanupLiteralName: a write removes the temporary files
+// left by its own store only, matching the store's file name literally. A
+// name with glob metacharacters must neither remove another store's file
+// in flight ("dev[1].json" matched ".dev1.json.tmp-…" as a pattern) nor
+// leave its own stale files ("dev[.json" is a malformed pattern).
+func TestFileStoreTempCleanupLiteralName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		own    []string // stale temporary files of the store: removed
+		others []string // files of other stores: kept
+	}{
+		{"dev[1].json", []string{".dev[1].json.tmp-123"}, []string{".dev1.json.tmp-123", "dev1.json"}},
+		{"dev[.json", []string{".dev[.json.tmp-4567", ".dev[.json.tmp-1"}, nil},
+		{"dev*.json", []string{".dev*.json.tmp-9"}, []string{".devX.json.tmp-9", ".dev.json.tmp-9"}},
+		{"dev?.json", []string{".dev?.json.tmp-9"}, []string{".devX.json.tmp-9"}},
+		{`dev\.json`, []string{`.dev\.json.tmp-9`}, []string{".dev.json.tmp-9"}},
+		// Another store whose name extends this one's temporary prefix.
+		{"devices.json", []string{".devices.json.tmp-77"}, []string{".devices.json.tmp-1.json.tmp-77", ".devices.json.tmp-", ".devices.json.tmp-1x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for _, n := range append(append([]string{}, tc.own...), tc.others...) {
+				if err := os.WriteFile(filepath.Join(dir, n), []byte("in flight"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := flows.NewFileStore(filepath.Join(dir, tc.name))
+			if err := s.Put(context.Background(), testDevice("alice", "k1")); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range tc.own {
+				if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+					t.Errorf("stale temporary file %s of the store was not removed", n)
+				}
+			}
+			for _, n := range tc.others {
+				if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+					t.Errorf("%s, not the store's, was removed: %v", n, err)
+				}
+			}
+			if d, err := s.Get(context.Background(), pool, "alice"); err != nil || d == nil {
+				t.Errorf("Get after Put: %v, %v", d, err)
+			}
+		})
+	}
+}

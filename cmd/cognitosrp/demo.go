@@ -180,9 +180,17 @@ type demoPrinter struct {
 	w io.Writer
 }
 
-func (p *demoPrinter) printf(format string, args ...any) { fmt.Fprintf(p.w, format, args...) }
-func (p *demoPrinter) section(title string)              { p.printf("\n%s\n", title) }
-func (p *demoPrinter) note(s string)                     { p.printf("   %s\n", s) }
+// printf prints, sanitizing each line: the demo shows what a server sent.
+func (p *demoPrinter) printf(format string, args ...any) {
+	lines := strings.Split(fmt.Sprintf(format, args...), "\n")
+	for i, l := range lines {
+		lines[i] = sanitize(l)
+	}
+	io.WriteString(p.w, strings.Join(lines, "\n"))
+}
+
+func (p *demoPrinter) section(title string) { p.printf("\n%s\n", title) }
+func (p *demoPrinter) note(s string)        { p.printf("   %s\n", s) }
 
 // call prints one request or answer: an arrow, a name and fields.
 func (p *demoPrinter) call(arrow, name string, fields ...string) {
@@ -191,6 +199,7 @@ func (p *demoPrinter) call(arrow, name string, fields ...string) {
 		if f == "" {
 			continue
 		}
+		f = sanitize(f) // newlines from a server included
 		if len(line)+1+len(f) > 110 {
 			p.printf("%s\n", strings.TrimRight(line, " "))
 			line = strings.Repeat(" ", 30)

@@ -11,8 +11,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -37,6 +39,9 @@ The password is read from the terminal without echo, or from standard input
 with --password-stdin; never from the command line. MFA codes, a new
 password (NEW_PASSWORD_REQUIRED) and other answers Cognito asks for are read
 from the terminal; without one, the sign-in fails and says what was needed.
+Prompts, and the secret of a new authenticator app (MFA_SETUP), are shown
+on the terminal itself (/dev/tty), never on standard output or standard
+error, which may be redirected into a log.
 
 A remembered device of the user (from the device store) is used through
 DEVICE_SRP_AUTH, which lets Cognito skip MFA. With --remember-device, or
@@ -116,6 +121,12 @@ Example:
 
 const exitInterrupted = 130
 
+var (
+	poolIDPattern   = regexp.MustCompile(`^[\w-]{1,40}_[0-9a-zA-Z]{1,40}$`)
+	clientIDPattern = regexp.MustCompile(`^[\w+]{1,128}$`)
+	regionPattern   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+)
+
 // testOnlyConfigDir, when set, replaces os.UserConfigDir for the default
 // device store.
 var testOnlyConfigDir string
@@ -188,17 +199,27 @@ func parseLoginFlags(args []string, stdout io.Writer) (*loginFlags, error) {
 	case f.passwordStdin && f.refresh:
 		return nil, usageError("login", "--refresh reads a refresh token, not a password: drop --password-stdin")
 	case f.output != "json" && f.output != "text":
-		return nil, usageError("login", "--output %q: want json or text", f.output)
+		return nil, usageError("login", "--output: want json or text")
 	case f.deviceStoreSet && f.deviceStore == "":
 		return nil, usageError("login", "--device-store needs a file name")
 	}
-	if region, name, ok := strings.Cut(f.poolID, "_"); !ok || region == "" || name == "" {
-		return nil, usageError("login", "--user-pool-id %q is not a user pool id like us-east-1_AbC123", f.poolID)
+	// The patterns of UserPoolId and ClientId in the API reference
+	// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html):
+	// [\w-]+_[0-9a-zA-Z]+ and [\w+]+. Also cognito-local's ids
+	// (local_AbC123) match them.
+	if !poolIDPattern.MatchString(f.poolID) {
+		return nil, usageError("login", "--user-pool-id is not a user pool id like us-east-1_AbC123")
+	}
+	if !clientIDPattern.MatchString(f.clientID) {
+		return nil, usageError("login", "--client-id is not an app client id (letters, digits, _ and +)")
+	}
+	if f.region != "" && !regionPattern.MatchString(f.region) {
+		return nil, usageError("login", "--region is not a region like us-east-1")
 	}
 	if f.endpoint != "" {
 		u, err := url.Parse(f.endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, usageError("login", "--endpoint-url %q is not an http or https URL", f.endpoint)
+			return nil, usageError("login", "--endpoint-url is not an http or https URL like http://127.0.0.1:9229")
 		}
 	}
 	return f, nil
@@ -209,12 +230,42 @@ func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
+	if err := login(ctx, f, stdin, stdout, stderr); err != nil {
+		ce := &cliError{code: exitService}
+		if !errors.As(err, &ce) {
+			ce.err = err
+		}
+		return &cliError{code: ce.code, err: errors.New(f.hideFiles(ce.err.Error())), hints: ce.hints}
+	}
+	return nil
+}
+
+// hideFiles returns msg without the file names given as --device-store and
+// --token-store, which errors of the os package quote: a secret typed in
+// the wrong place must not be echoed.
+func (f *loginFlags) hideFiles(msg string) string {
+	if f.deviceStoreSet {
+		msg = hideArg(msg, f.deviceStore, "device-store")
+	}
+	return hideArg(msg, f.tokenStore, "token-store")
+}
+
+// warn prints a warning on stderr.
+func (f *loginFlags) warn(stderr io.Writer, format string, args ...any) {
+	printLines(stderr, "cognitosrp: warning: ", f.hideFiles(fmt.Sprintf(format, args...)))
+}
+
+// login signs in, or refreshes, as f says.
+func login(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr io.Writer) error {
+	var err error
 
 	var secret string
 	if f.secretEnv != "" {
 		secret = os.Getenv(f.secretEnv)
 		if secret == "" {
-			return usageError("login", "--client-secret-env %s: the environment variable %s is empty or not set", f.secretEnv, f.secretEnv)
+			// The name is not quoted: it might be the secret itself, given
+			// where the name belongs.
+			return usageError("login", "--client-secret-env NAME: the environment variable it names is empty or not set (--client-secret-env takes the variable's name, not the secret)")
 		}
 	}
 
@@ -236,7 +287,7 @@ func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 
 	// The password or refresh token: from stdin, or from the terminal.
 	stdinTaken := !haveStored && (f.passwordStdin || (f.refresh && !isTerminal(stdin)))
-	tty, closer, ttyErr := openTerminal(stdin, stdinTaken, stderr)
+	tty, closer, ttyErr := openTerminal(stdin)
 	if ttyErr == nil {
 		defer closer.Close()
 	}
@@ -266,7 +317,7 @@ func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	if prefix, _, _ := strings.Cut(f.poolID, "_"); f.region == "" && f.resolvedRegion != prefix {
-		fmt.Fprintf(stderr, "cognitosrp: warning: using region %s from the AWS configuration, but the user pool id names %s\n", f.resolvedRegion, prefix)
+		f.warn(stderr, "using region %s from the AWS configuration, but the user pool id names %s", f.resolvedRegion, prefix)
 	}
 	var res *flows.Result
 	switch {
@@ -279,7 +330,7 @@ func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	var de *flows.DeviceError
 	if errors.As(err, &de) && res != nil {
-		fmt.Fprintf(stderr, "cognitosrp: warning: signed in, but the new device was not remembered: %v\n", de)
+		f.warn(stderr, "signed in, but the new device was not remembered: %v", de)
 		err = nil
 	}
 	if err != nil {
@@ -288,7 +339,7 @@ func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if f.tokenStore != "" && !f.refresh && res.AuthenticationResult != nil && res.AuthenticationResult.RefreshToken != nil {
 		t := storedToken{RefreshToken: *res.AuthenticationResult.RefreshToken, Username: res.Username, Saved: time.Now().UTC()}
 		if err := (tokenStore{f.tokenStore}).put(f.poolID, f.clientID, f.username, t); err != nil {
-			fmt.Fprintf(stderr, "cognitosrp: warning: signed in, but the refresh token was not stored: %v\n", err)
+			f.warn(stderr, "signed in, but the refresh token was not stored: %v", err)
 		}
 	}
 	return printResult(stdout, res, f.output)
@@ -493,9 +544,9 @@ func describeChallenge(c *flows.Challenge) string {
 func apiErrorText(err error) string {
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+		return sanitize(ae.ErrorCode() + ": " + ae.ErrorMessage())
 	}
-	return err.Error()
+	return sanitize(err.Error())
 }
 
 // refusals are Cognito's errors that refuse a sign-in (exit status 1).
@@ -551,8 +602,10 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
+		// Both from the server: sanitized here, newlines included, since
+		// printError keeps the newlines of the errors it prints.
 		code, msg := ae.ErrorCode(), ae.ErrorMessage()
-		e := &cliError{code: exitService, err: fmt.Errorf("%s%s: %s", prefix, code, msg)}
+		e := &cliError{code: exitService, err: fmt.Errorf("%s%s: %s", prefix, sanitize(code), sanitize(msg))}
 		if refusals[code] {
 			e.code = exitRefused
 		}
@@ -586,7 +639,7 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 		if errors.As(err, &ue) {
 			msg = oe.OperationName + ": " + ue.Error()
 		}
-		e := &cliError{code: exitService, err: errors.New(prefix + msg)}
+		e := &cliError{code: exitService, err: errors.New(prefix + sanitize(msg))}
 		endpoint := f.endpoint
 		if endpoint == "" {
 			endpoint = os.Getenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER")
@@ -642,7 +695,7 @@ func printResult(stdout io.Writer, res *flows.Result, output string) error {
 	if output == "text" {
 		for _, t := range []string{out.AccessToken, out.IdToken, out.RefreshToken} {
 			if t != "" {
-				if _, err = fmt.Fprintln(stdout, t); err != nil {
+				if _, err = fmt.Fprintln(stdout, sanitize(t)); err != nil {
 					break
 				}
 			}
@@ -651,10 +704,35 @@ func printResult(stdout io.Writer, res *flows.Result, output string) error {
 		b, _ := json.MarshalIndent(struct {
 			AuthenticationResult authResultJSON
 		}{out}, "", "    ")
-		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		_, err = fmt.Fprintf(stdout, "%s\n", escapeJSONControls(b))
 	}
 	if err != nil {
 		return &cliError{code: exitService, err: fmt.Errorf("writing the tokens: %w", err)}
 	}
 	return nil
+}
+
+// escapeJSONControls escapes, in the JSON b, what [sanitize] escapes and
+// encoding/json does not (it escapes only the C0 controls, and U+2028 and
+// U+2029): DEL, the C1 controls (U+0080 to U+009F), which a terminal
+// obeys, and the bidirectional formatting characters. They can occur only
+// inside strings, where \uXXXX is their JSON escape.
+func escapeJSONControls(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r >= 0x7f && unsafeRune(r) {
+			if out == nil {
+				out = append(make([]byte, 0, len(b)+8), b[:i]...)
+			}
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else if out != nil {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	if out == nil {
+		return b
+	}
+	return out
 }

@@ -18,6 +18,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 )
@@ -122,7 +124,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "demo":
 		err = runDemo(ctx, rest, stdout, stderr)
 	default:
-		err = usageError("", "unknown command %q: want login, serve or demo", cmd)
+		// Not quoted: it might be a password typed at the wrong prompt.
+		err = usageError("", "unknown command (not shown, in case it is a secret): want login, serve or demo")
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -141,16 +144,17 @@ func printError(stderr io.Writer, err error) int {
 	if errors.As(err, &ce) {
 		code, hints = ce.code, ce.hints
 	}
-	// errors.Join and friends put one problem on each line.
+	// errors.Join and friends put one problem on each line. Each line is
+	// sanitized: an error can quote a server.
 	first, more, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
-	fmt.Fprintf(stderr, "cognitosrp: error: %s\n", first)
+	printLines(stderr, "cognitosrp: error: ", first)
 	for _, l := range strings.Split(more, "\n") {
 		if l = strings.TrimSpace(l); l != "" {
-			fmt.Fprintf(stderr, "cognitosrp: error:   %s\n", l)
+			printLines(stderr, "cognitosrp: error:   ", l)
 		}
 	}
 	for _, h := range hints {
-		fmt.Fprintf(stderr, "cognitosrp: hint: %s\n", h)
+		printLines(stderr, "cognitosrp: hint: ", h)
 	}
 	return code
 }
@@ -166,16 +170,128 @@ func newFlagSet(cmd string) *flag.FlagSet {
 
 // parseFlags parses args into fs. --help prints help to stdout and returns
 // flag.ErrHelp; a bad flag or a stray argument is a usage error.
+//
+// Its errors never quote an argument, nor a flag's value: a password typed
+// in the wrong place would otherwise be echoed to the terminal and into any
+// log of standard error. They name the flag, or the argument's position.
+// The flag package's own messages quote values, so args are checked first,
+// with the flag package's rules, and its errors are never shown.
 func parseFlags(fs *flag.FlagSet, cmd, help string, args []string, stdout io.Writer) error {
+	if err := checkFlags(fs, cmd, args); err != nil {
+		return err
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, help)
 			return flag.ErrHelp
 		}
-		return usageError(cmd, "%v", err)
+		// checkFlags accepts only what fs.Parse accepts; this is a bug.
+		return usageError(cmd, "the options cannot be parsed")
 	}
 	if fs.NArg() > 0 {
-		return usageError(cmd, "unexpected argument %q", fs.Arg(0))
+		return usageError(cmd, "argument %d is not an option: cognitosrp %s takes no other arguments (the argument is not shown, in case it is a secret)",
+			len(args)-fs.NArg()+1, cmd)
 	}
 	return nil
+}
+
+// checkFlags checks args as fs.Parse parses them, returning the errors
+// that fs.Parse would return, in words that quote no argument. It stops at
+// the first argument that is not a flag, and at "--", as fs.Parse does.
+func checkFlags(fs *flag.FlagSet, cmd string, args []string) error {
+	for i := 0; i < len(args); i++ {
+		s := args[i]
+		if len(s) < 2 || s[0] != '-' {
+			return nil
+		}
+		name := s[1:]
+		if name[0] == '-' {
+			if len(name) == 1 {
+				return nil // "--" ends the flags
+			}
+			name = name[1:]
+		}
+		if name == "" || name[0] == '-' || name[0] == '=' {
+			return usageError(cmd, "argument %d is not an option: bad syntax (the argument is not shown, in case it is a secret)", i+1)
+		}
+		name, value, hasValue := strings.Cut(name, "=")
+		fl := fs.Lookup(name)
+		if fl == nil {
+			if name == "h" || name == "help" {
+				return nil // fs.Parse returns flag.ErrHelp
+			}
+			return unknownFlag(fs, cmd, name, i+1)
+		}
+		if bf, ok := fl.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			if _, err := strconv.ParseBool(value); hasValue && err != nil {
+				return usageError(cmd, "--%s takes true or false, as --%s=false (the value given is not shown, in case it is a secret)", name, name)
+			}
+			continue
+		}
+		if !hasValue {
+			if i+1 == len(args) {
+				return usageError(cmd, "--%s needs a value", name)
+			}
+			i++
+		}
+	}
+	return nil
+}
+
+// unknownFlag is the usage error for the flag name, the argument at
+// position pos, that fs does not define. It does not quote the name, which
+// might be a secret ("-hunter2"), but suggests the flag of fs closest to
+// it, if one is close.
+func unknownFlag(fs *flag.FlagSet, cmd, name string, pos int) error {
+	best, bestDist := "", 3 // suggest only flags within two edits
+	fs.VisitAll(func(f *flag.Flag) {
+		if d := editDistance(strings.ToLower(name), f.Name); d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	})
+	err := usageError(cmd, "argument %d is not an option of cognitosrp %s (the argument is not shown, in case it is a secret)", pos, cmd)
+	if best != "" {
+		ce := err.(*cliError)
+		ce.hints = append([]string{"did you mean --" + best + "?"}, ce.hints...)
+	}
+	return err
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// hideArg returns msg with every occurrence of v, the value of the flag
+// --name given on the command line (a file name, an address), replaced by
+// "(--name)". Errors of the os and net packages quote file names and
+// addresses, and a secret typed in the wrong place must not be echoed. The
+// file name alone (its last element, as in a temporary file's name) is
+// replaced too.
+func hideArg(msg, v, name string) string {
+	if v == "" {
+		return msg
+	}
+	label := "(--" + name + ")"
+	msg = strings.ReplaceAll(msg, v, label)
+	if base := filepath.Base(v); base != v && len(base) > 1 && base != ".." {
+		msg = strings.ReplaceAll(msg, base, label)
+	}
+	return msg
 }

@@ -133,16 +133,20 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{nil, "Usage:"},
-		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"frobnicate"}, `unknown command (not shown, in case it is a secret): want login, serve or demo`},
 		{[]string{"serve"}, "--config FILE is required"},
-		{[]string{"serve", "--config", "x.json", "extra"}, `unexpected argument "extra"`},
-		{[]string{"serve", "--bogus"}, "flag provided but not defined: -bogus"},
-		{[]string{"demo", "now"}, `unexpected argument "now"`},
+		{[]string{"serve", "--config", "x.json", "extra"}, `argument 3 is not an option: cognitosrp serve takes no other arguments`},
+		{[]string{"serve", "--bogus"}, "argument 1 is not an option of cognitosrp serve"},
+		{[]string{"serve", "--confg", "x.json"}, "hint: did you mean --config?"},
+		{[]string{"serve", "--config"}, "--config needs a value"},
+		{[]string{"serve", "---config", "x.json"}, "argument 1 is not an option: bad syntax"},
+		{[]string{"login", "--password-stdin=yes"}, "--password-stdin takes true or false"},
+		{[]string{"demo", "now"}, `argument 1 is not an option: cognitosrp demo takes no other arguments`},
 		{[]string{"login", "--client-id", "c", "--username", "u"}, "--user-pool-id is required"},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--username", "u"}, "--client-id is required"},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c"}, "--username is required"},
 		{[]string{"login", "--user-pool-id", "nounderscore", "--client-id", "c", "--username", "u"}, "not a user pool id"},
-		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--output", "yaml"}, `--output "yaml"`},
+		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--output", "yaml"}, `--output: want json or text`},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--endpoint-url", "127.0.0.1:9"}, "not an http or https URL"},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--refresh", "--password-stdin"}, "--refresh reads a refresh token"},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--device-store="}, "--device-store needs a file name"},
@@ -151,7 +155,9 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u"}, "no terminal to read the password from: use --password-stdin"},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--password-stdin"}, "no password on standard input"},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--refresh"}, "no refresh token on standard input"},
-		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--client-secret-env", "COGNITOSRP_TEST_UNSET_VARIABLE"}, "COGNITOSRP_TEST_UNSET_VARIABLE is empty or not set"},
+		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--client-secret-env", "COGNITOSRP_TEST_UNSET_VARIABLE"}, "the environment variable it names is empty or not set"},
+		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c-d", "--username", "u"}, "--client-id is not an app client id"},
+		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--region", "mars"}, "--region is not a region like us-east-1"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := runCLI(t, nil, tc.args...)

@@ -82,13 +82,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	em, err := emulator.New(cfg, emulator.WithLogger(logger))
 	if err != nil {
-		return &cliError{code: exitUsage, err: fmt.Errorf("%s: %s", configFile, strings.TrimPrefix(err.Error(), "emulator: ")),
+		return &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
 	}
 
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return &cliError{code: exitService, err: err,
+		return &cliError{code: exitService, err: errors.New(hideArg("--addr ADDR: "+err.Error(), addr, "addr")),
 			hints: []string{"use --addr 127.0.0.1:0 for any free port"}}
 	}
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
@@ -97,16 +97,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serve(ctx, ln, em, logger, stdout)
 }
 
-// loadConfig reads the emulator config in file. Its errors name the file.
+// loadConfig reads the emulator config in file, the value of --config. Its
+// errors say "--config FILE" rather than quote the file's name.
 func loadConfig(file string) (emulator.Config, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return emulator.Config{}, &cliError{code: exitUsage, err: err}
+		return emulator.Config{}, &cliError{code: exitUsage, err: errors.New(hideArg("--config FILE: "+err.Error(), file, "config"))}
 	}
 	defer f.Close()
 	cfg, err := emulator.LoadConfig(f)
 	if err != nil {
-		return emulator.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "emulator: ")),
+		return emulator.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
 	}
 	return cfg, nil

@@ -125,13 +125,13 @@ func TestServeConfigErrors(t *testing.T) {
 		name, file string
 		want       []string
 	}{
-		{"missing", filepath.Join(dir, "nope.json"), []string{"nope.json", "no such file"}},
-		{"syntax", write("syntax.json", `{"region": `), []string{"syntax.json:"}},
-		{"unknown field", write("unknown.json", `{"region": "us-east-1", "userPool": []}`), []string{"unknown.json:", "userPool"}},
+		{"missing", filepath.Join(dir, "nope.json"), []string{"--config FILE: open (--config): no such file"}},
+		{"syntax", write("syntax.json", `{"region": `), []string{"--config FILE: reading config"}},
+		{"unknown field", write("unknown.json", `{"region": "us-east-1", "userPool": []}`), []string{"--config FILE:", "userPool"}},
 		{"bad field", write("bad.json", `{"region": "us-east-1", "userPools": [{"id": "us-east-1_X", "deviceTracking": "sometimes", "clients": [{"id": "c"}], "users": []}]}`),
-			[]string{"bad.json:", "userPools[0].deviceTracking", "sometimes"}},
+			[]string{"--config FILE:", "userPools[0].deviceTracking", "sometimes"}},
 		{"two problems", write("two.json", `{"region": "us-east-1", "userPools": [{"id": "eu-west-1_X", "clients": [{"id": ""}]}]}`),
-			[]string{"two.json:", "userPools[0].id", "userPools[0].clients[0].id"}},
+			[]string{"--config FILE:", "userPools[0].id", "userPools[0].clients[0].id"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runCLI(t, nil, "serve", "--config", tc.file)

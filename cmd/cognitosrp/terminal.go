@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
 
 	"golang.org/x/term"
@@ -30,36 +31,94 @@ var errNoTerminal = errors.New("no terminal")
 // so that an in-process test never prompts the developer who runs it.
 var testOnlyNoDevTTY = false
 
-// openTerminal returns the terminal to prompt the user on: standard input
-// if it is a terminal and is not read for something else, otherwise the
-// process's controlling terminal (/dev/tty), otherwise errNoTerminal.
-// Prompts go to stderr, or to /dev/tty. In tests, a stdin that implements
-// terminal is used as is. The caller closes the returned closer.
-func openTerminal(stdin io.Reader, stdinTaken bool, stderr io.Writer) (terminal, io.Closer, error) {
-	if t, ok := stdin.(terminal); ok && !stdinTaken {
-		return t, io.NopCloser(nil), nil
+// testTTY is implemented by a test's stdin that stands for a redirected
+// standard input of a process that has a terminal too: openTerminal returns
+// TTY's terminal, and standard input is read as a file.
+type testTTY interface {
+	io.Reader
+	TTY() terminal
+}
+
+// openTerminal returns the terminal to prompt the user on and to show
+// secrets on (a new TOTP secret): the process's controlling terminal,
+// opened for reading and writing (/dev/tty; CONIN$ and CONOUT$ on
+// Windows), and never standard output or standard error, which may be
+// redirected into a log. It returns errNoTerminal when there is none. What
+// the returned terminal shows is sanitized: prompts quote servers. In
+// tests, a stdin that implements terminal is used as the terminal, and one
+// that implements testTTY supplies one. The caller closes the returned
+// closer.
+func openTerminal(stdin io.Reader) (terminal, io.Closer, error) {
+	if t, ok := stdin.(terminal); ok {
+		return safeTerminal{t}, io.NopCloser(nil), nil
 	}
-	if f, ok := stdin.(*os.File); ok && !stdinTaken && term.IsTerminal(int(f.Fd())) {
-		return &ttyTerminal{in: f, out: stderr}, io.NopCloser(nil), nil
+	if t, ok := stdin.(testTTY); ok {
+		if tty := t.TTY(); tty != nil {
+			return safeTerminal{tty}, io.NopCloser(nil), nil
+		}
+		return nil, nil, errNoTerminal
 	}
 	if testOnlyNoDevTTY {
 		return nil, nil, errNoTerminal
 	}
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	in, out, err := openTTY()
 	if err != nil {
 		return nil, nil, errNoTerminal
 	}
-	if !term.IsTerminal(int(tty.Fd())) {
-		tty.Close()
+	t := &ttyTerminal{in: in, out: out}
+	if !term.IsTerminal(int(in.Fd())) || !term.IsTerminal(int(out.Fd())) {
+		t.Close()
 		return nil, nil, errNoTerminal
 	}
-	return &ttyTerminal{in: tty, out: tty}, tty, nil
+	return safeTerminal{t}, t, nil
+}
+
+// openTTY opens the process's terminal for input and for output.
+func openTTY() (in, out *os.File, err error) {
+	if runtime.GOOS == "windows" {
+		in, err = os.OpenFile("CONIN$", os.O_RDWR, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		out, err = os.OpenFile("CONOUT$", os.O_RDWR, 0)
+		if err != nil {
+			in.Close()
+			return nil, nil, err
+		}
+		return in, out, nil
+	}
+	f, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, f, nil
+}
+
+// safeTerminal sanitizes, with [sanitize], everything shown on a terminal.
+type safeTerminal struct{ t terminal }
+
+func (s safeTerminal) Println(l string) { s.t.Println(sanitize(l)) }
+
+func (s safeTerminal) ReadLine(ctx context.Context, prompt string) (string, error) {
+	return s.t.ReadLine(ctx, sanitize(prompt))
+}
+
+func (s safeTerminal) ReadSecret(ctx context.Context, prompt string) (string, error) {
+	return s.t.ReadSecret(ctx, sanitize(prompt))
 }
 
 // ttyTerminal is a real terminal.
 type ttyTerminal struct {
-	in  *os.File
-	out io.Writer
+	in, out *os.File
+}
+
+// Close closes the terminal's files.
+func (t *ttyTerminal) Close() error {
+	err := t.in.Close()
+	if t.out != t.in {
+		err = errors.Join(err, t.out.Close())
+	}
+	return err
 }
 
 func (t *ttyTerminal) Println(s string) { fmt.Fprintln(t.out, s) }
