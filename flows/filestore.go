@@ -6,11 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"strings"
-	"sync"
+
+	"github.com/cognitosrp/cognitosrp/internal/atomicfile"
 )
 
 // FileStore is a [DeviceStore] in a JSON file, for command-line programs
@@ -24,26 +21,21 @@ import (
 // advisory lock (flock(2)) on a file next to the store whose name adds
 // ".lock"; on systems without flock, only within one process. Reads take
 // no lock. Temporary files left behind by a writer that was killed are
-// removed by the next write.
+// removed by the next write. [FileTokenStore] writes its file the same way.
 //
 // A FileStore is safe for concurrent use.
 type FileStore struct {
-	path string
-	mu   sync.Mutex // serializes changes within this process
-
-	// midWrite, set only by tests (export_test.go), is called in the
-	// middle of writing the temporary file.
-	midWrite func()
+	file atomicfile.File
 }
 
 // NewFileStore returns a FileStore that keeps devices in the file at path.
 // The file need not exist: it is created by the first change.
 func NewFileStore(path string) *FileStore {
-	return &FileStore{path: path}
+	return &FileStore{file: atomicfile.File{Path: path}}
 }
 
 // Path returns the store's file name.
-func (s *FileStore) Path() string { return s.path }
+func (s *FileStore) Path() string { return s.file.Path }
 
 // fileStoreVersion is the "version" of the file format.
 const fileStoreVersion = 1
@@ -93,82 +85,26 @@ func (s *FileStore) Delete(ctx context.Context, userPoolID, deviceKey string) er
 
 // update applies change to the stored devices under the store's locks.
 func (s *FileStore) update(ctx context.Context, change func([]*Device) []*Device) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	dir := filepath.Dir(s.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	err := s.file.Update(ctx, func(old []byte) ([]byte, error) {
+		devices, err := parseFileStore(s.file.Path, old)
+		if err != nil {
+			return nil, err
+		}
+		return marshalFileStore(change(devices))
+	})
+	if err != nil && !errors.Is(err, ErrMalformedStore) {
 		return fmt.Errorf("flows: device store: %w", err)
 	}
-	unlock, err := lockFile(ctx, s.path+".lock")
-	if err != nil {
-		return fmt.Errorf("flows: device store: locking: %w", err)
-	}
-	defer unlock()
-	if lockIsInterprocess {
-		s.removeTemps()
-	}
-	devices, err := s.load()
-	if err != nil {
-		return err
-	}
-	return s.write(change(devices))
-}
-
-// tempPattern is the os.CreateTemp pattern of the temporary files of a
-// store whose file is named base: "." + base + ".tmp-" and the digits that
-// os.CreateTemp puts in place of the "*".
-func tempPattern(base string) string { return tempPrefix(base) + "*" }
-
-func tempPrefix(base string) string { return "." + base + ".tmp-" }
-
-// isTempOf reports whether the file name is a temporary file of the store
-// whose file is named base. The name is compared literally, never as a
-// glob pattern (a store may be named "dev[1].json"), and the part after the
-// prefix must be the digits of os.CreateTemp, so that the temporary files of
-// a store named, say, "devices.json.tmp-1.json" are not taken for those of
-// "devices.json".
-func isTempOf(name, base string) bool {
-	rest, ok := strings.CutPrefix(name, tempPrefix(base))
-	if !ok || rest == "" {
-		return false
-	}
-	for _, c := range rest {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// removeTemps removes the temporary files that writers killed in the middle
-// of a write left behind; they may hold device passwords. It must be called
-// with the inter-process lock held, when no other write is under way.
-func (s *FileStore) removeTemps() {
-	dir, base := filepath.Split(s.path)
-	if dir == "" {
-		dir = "."
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if e.Type().IsRegular() && isTempOf(e.Name(), base) {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
+	return err
 }
 
 // load reads the store. A missing file is an empty store.
 func (s *FileStore) load() ([]*Device, error) {
-	b, err := os.ReadFile(s.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	b, err := s.file.Read()
 	if err != nil {
 		return nil, fmt.Errorf("flows: device store: %w", err)
 	}
-	return parseFileStore(s.path, b)
+	return parseFileStore(s.file.Path, b)
 }
 
 func parseFileStore(path string, b []byte) ([]*Device, error) {
@@ -203,8 +139,8 @@ func parseFileStore(path string, b []byte) ([]*Device, error) {
 	return devices, nil
 }
 
-// write replaces the store's file atomically with devices.
-func (s *FileStore) write(devices []*Device) (err error) {
+// marshalFileStore returns the file's content for devices.
+func marshalFileStore(devices []*Device) ([]byte, error) {
 	f := fileStoreJSON{Version: fileStoreVersion, Devices: make([]fileStoreDevice, 0, len(devices))}
 	for _, d := range devices {
 		f.Devices = append(f.Devices, fileStoreDevice{
@@ -218,52 +154,7 @@ func (s *FileStore) write(devices []*Device) (err error) {
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
+		return nil, err
 	}
-	b = append(b, '\n')
-
-	dir, base := filepath.Split(s.path)
-	if dir == "" {
-		dir = "."
-	}
-	// os.CreateTemp creates the file with permissions 0600.
-	tmp, err := os.CreateTemp(dir, tempPattern(base))
-	if err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if s.midWrite != nil {
-		half := len(b) / 2
-		if _, err = tmp.Write(b[:half]); err != nil {
-			return fmt.Errorf("flows: device store: %w", err)
-		}
-		s.midWrite()
-		b = b[half:]
-	}
-	if _, err = tmp.Write(b); err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), s.path); err != nil {
-		return fmt.Errorf("flows: device store: %w", err)
-	}
-	if err := syncDir(dir); err != nil {
-		// The new file is in place; only its durability across a power
-		// failure is uncertain.
-		return fmt.Errorf("flows: device store: syncing directory: %w", err)
-	}
-	return nil
+	return append(b, '\n'), nil
 }

@@ -1,13 +1,13 @@
 //go:build !unix
 
-package flows
+package atomicfile
 
 import "context"
 
 // lockIsInterprocess reports whether lockFile excludes other processes.
 const lockIsInterprocess = false
 
-// lockFile is a no-op where flock(2) is not available: a [FileStore]
+// lockFile is a no-op where flock(2) is not available: a [File]
 // serializes changes only within one process there.
 func lockFile(ctx context.Context, name string) (unlock func(), err error) {
 	return func() {}, nil

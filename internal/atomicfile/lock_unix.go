@@ -1,6 +1,6 @@
 //go:build unix
 
-package flows
+package atomicfile
 
 import (
 	"context"
