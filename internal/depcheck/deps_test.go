@@ -80,14 +80,15 @@ var policy = map[string]rule{
 	module + "/internal/ctmath": anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
 	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",
-		"github.com/aws/smithy-go")),
+		"github.com/aws/smithy-go", module+"/internal/atomicfile", "golang.org/x/oauth2")),
+	module + "/internal/atomicfile": stdlibOnly,
 }
 
 // forbidden may not be reached, even indirectly, from a library package.
 var forbidden = prefixes(module+"/cognitotest", module+"/internal/emulator", "github.com/aws/aws-sdk-go-v2/config")
 
 func TestImportPolicy(t *testing.T) {
-	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...")
+	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...", "./internal/atomicfile/...")
 	if len(pkgs) == 0 {
 		t.Fatal("no packages listed")
 	}
