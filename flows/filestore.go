@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
 
 	"github.com/cognitosrp/cognitosrp/internal/atomicfile"
 )
@@ -15,27 +18,32 @@ import (
 // created with permissions 0600 (and its directory, if missing, with 0700).
 //
 // Every change is written atomically: to a temporary file in the same
-// directory, synced, then renamed over the store and the directory synced,
-// so that the file always holds a complete store even if the process dies
-// while writing. Changes are serialized, also among processes, by an
-// advisory lock (flock(2)) on a file next to the store whose name adds
-// ".lock"; on systems without flock, only within one process. Reads take
-// no lock. Temporary files left behind by a writer that was killed are
-// removed by the next write. [FileTokenStore] writes its file the same way.
+// directory (named "." + the store's name + ".tmp-" and digits), synced,
+// then renamed over the store and the directory synced, so that the file
+// always holds a complete store even if the process dies while writing.
+// Changes are serialized, also among processes, by an advisory lock
+// (flock(2)) on a file next to the store whose name adds ".lock"; on
+// systems without flock, only within one process. Reads take no lock.
+// Temporary files left behind by a writer that was killed are removed by
+// the next write.
 //
 // A FileStore is safe for concurrent use.
 type FileStore struct {
-	file atomicfile.File
+	path string
+
+	// midWrite, set only by tests (export_test.go), is called in the
+	// middle of writing the temporary file.
+	midWrite func()
 }
 
 // NewFileStore returns a FileStore that keeps devices in the file at path.
 // The file need not exist: it is created by the first change.
 func NewFileStore(path string) *FileStore {
-	return &FileStore{file: atomicfile.File{Path: path}}
+	return &FileStore{path: path}
 }
 
 // Path returns the store's file name.
-func (s *FileStore) Path() string { return s.file.Path }
+func (s *FileStore) Path() string { return s.path }
 
 // fileStoreVersion is the "version" of the file format.
 const fileStoreVersion = 1
@@ -85,14 +93,16 @@ func (s *FileStore) Delete(ctx context.Context, userPoolID, deviceKey string) er
 
 // update applies change to the stored devices under the store's locks.
 func (s *FileStore) update(ctx context.Context, change func([]*Device) []*Device) error {
-	err := s.file.Update(ctx, func(old []byte) ([]byte, error) {
-		devices, err := parseFileStore(s.file.Path, old)
+	var parseErr error
+	err := atomicfile.Update(ctx, s.path, 0o600, func(old []byte, w io.Writer) error {
+		devices, err := parseFileStore(s.path, old)
 		if err != nil {
-			return nil, err
+			parseErr = err
+			return err
 		}
-		return marshalFileStore(change(devices))
+		return s.write(w, change(devices))
 	})
-	if err != nil && !errors.Is(err, ErrMalformedStore) {
+	if err != nil && err != parseErr {
 		return fmt.Errorf("flows: device store: %w", err)
 	}
 	return err
@@ -100,11 +110,14 @@ func (s *FileStore) update(ctx context.Context, change func([]*Device) []*Device
 
 // load reads the store. A missing file is an empty store.
 func (s *FileStore) load() ([]*Device, error) {
-	b, err := s.file.Read()
+	b, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("flows: device store: %w", err)
 	}
-	return parseFileStore(s.file.Path, b)
+	return parseFileStore(s.path, b)
 }
 
 func parseFileStore(path string, b []byte) ([]*Device, error) {
@@ -139,8 +152,8 @@ func parseFileStore(path string, b []byte) ([]*Device, error) {
 	return devices, nil
 }
 
-// marshalFileStore returns the file's content for devices.
-func marshalFileStore(devices []*Device) ([]byte, error) {
+// write writes devices to w, in the store's format.
+func (s *FileStore) write(w io.Writer, devices []*Device) error {
 	f := fileStoreJSON{Version: fileStoreVersion, Devices: make([]fileStoreDevice, 0, len(devices))}
 	for _, d := range devices {
 		f.Devices = append(f.Devices, fileStoreDevice{
@@ -154,7 +167,17 @@ func marshalFileStore(devices []*Device) ([]byte, error) {
 	}
 	b, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return append(b, '\n'), nil
+	b = append(b, '\n')
+	if s.midWrite != nil {
+		half := len(b) / 2
+		if _, err := w.Write(b[:half]); err != nil {
+			return err
+		}
+		s.midWrite()
+		b = b[half:]
+	}
+	_, err = w.Write(b)
+	return err
 }

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
 	"time"
 
 	"github.com/cognitosrp/cognitosrp/internal/atomicfile"
@@ -22,17 +25,17 @@ import (
 //
 // A FileTokenStore is safe for concurrent use.
 type FileTokenStore struct {
-	file atomicfile.File
+	path string
 }
 
 // NewFileTokenStore returns a FileTokenStore that keeps tokens in the file
 // at path. The file need not exist: it is created by the first change.
 func NewFileTokenStore(path string) *FileTokenStore {
-	return &FileTokenStore{file: atomicfile.File{Path: path}}
+	return &FileTokenStore{path: path}
 }
 
 // Path returns the store's file name.
-func (s *FileTokenStore) Path() string { return s.file.Path }
+func (s *FileTokenStore) Path() string { return s.path }
 
 // tokenFileVersion is the "version" of the file format.
 const tokenFileVersion = 1
@@ -59,11 +62,11 @@ func (s *FileTokenStore) Get(ctx context.Context, userPoolID, clientID, name str
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	b, err := s.file.Read()
-	if err != nil {
+	b, err := os.ReadFile(s.path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("flows: token store: %w", err)
 	}
-	list, err := parseTokenFile(s.file.Path, b)
+	list, err := parseTokenFile(s.path, b)
 	if err != nil {
 		return nil, err
 	}
@@ -72,28 +75,32 @@ func (s *FileTokenStore) Get(ctx context.Context, userPoolID, clientID, name str
 
 // Update implements [TokenStore]. f runs with the file's lock held.
 func (s *FileTokenStore) Update(ctx context.Context, userPoolID, clientID, name string, f func(*Tokens) (*Tokens, error)) error {
-	var ferr error
-	err := s.file.Update(ctx, func(old []byte) ([]byte, error) {
-		list, err := parseTokenFile(s.file.Path, old)
+	var ownErr error // an error of f, or of parsing and checking
+	err := atomicfile.Update(ctx, s.path, 0o600, func(old []byte, w io.Writer) error {
+		list, err := parseTokenFile(s.path, old)
+		if err == nil {
+			list, err = updateTokens(list, userPoolID, clientID, name, f)
+		}
 		if err != nil {
-			return nil, err
+			ownErr = err
+			return err
 		}
-		list, err = updateTokens(list, userPoolID, clientID, name, func(t *Tokens) (*Tokens, error) {
-			t, ferr = f(t)
-			return t, ferr
-		})
-		if err != nil || list == nil {
-			return nil, err
+		if list == nil {
+			// Unchanged: atomicfile.Update always writes.
+			_, err = w.Write(old)
+			return err
 		}
-		return marshalTokenFile(list)
-	})
-	switch {
-	case err == nil:
-		return nil
-	case ferr != nil, errors.Is(err, ErrMalformedStore), errors.Is(err, errTokensOfOtherClient):
+		b, err := marshalTokenFile(list)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
 		return err
+	})
+	if err != nil && err != ownErr {
+		return fmt.Errorf("flows: token store: %w", err)
 	}
-	return fmt.Errorf("flows: token store: %w", err)
+	return err
 }
 
 func parseTokenFile(path string, b []byte) ([]*Tokens, error) {

@@ -82,11 +82,15 @@ func TestArgumentsNeverEchoed(t *testing.T) {
 				add(base("--password-stdin", "--device-store", filepath.Join(junk, "sub"))...)
 			}
 		}
+		// A password in the endpoint's user info, to a closed port.
+		t.Setenv("AWS_MAX_ATTEMPTS", "1")
+		u := strings.Replace(closedURL(t), "http://", "http://user:"+secret+"@", 1)
+		add("login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--endpoint-url", u, "--password-stdin")
 		for _, args := range cases {
 			// A case that would start serve is stopped by the deadline; none
 			// should.
 			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-			r := runCLIContext(t, ctx, strings.NewReader(""), args...)
+			r := runCLIContext(t, ctx, strings.NewReader("pw"), args...)
 			cancel()
 			if strings.Contains(r.stdout, secret) || strings.Contains(r.stderr, secret) {
 				t.Errorf("%q: the output echoes the argument:\n%v", args, r)

@@ -10,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -87,8 +86,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return &cliError{code: exitService, err: fmt.Errorf("starting the local server: %w", err)}
 	}
-	srv := &http.Server{Handler: em, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
+	srv := newHTTPServer(em, slog.NewLogLogger(slog.DiscardHandler, slog.LevelError), defaultTimeouts)
 	go srv.Serve(ln)
 	defer srv.Close()
 	endpoint := "http://" + ln.Addr().String()

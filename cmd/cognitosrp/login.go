@@ -338,7 +338,7 @@ func login(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr i
 	}
 	if f.tokenStore != "" && !f.refresh && res.AuthenticationResult != nil && res.AuthenticationResult.RefreshToken != nil {
 		t := storedToken{RefreshToken: *res.AuthenticationResult.RefreshToken, Username: res.Username, Saved: time.Now().UTC()}
-		if err := (tokenStore{f.tokenStore}).put(f.poolID, f.clientID, f.username, t); err != nil {
+		if err := (tokenStore{f.tokenStore}).put(ctx, f.poolID, f.clientID, f.username, t); err != nil {
 			f.warn(stderr, "signed in, but the refresh token was not stored: %v", err)
 		}
 	}
@@ -457,7 +457,7 @@ func terminalHandler(tty terminal) flows.ChallengeHandler {
 	return flows.ChallengeHandlerFunc(func(ctx context.Context, c *flows.Challenge) (flows.Answer, error) {
 		if tty == nil {
 			return flows.Answer{}, &cliError{code: exitUsage,
-				err:   fmt.Errorf("Cognito asks for %s (%s), and there is no terminal to ask for it", describeChallenge(c), c.Name),
+				err:   fmt.Errorf("no terminal to ask for %s (%s), which Cognito asks for", describeChallenge(c), c.Name),
 				hints: []string{"run cognitosrp login in a terminal; with --password-stdin, the terminal still answers the other prompts"}}
 		}
 		if c.Err != nil {
@@ -584,7 +584,7 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 	}
 	var unsupported *flows.UnsupportedChallengeError
 	if errors.As(err, &unsupported) {
-		return &cliError{code: exitRefused, err: fmt.Errorf("Cognito asked for the challenge %s, which cognitosrp cannot answer", unsupported.Name)}
+		return &cliError{code: exitRefused, err: fmt.Errorf("cognitosrp cannot answer the challenge %s that Cognito asked for", sanitize(string(unsupported.Name)))}
 	}
 	if errors.Is(err, flows.ErrNoPassword) {
 		return &cliError{code: exitUsage, err: errors.New("the password is empty")}
@@ -648,6 +648,9 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 			endpoint = os.Getenv("AWS_ENDPOINT_URL")
 		}
 		if endpoint != "" {
+			if u, err := url.Parse(endpoint); err == nil {
+				endpoint = u.Redacted() // no password from the URL's user info
+			}
 			e.hints = append(e.hints, "is a Cognito-compatible server listening at "+endpoint+"?")
 		} else {
 			e.hints = append(e.hints, "check the network, and the region in the user pool id (or --region)")
@@ -679,7 +682,7 @@ type newDeviceMetadataJSON struct {
 func printResult(stdout io.Writer, res *flows.Result, output string) error {
 	ar := res.AuthenticationResult
 	if ar == nil {
-		return &cliError{code: exitService, err: errors.New("Cognito answered without tokens")}
+		return &cliError{code: exitService, err: errors.New("no tokens in Cognito's answer")}
 	}
 	out := authResultJSON{
 		AccessToken:  aws.ToString(ar.AccessToken),

@@ -566,7 +566,7 @@ func TestLoginSoftwareTokenMFA(t *testing.T) {
 
 	// Without a terminal, the failure says what was needed.
 	r = runCLI(t, strings.NewReader("Tina-Pass-1"), loginArgs(srv, "tina", "--password-stdin")...)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "Cognito asks for the code from the user's authenticator app (SOFTWARE_TOKEN_MFA), and there is no terminal") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "no terminal to ask for the code from the user's authenticator app (SOFTWARE_TOKEN_MFA), which Cognito asks for") {
 		t.Errorf("no terminal: %v", r)
 	}
 }

@@ -284,13 +284,16 @@ func editDistance(a, b string) int {
 // addresses, and a secret typed in the wrong place must not be echoed. The
 // file name alone (its last element, as in a temporary file's name) is
 // replaced too.
+// Values shorter than minHidden are not secrets, and hiding them would
+// garble the message.
 func hideArg(msg, v, name string) string {
-	if v == "" {
+	const minHidden = 4
+	if len(v) < minHidden {
 		return msg
 	}
 	label := "(--" + name + ")"
 	msg = strings.ReplaceAll(msg, v, label)
-	if base := filepath.Base(v); base != v && len(base) > 1 && base != ".." {
+	if base := filepath.Base(v); base != v && len(base) >= minHidden {
 		msg = strings.ReplaceAll(msg, base, label)
 	}
 	return msg

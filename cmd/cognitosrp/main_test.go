@@ -205,3 +205,15 @@ func decodeJSON(t *testing.T, s string) authResultJSON {
 	}
 	return *out.AuthenticationResult
 }
+
+func TestHideArg(t *testing.T) {
+	for _, tc := range []struct{ msg, v, want string }{
+		{"open /d/hunter2-secret: no such file", "/d/hunter2-secret", "open (--f): no such file"},
+		{"rename /d/.hunter2-secret.tmp-1 /d/hunter2-secret: denied", "/d/hunter2-secret", "rename /d/.(--f).tmp-1 (--f): denied"},
+		{"open x: bad", "x", "open x: bad"}, // too short to be a secret, and to hide
+	} {
+		if got := hideArg(tc.msg, tc.v, "f"); got != tc.want {
+			t.Errorf("hideArg(%q, %q) = %q, want %q", tc.msg, tc.v, got, tc.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // hostile is text from a server that tries to drive the terminal: set the
@@ -189,4 +190,28 @@ func TestSanitize(t *testing.T) {
 			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzSanitize: whatever a server sends, sanitize's output is valid UTF-8
+// without a character that a terminal obeys, and text without one is left
+// as it is.
+func FuzzSanitize(f *testing.F) {
+	f.Add(hostile)
+	f.Add("plain")
+	f.Add("\xc2\x9b\xe2\x80\xae\r\n\t")
+	f.Fuzz(func(t *testing.T, s string) {
+		out := sanitize(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("sanitize(%q) = %q, not UTF-8", s, out)
+		}
+		for _, r := range out {
+			if unsafeRune(r) {
+				t.Fatalf("sanitize(%q) = %q holds %U", s, out, r)
+			}
+		}
+		clean := utf8.ValidString(s) && !strings.ContainsFunc(s, unsafeRune)
+		if clean != (out == s) {
+			t.Fatalf("sanitize(%q) = %q", s, out)
+		}
+	})
 }

@@ -6,11 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cognitosrp/cognitosrp/internal/emulator"
@@ -27,7 +30,9 @@ BaseEndpoint, --endpoint-url). No AWS credentials are needed or checked.
 
 The first line of standard output is the URL the server listens on; each
 request is logged on standard error, without secrets. SIGINT or SIGTERM
-stops the server cleanly (exit status 0).
+stops the server cleanly (exit status 0): requests being answered get 5
+seconds to finish, and the connections of clients that stalled in the
+middle of a request are closed.
 
 Options:
     --config FILE   The JSON config, such as examples/serve.json:
@@ -53,9 +58,39 @@ Example:
         --user-pool-id us-east-1_Example --client-id exampleclient --username alice
 `
 
-// shutdownTimeout bounds how long serve waits for requests in flight when
-// it is stopped.
-const shutdownTimeout = 10 * time.Second
+// The timeouts of serve's HTTP server (and the demo's), so that slow or
+// stalled clients cannot hold connections forever (slowloris): a request's
+// header must arrive within ReadHeaderTimeout and all of it within
+// ReadTimeout, its answer be written within WriteTimeout, and an idle
+// keep-alive connection is closed after IdleTimeout. Requests to the local
+// server are small and answered in milliseconds. When serve is stopped,
+// requests that are being handled get shutdownGrace to finish; connections
+// without one (idle, or a client that sent half a request) are closed at
+// once.
+var defaultTimeouts = serverTimeouts{
+	readHeader: 10 * time.Second,
+	read:       20 * time.Second,
+	write:      20 * time.Second,
+	idle:       30 * time.Second,
+	grace:      5 * time.Second,
+}
+
+type serverTimeouts struct {
+	readHeader, read, write, idle time.Duration
+	grace                         time.Duration
+}
+
+// newHTTPServer returns an http.Server for h with the timeouts to.
+func newHTTPServer(h http.Handler, errorLog *log.Logger, to serverTimeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: to.readHeader,
+		ReadTimeout:       to.read,
+		WriteTimeout:      to.write,
+		IdleTimeout:       to.idle,
+		ErrorLog:          errorLog,
+	}
+}
 
 // serveFlagSet declares serve's flags.
 func serveFlagSet(configFile, addr *string) *flag.FlagSet {
@@ -116,10 +151,29 @@ func loadConfig(file string) (emulator.Config, error) {
 // serve serves h on ln until ctx is done, then shuts the server down. It
 // prints the server's URL as the first line of stdout.
 func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, stdout io.Writer) error {
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	return serveWith(ctx, ln, h, logger, stdout, defaultTimeouts)
+}
+
+// serveWith is serve with the timeouts to.
+//
+// Stopping: the listener is closed and idle connections with it
+// (http.Server.Shutdown); requests being handled get to.grace to finish;
+// once every request left is stalled, waiting for its client to send the
+// rest of its body, the connections left (those, and clients stalled in
+// the middle of a request's header) are closed, and serve returns nil
+// (exit status 0, as --help says). Shutdown alone would wait for such
+// connections until their read timeout.
+func serveWith(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, stdout io.Writer, to serverTimeouts) error {
+	var reqs requests
+	var open atomic.Int64
+	srv := newHTTPServer(reqs.track(h), slog.NewLogLogger(logger.Handler(), slog.LevelWarn), to)
+	srv.ConnState = func(_ net.Conn, state http.ConnState) {
+		switch state {
+		case http.StateNew:
+			open.Add(1)
+		case http.StateHijacked, http.StateClosed:
+			open.Add(-1)
+		}
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -137,15 +191,94 @@ func serve(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Lo
 	case <-ctx.Done():
 	}
 	logger.Info("stopping", "reason", context.Cause(ctx))
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
-	defer cancel()
-	err := srv.Shutdown(sctx)
+	shutdown := make(chan error, 1)
+	go func() { shutdown <- srv.Shutdown(context.WithoutCancel(ctx)) }()
+	grace := time.NewTimer(to.grace)
+	defer grace.Stop()
+	poll := time.NewTicker(10 * time.Millisecond)
+	defer poll.Stop()
+	for stopped := false; !stopped; {
+		select {
+		case <-shutdown:
+			stopped = true
+			continue
+		case <-poll.C:
+			if reqs.busy(time.Now()) > 0 {
+				continue
+			}
+		case <-grace.C:
+			logger.Warn("requests did not finish in time", "requests", reqs.busy(time.Now()), "grace", to.grace)
+		}
+		if n := open.Load(); n > 0 {
+			logger.Info("closing connections", "connections", n)
+		}
+		srv.Close()
+		<-shutdown
+		stopped = true
+	}
 	if serveErr := <-done; !errors.Is(serveErr, http.ErrServerClosed) {
 		return &cliError{code: exitService, err: serveErr}
 	}
-	if err != nil {
-		return &cliError{code: exitService, err: fmt.Errorf("stopping the server: %w", err)}
-	}
 	logger.Info("stopped")
 	return nil
+}
+
+// stalledAfter is how long a request's body read must have been waiting for
+// its client for the request to count as stalled.
+const stalledAfter = 100 * time.Millisecond
+
+// requests tracks the requests being handled, and whether each is waiting
+// for its client to send more of its body.
+type requests struct {
+	mu   sync.Mutex
+	reqs map[*request]struct{}
+}
+
+type request struct {
+	readingSince atomic.Int64 // UnixNano of the start of a body read in progress, or 0
+}
+
+// track returns h, tracking its requests.
+func (t *requests) track(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req := &request{}
+		t.mu.Lock()
+		if t.reqs == nil {
+			t.reqs = map[*request]struct{}{}
+		}
+		t.reqs[req] = struct{}{}
+		t.mu.Unlock()
+		defer func() {
+			t.mu.Lock()
+			delete(t.reqs, req)
+			t.mu.Unlock()
+		}()
+		r.Body = trackedBody{r.Body, req}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// busy returns the number of requests being handled that are not stalled.
+func (t *requests) busy(now time.Time) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for req := range t.reqs {
+		if since := req.readingSince.Load(); since == 0 || now.Sub(time.Unix(0, since)) < stalledAfter {
+			n++
+		}
+	}
+	return n
+}
+
+// trackedBody is a request body that marks its request while it waits.
+type trackedBody struct {
+	io.ReadCloser
+	req *request
+}
+
+func (b trackedBody) Read(p []byte) (int, error) {
+	b.req.readingSince.Store(time.Now().UnixNano())
+	defer b.req.readingSince.Store(0)
+	return b.ReadCloser.Read(p)
 }

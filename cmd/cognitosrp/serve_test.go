@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -162,5 +164,154 @@ func TestServeAddrInUse(t *testing.T) {
 	r := runCLI(t, nil, "serve", "--config", examplesConfig, "--addr", ln.Addr().String())
 	if r.code != exitService || !strings.Contains(r.stderr, "address already in use") || r.stdout != "" {
 		t.Errorf("%v", r)
+	}
+}
+
+// stalledClients opens connections to the server at url that a client
+// left in every state a stop must not wait for: connected and silent, half
+// of a request's header sent, the header and half of the body sent, and an
+// idle keep-alive connection after a complete request.
+func stalledClients(t *testing.T, url string) {
+	t.Helper()
+	addr := strings.TrimPrefix(url, "http://")
+	dial := func(send string) net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		if _, err := io.WriteString(c, send); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	dial("")
+	dial("POST / HTTP/1.1\r\nHost: " + addr + "\r\nX-Amz-Tar")
+	dial("POST / HTTP/1.1\r\nHost: " + addr + "\r\nX-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth\r\n" +
+		"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 100\r\n\r\n{\"AuthFlow\":")
+	keepAlive := dial("POST / HTTP/1.1\r\nHost: " + addr + "\r\nX-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth\r\n" +
+		"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}")
+	resp, err := http.ReadResponse(bufio.NewReader(keepAlive), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.Close {
+		t.Fatal("the server did not keep the connection alive")
+	}
+	// Let the server read what was sent, so that the body's handler waits.
+	time.Sleep(2 * stalledAfter)
+}
+
+// TestServeStopsWithStalledClients: a stop (SIGTERM, SIGINT: a cancelled
+// context in-process) closes the connections of stalled clients and exits
+// 0, well within the grace given to requests being handled (issue 10,
+// item 4: one stalled client made serve take 10 s and exit 3).
+func TestServeStopsWithStalledClients(t *testing.T) {
+	url, stderr, stop := startServe(t, "--config", examplesConfig)
+	stalledClients(t, url)
+	stopped := make(chan int, 1)
+	go func() { stopped <- stop() }()
+	select {
+	case code := <-stopped:
+		if code != 0 {
+			t.Errorf("exit %d, want 0:\n%s", code, stderr)
+		}
+	case <-time.After(defaultTimeouts.grace - time.Second):
+		t.Fatalf("serve did not stop before the grace for requests in progress ran out:\n%s", stderr)
+	}
+	if logs := stderr.String(); !strings.Contains(logs, "msg=stopped") || !strings.Contains(logs, "closing connections") {
+		t.Errorf("the log:\n%s", logs)
+	}
+}
+
+// TestServeGrace: a request being handled when serve is stopped may finish
+// (within the grace), and its answer is sent.
+func TestServeGrace(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		io.WriteString(w, "finished")
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- serveWith(ctx, ln, h, slog.New(slog.DiscardHandler), io.Discard, defaultTimeouts) }()
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String())
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- string(b)
+	}()
+	<-started
+	cancel()
+	time.Sleep(3 * stalledAfter) // the handler is busy, not stalled: serve waits
+	close(release)
+	if s := <-got; s != "finished" {
+		t.Errorf("the request in progress got %q", s)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+}
+
+// TestServeTimeouts: serve's server closes a connection whose client is
+// too slow with a request's header or body, and an idle keep-alive
+// connection (slowloris; issue 10, item 4).
+func TestServeTimeouts(t *testing.T) {
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": defaultTimeouts.readHeader, "ReadTimeout": defaultTimeouts.read,
+		"WriteTimeout": defaultTimeouts.write, "IdleTimeout": defaultTimeouts.idle,
+	} {
+		if d <= 0 || d > time.Minute {
+			t.Errorf("%s %v", name, d)
+		}
+	}
+	srv := newHTTPServer(http.NotFoundHandler(), nil, defaultTimeouts)
+	if srv.ReadTimeout == 0 || srv.WriteTimeout == 0 || srv.IdleTimeout == 0 || srv.ReadHeaderTimeout == 0 {
+		t.Errorf("server timeouts %v %v %v %v", srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
+	}
+
+	short := serverTimeouts{readHeader: 200 * time.Millisecond, read: 400 * time.Millisecond, write: time.Second, idle: 300 * time.Millisecond, grace: time.Second}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.Copy(io.Discard, r.Body) })
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- serveWith(ctx, ln, h, slog.New(slog.DiscardHandler), io.Discard, short) }()
+	defer func() { cancel(); <-done }()
+	addr := ln.Addr().String()
+	for _, tc := range []struct{ name, send string }{
+		{"header", "POST / HTTP/1.1\r\nHost: x\r\n"},
+		{"body", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345"},
+		{"idle", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			io.WriteString(c, tc.send)
+			// The server closes the connection (perhaps after an answer);
+			// the deadline only keeps a failing test from hanging.
+			c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			_, err = io.Copy(io.Discard, c)
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Errorf("the connection was still open after 10 s")
+			}
+		})
 	}
 }

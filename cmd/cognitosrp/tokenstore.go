@@ -1,18 +1,21 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/cognitosrp/cognitosrp/internal/atomicfile"
 )
 
 // tokenStore keeps refresh tokens between runs of login, for --refresh: a
-// JSON file, mode 0600, replaced atomically (temporary file, fsync, rename).
-// Concurrent writers do not corrupt it; the last one wins.
+// JSON file, mode 0600, replaced atomically and under a lock by
+// [atomicfile.Update], so that concurrent logins lose no token.
 type tokenStore struct{ path string }
 
 // storedToken is one refresh token with the internal user name that its
@@ -35,7 +38,15 @@ func (s tokenStore) load() (map[string]storedToken, error) {
 	if err != nil {
 		return nil, fmt.Errorf("token store: %w", err)
 	}
+	return s.parse(data)
+}
+
+// parse parses the contents of the store; nil is an empty store.
+func (s tokenStore) parse(data []byte) (map[string]storedToken, error) {
 	m := map[string]storedToken{}
+	if data == nil {
+		return m, nil
+	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		// The error could quote the file, which holds tokens: say only where.
 		return nil, fmt.Errorf("token store %s: not a token store written by cognitosrp", s.path)
@@ -53,47 +64,26 @@ func (s tokenStore) get(poolID, clientID, username string) (storedToken, bool, e
 	return t, ok && t.RefreshToken != "", nil
 }
 
-// put stores the user's token, replacing the file atomically.
-func (s tokenStore) put(poolID, clientID, username string, t storedToken) error {
-	m, err := s.load()
-	if err != nil {
+// put stores the user's token, replacing the file atomically under its
+// lock, as the device store does.
+func (s tokenStore) put(ctx context.Context, poolID, clientID, username string, t storedToken) error {
+	var parseErr error
+	err := atomicfile.Update(ctx, s.path, 0o600, func(old []byte, w io.Writer) error {
+		m, err := s.parse(old)
+		if err != nil {
+			parseErr = err
+			return err
+		}
+		m[tokenKey(poolID, clientID, username)] = t
+		data, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(data, '\n'))
 		return err
-	}
-	m[tokenKey(poolID, clientID, username)] = t
-	data, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
+	})
+	if err != nil && err != parseErr {
 		return fmt.Errorf("token store: %w", err)
 	}
-	dir := filepath.Dir(s.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("token store: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".tokens-*.tmp")
-	if err != nil {
-		return fmt.Errorf("token store: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token store: %w", err)
-	}
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token store: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token store: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("token store: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
-		return fmt.Errorf("token store: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return err
 }

@@ -60,7 +60,7 @@ func TestLoginSecretsOnTerminalOnly(t *testing.T) {
 	srv = newServer(t)
 	r = runCLI(t, strings.NewReader(oliviaPassword), "login", "--endpoint-url", srv.URL, "--user-pool-id", testSetupPool,
 		"--client-id", "setupclient", "--username", "olivia", "--password-stdin")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "Cognito asks for setting up an authenticator app (MFA_SETUP), and there is no terminal") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "no terminal to ask for setting up an authenticator app (MFA_SETUP), which Cognito asks for") {
 		t.Errorf("no terminal: %v", r)
 	}
 	if strings.Contains(r.stderr, "otpauth") || strings.Contains(r.stderr, "secret=") {

@@ -1,24 +1,30 @@
-// Package atomicfile reads and changes small files, such as the device
-// store of package flows and the token store of cognitosrp, that must
-// always be whole and that several processes may change at once.
+// Package atomicfile replaces small files atomically, and serializes their
+// read-modify-write cycles among goroutines and processes: the one writer
+// shared by the device store ([flows.FileStore]) and the command's token
+// store.
 //
-// A change ([File.Update]) is read, computed and written under an advisory
-// lock (flock(2)) on a file next to the file whose name adds ".lock"; on
-// systems without flock, changes are serialized only within one process.
-// The new content goes to a temporary file in the same directory, created
-// with permissions 0600, synced, then renamed over the file, and the
-// directory is synced: the file always holds either the old content or the
-// new one, also if the process dies while writing or the power fails after
-// Update returns. Temporary files left behind by a writer that was killed
-// are removed by the next change. Reads ([File.Read]) take no lock.
+// [Update] writes the new contents to a temporary file in the same
+// directory, syncs it, renames it over the file and syncs the directory, so
+// that the file always holds either its old or its new contents, even if
+// the process dies while writing. Cycles are serialized by an advisory lock
+// (flock(2)) on a file next to the file, whose name adds ".lock"; on
+// systems without flock, only within one process. Readers take no lock.
+// Temporary files left behind by a writer that was killed are removed by
+// the next Update.
 //
-// The files hold secrets (device passwords, refresh tokens): errors name
-// the file and the operation, never its content.
+// Other libraries were considered: github.com/google/renameio/v2 writes
+// atomically but does not lock, and is for unix only; the Transform of
+// github.com/rogpeppe/go-internal/lockedfile locks but rewrites the file in
+// place, so a writer killed in the middle leaves it half written.
+//
+// [flows.FileStore]: https://pkg.go.dev/github.com/cognitosrp/cognitosrp/flows#FileStore
 package atomicfile
 
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -26,79 +32,99 @@ import (
 	"sync"
 )
 
-// File is one file that is read whole and replaced atomically. Its methods
-// are safe for concurrent use; the zero value with Path set is ready to use.
-type File struct {
-	// Path is the file's name.
-	Path string
+// processLocks serializes the Updates of one file within this process,
+// which flock alone does only where it is available. Keyed by the file's
+// absolute name.
+var processLocks sync.Map // string -> *sync.Mutex
 
-	// MidWrite, for tests only, is called in the middle of writing the
-	// temporary file, so that a test can kill the process there.
-	MidWrite func()
-
-	mu sync.Mutex // serializes changes within this process
-}
-
-// Read returns the file's content, or nil and no error if it does not
-// exist.
-func (f *File) Read() ([]byte, error) {
-	b, err := os.ReadFile(f.Path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	return b, err
-}
-
-// Update changes the file under its lock: it creates the file's directory
-// (0700) if missing, takes the lock, waiting at most until ctx ends, reads
-// the file (nil if it does not exist), and calls change with the content.
-// If change returns an error, Update returns it and the file is left as it
-// was; if change returns nil content and no error, nothing is written;
-// otherwise the content replaces the file atomically. change runs with the
-// lock held, so that no other process changes the file in the meantime; it
-// may take its time (a network call), but other writers wait for it.
-func (f *File) Update(ctx context.Context, change func(old []byte) ([]byte, error)) error {
+// Update replaces the file name with what fn writes to w, under the
+// file's lock. fn gets the file's contents (nil if it does not exist). If
+// fn returns an error, the file is left as it was and Update returns fn's
+// error as it is; Update's own errors are *fs.PathError and the like,
+// wrapped. A missing directory is created with permissions 0700, and a new
+// file gets perm (as does the file when it is replaced).
+//
+// ctx bounds the wait for the lock.
+func Update(ctx context.Context, name string, perm fs.FileMode, fn func(old []byte, w io.Writer) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	dir := filepath.Dir(f.Path)
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return err
+	}
+	mu, _ := processLocks.LoadOrStore(abs, new(sync.Mutex))
+	mu.(*sync.Mutex).Lock()
+	defer mu.(*sync.Mutex).Unlock()
+
+	dir, base := filepath.Split(abs)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	unlock, err := lockFile(ctx, f.Path+".lock")
+	unlock, err := lockFile(ctx, abs+".lock")
 	if err != nil {
-		return err
+		return fmt.Errorf("locking: %w", err)
 	}
 	defer unlock()
 	if lockIsInterprocess {
-		f.removeTemps()
+		// No other writer is under way: what matches is left over.
+		removeStaleTemps(abs)
 	}
-	old, err := f.Read()
+	old, err := os.ReadFile(abs)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return write(dir, base, perm, old, fn)
+}
+
+// write writes what fn writes to a temporary file in dir and renames it
+// over the file base.
+func write(dir, base string, perm fs.FileMode, old []byte, fn func([]byte, io.Writer) error) (err error) {
+	// os.CreateTemp creates the file with permissions 0600.
+	tmp, err := os.CreateTemp(dir, tempPrefix(base)+"*")
 	if err != nil {
 		return err
 	}
-	b, err := change(old)
-	if err != nil || b == nil {
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(perm); err != nil && !errors.Is(err, errors.ErrUnsupported) {
 		return err
 	}
-	return f.write(b)
+	if err = fn(old, tmp); err != nil {
+		return err
+	}
+	if err = tmp.Sync(); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	if err = os.Rename(tmp.Name(), filepath.Join(dir, base)); err != nil {
+		return err
+	}
+	if err := syncDir(dir); err != nil {
+		// The new file is in place; only its durability across a power
+		// failure is uncertain.
+		return fmt.Errorf("syncing the directory: %w", err)
+	}
+	return nil
 }
 
-// tempPattern is the os.CreateTemp pattern of the temporary files of a
-// file named base: "." + base + ".tmp-" and the digits that os.CreateTemp
-// puts in place of the "*".
-func tempPattern(base string) string { return tempPrefix(base) + "*" }
-
+// tempPrefix is the prefix of the names of the temporary files of the file
+// base; os.CreateTemp adds digits.
 func tempPrefix(base string) string { return "." + base + ".tmp-" }
 
-// isTempOf reports whether the file name is a temporary file of the file
-// named base. The name is compared literally, never as a glob pattern (a
-// file may be named "dev[1].json"), and the part after the prefix must be
-// the digits of os.CreateTemp, so that the temporary files of a file named,
-// say, "devices.json.tmp-1.json" are not taken for those of "devices.json".
-func isTempOf(name, base string) bool {
+// isTemp reports whether the file name (without directory) is a temporary
+// file of Update for the file base. The name is compared literally, never
+// as a glob pattern (a file may be named "dev[1].json"), and what follows
+// the prefix must be the digits of os.CreateTemp, so that the temporary
+// files of "devices.json.tmp-1.json" are not taken for those of
+// "devices.json".
+func isTemp(name, base string) bool {
 	rest, ok := strings.CutPrefix(name, tempPrefix(base))
 	if !ok || rest == "" {
 		return false
@@ -111,66 +137,19 @@ func isTempOf(name, base string) bool {
 	return true
 }
 
-// removeTemps removes the temporary files that writers killed in the middle
-// of a write left behind; they may hold secrets. It must be called with the
-// inter-process lock held, when no other write is under way.
-func (f *File) removeTemps() {
-	dir, base := filepath.Split(f.Path)
+// removeStaleTemps removes the temporary files of the file name that
+// writers killed in the middle of an Update left behind; they may hold
+// secrets. It must be called with the inter-process lock held, when no
+// other write is under way.
+func removeStaleTemps(name string) {
+	dir, base := filepath.Split(name)
 	if dir == "" {
 		dir = "."
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if e.Type().IsRegular() && isTempOf(e.Name(), base) {
+		if e.Type().IsRegular() && isTemp(e.Name(), base) {
 			os.Remove(filepath.Join(dir, e.Name()))
 		}
 	}
-}
-
-// write replaces the file atomically with b.
-func (f *File) write(b []byte) (err error) {
-	dir, base := filepath.Split(f.Path)
-	if dir == "" {
-		dir = "."
-	}
-	// os.CreateTemp creates the file with permissions 0600.
-	tmp, err := os.CreateTemp(dir, tempPattern(base))
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(0o600); err != nil && !errors.Is(err, errors.ErrUnsupported) {
-		return err
-	}
-	if f.MidWrite != nil {
-		half := len(b) / 2
-		if _, err = tmp.Write(b[:half]); err != nil {
-			return err
-		}
-		f.MidWrite()
-		b = b[half:]
-	}
-	if _, err = tmp.Write(b); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp.Name(), f.Path); err != nil {
-		return err
-	}
-	if err := syncDir(dir); err != nil {
-		// The new file is in place; only its durability across a power
-		// failure is uncertain.
-		return &os.PathError{Op: "sync directory", Path: dir, Err: err}
-	}
-	return nil
 }

@@ -7,7 +7,7 @@ import "context"
 // lockIsInterprocess reports whether lockFile excludes other processes.
 const lockIsInterprocess = false
 
-// lockFile is a no-op where flock(2) is not available: a [File]
+// lockFile is a no-op where flock(2) is not available: [Update]
 // serializes changes only within one process there.
 func lockFile(ctx context.Context, name string) (unlock func(), err error) {
 	return func() {}, nil

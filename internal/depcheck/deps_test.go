@@ -75,13 +75,13 @@ func anyOf(rs ...rule) rule {
 }
 
 var policy = map[string]rule{
-	module + "/srp":             anyOf(stdlibOnly, prefixes("golang.org/x/crypto", "filippo.io/bigmod", module+"/internal/ctmath")),
-	module + "/secrethash":      stdlibOnly,
-	module + "/internal/ctmath": anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
-	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash",
-		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",
-		"github.com/aws/smithy-go", module+"/internal/atomicfile", "golang.org/x/oauth2")),
+	module + "/srp":                 anyOf(stdlibOnly, prefixes("golang.org/x/crypto", "filippo.io/bigmod", module+"/internal/ctmath")),
+	module + "/secrethash":          stdlibOnly,
+	module + "/internal/ctmath":     anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
 	module + "/internal/atomicfile": stdlibOnly,
+	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash", module+"/internal/atomicfile",
+		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",
+		"github.com/aws/smithy-go", "golang.org/x/oauth2")),
 }
 
 // forbidden may not be reached, even indirectly, from a library package.
