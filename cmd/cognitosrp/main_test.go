@@ -133,7 +133,7 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{nil, "Usage:"},
-		{[]string{"frobnicate"}, `unknown command (not shown, in case it is a secret): want login, serve or demo`},
+		{[]string{"frobnicate"}, `unknown command (not shown, in case it is a secret): want login, token, serve or demo`},
 		{[]string{"serve"}, "--config FILE is required"},
 		{[]string{"serve", "--config", "x.json", "extra"}, `argument 3 is not an option: cognitosrp serve takes no other arguments`},
 		{[]string{"serve", "--bogus"}, "argument 1 is not an option of cognitosrp serve"},
