@@ -13,6 +13,7 @@ import (
 
 	"github.com/cognitosrp/cognitosrp/cognitotest"
 	"github.com/cognitosrp/cognitosrp/flows"
+	"github.com/cognitosrp/cognitosrp/flows/terminal"
 )
 
 // A whole USER_SRP_AUTH sign-in against the local server of package
@@ -78,9 +79,10 @@ func ExampleChallengeHandlerFunc() {
 	})
 	defer srv.Close()
 
-	// A terminal program would print c.Prompt() and read a line.
+	// A terminal program would use package flows/terminal, which prompts
+	// and reads a line.
 	handler := flows.ChallengeHandlerFunc(func(ctx context.Context, c *flows.Challenge) (flows.Answer, error) {
-		fmt.Println("prompt:", c.Prompt())
+		fmt.Println("prompt:", terminal.Prompt(c))
 		if c.Name != types.ChallengeNameTypeSoftwareTokenMfa {
 			return flows.Answer{}, fmt.Errorf("cannot answer %s", c.Name)
 		}

@@ -119,8 +119,8 @@ func TestMFA(t *testing.T) {
 					}
 					switch ch.Name {
 					case types.ChallengeNameTypeSmsMfa:
-						if ch.DeliveryMedium != "SMS" || ch.Destination == "" || !strings.Contains(ch.Prompt(), ch.Destination) {
-							t.Errorf("SMS_MFA challenge: %q %q, prompt %q", ch.DeliveryMedium, ch.Destination, ch.Prompt())
+						if ch.DeliveryMedium != "SMS" || !strings.HasPrefix(ch.Destination, "+") {
+							t.Errorf("SMS_MFA challenge: %q %q", ch.DeliveryMedium, ch.Destination)
 						}
 					case types.ChallengeNameTypeSelectMfaType:
 						if !slices.Equal(ch.Options, []string{"SOFTWARE_TOKEN_MFA", "SMS_MFA"}) && !slices.Equal(ch.Options, []string{"SMS_MFA", "SOFTWARE_TOKEN_MFA"}) {
@@ -369,6 +369,9 @@ func TestDevices(t *testing.T) {
 		if d == nil || d.Username != name || d.UserPoolID != devicePool || d.DevicePassword == "" {
 			t.Fatalf("Result.Device = %v", d)
 		}
+		if res.DeviceEvent != flows.DeviceConfirmed || res.DeviceForgotten {
+			t.Errorf("first sign-in: DeviceEvent %v, DeviceForgotten %v", res.DeviceEvent, res.DeviceForgotten)
+		}
 		if stored, err := store.Get(ctx, devicePool, typed); err != nil || stored == nil || stored.DeviceKey != d.DeviceKey {
 			t.Fatalf("stored device %v, %v", stored, err)
 		}
@@ -415,8 +418,8 @@ func TestDevices(t *testing.T) {
 			if calls[2].params["SRP_A"] == calls[0].params["SRP_A"] {
 				t.Error("DEVICE_SRP_AUTH reused the password sign-in's SRP_A")
 			}
-			if res.Device == nil || res.Device.DeviceKey != d.DeviceKey {
-				t.Errorf("Result.Device = %v", res.Device)
+			if res.Device == nil || res.Device.DeviceKey != d.DeviceKey || res.DeviceEvent != flows.DeviceAuthenticated {
+				t.Errorf("Result.Device = %v, DeviceEvent %v", res.Device, res.DeviceEvent)
 			}
 		}
 		if len(h.seen) != 1 {
@@ -471,6 +474,9 @@ func TestDevicesOptIn(t *testing.T) {
 		res, err = c.Login(ctx, typed, password)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if res.DeviceEvent != flows.DeviceAuthenticated {
+			t.Errorf("DeviceEvent %v, want Authenticated", res.DeviceEvent)
 		}
 		checkOps(t, rec, "InitiateAuth USER_SRP_AUTH", "RespondToAuthChallenge PASSWORD_VERIFIER",
 			"RespondToAuthChallenge DEVICE_SRP_AUTH", "RespondToAuthChallenge DEVICE_PASSWORD_VERIFIER")
@@ -529,6 +535,9 @@ func TestForgottenDevice(t *testing.T) {
 		}
 		if res.Device == nil || res.Device.DeviceKey == old.DeviceKey {
 			t.Fatalf("Result.Device = %v, want a new device", res.Device)
+		}
+		if !res.DeviceForgotten || res.DeviceEvent != flows.DeviceConfirmed {
+			t.Errorf("DeviceForgotten %v, DeviceEvent %v, want true and Confirmed", res.DeviceForgotten, res.DeviceEvent)
 		}
 		if d, _ := store.Get(ctx, devicePool, typed); d == nil || d.DeviceKey != res.Device.DeviceKey {
 			t.Errorf("stored device %v, want the new one", d)

@@ -81,8 +81,8 @@ type pendingState struct {
 
 // MarshalBinary returns the serialized form of p, a JSON object. See
 // [Pending] for what it holds and how to keep it.
-func (p *Pending) MarshalBinary() ([]byte, error) {
-	if p == nil || p.st.V != pendingVersion {
+func (p Pending) MarshalBinary() ([]byte, error) {
+	if p.st.V != pendingVersion {
 		return nil, fmt.Errorf("%w: not from Client.Start or Client.Resume", ErrInvalidPending)
 	}
 	return json.Marshal(&p.st)
@@ -168,9 +168,11 @@ func (st *pendingState) validate() error {
 	return nil
 }
 
-// MarshalJSON is MarshalBinary, so that a Pending can be a field of a
-// struct that is marshaled to JSON.
-func (p *Pending) MarshalJSON() ([]byte, error) { return p.MarshalBinary() }
+// MarshalJSON is MarshalBinary, so that a Pending, or a struct holding
+// one, marshals to its serialized form. (MarshalBinary and MarshalJSON
+// have value receivers, so that a Pending value marshals the same way as a
+// pointer to it.)
+func (p Pending) MarshalJSON() ([]byte, error) { return p.MarshalBinary() }
 
 // UnmarshalJSON is UnmarshalBinary.
 func (p *Pending) UnmarshalJSON(b []byte) error { return p.UnmarshalBinary(b) }

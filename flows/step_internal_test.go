@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -52,5 +54,32 @@ func TestPendingString(t *testing.T) {
 				t.Errorf("%s of %T prints the session: %s", verb, x, out)
 			}
 		}
+	}
+}
+
+// TestPendingJSONValue: a Pending value marshals like a pointer, to the
+// serialized form, not to its exported fields (which hold the TOTP secret
+// and no Session).
+func TestPendingJSONValue(t *testing.T) {
+	p := Pending{
+		Challenge: &Challenge{Name: types.ChallengeNameTypeMfaSetup, Username: "u", SecretCode: "TOTPSECRET"},
+		Expires:   time.Unix(1e9, 0).UTC(),
+		st: pendingState{V: 1, Pool: "us-east-1_X", Client: "c", Flow: types.AuthFlowTypeUserSrpAuth, Session: "s",
+			Challenge: types.ChallengeNameTypeMfaSetup, Typed: "u", Expires: time.Unix(1e9, 0).UTC()},
+	}
+	byValue, err := json.Marshal(struct{ P Pending }{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byPointer, err := json.Marshal(struct{ P *Pending }{&p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(byValue, byPointer) || bytes.Contains(byValue, []byte("TOTPSECRET")) || !bytes.Contains(byValue, []byte(`"session":"s"`)) {
+		t.Errorf("by value %s\nby pointer %s", byValue, byPointer)
+	}
+	var back struct{ P *Pending }
+	if err := json.Unmarshal(byValue, &back); err != nil || back.P.Challenge.Name != types.ChallengeNameTypeMfaSetup || back.P.Challenge.SecretCode != "" {
+		t.Errorf("Unmarshal: %v, %+v", err, back.P)
 	}
 }

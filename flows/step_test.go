@@ -314,6 +314,33 @@ func TestStepDeviceNoPasswordInPending(t *testing.T) {
 	name := vname("stepoptin", v, "username")
 	store := flows.NewMemoryStore()
 	c, _ := newClient(t, srv, optInPool, v, func(o *flows.Options) { o.DeviceStore = store })
+	d := untrustedDevice(t, srv, c, store, name)
+
+	p := start(t, c, flows.UserSRP{Username: name, Password: password}, types.ChallengeNameTypeSoftwareTokenMfa)
+	b, err := p.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, []byte(d.DeviceKey)) || bytes.Contains(b, []byte(d.DevicePassword)) || bytes.Contains(b, []byte(password)) {
+		t.Errorf("pending step: device key missing, or a password present: %s", b)
+	}
+	c2, rec := newClient(t, srv, optInPool, v, func(o *flows.Options) { o.DeviceStore = store })
+	step, err := c2.Resume(ctx, roundTrip(t, p), flows.Answer{Value: cognitotest.TOTPCode(totpSecret, time.Now())})
+	res := wantDone(t, step, err, name)
+	if res.DeviceEvent != flows.DeviceNone || res.DeviceForgotten {
+		t.Errorf("Result: %v, forgotten %v", res.DeviceEvent, res.DeviceForgotten)
+	}
+	if calls := rec.reset(); len(calls) == 0 || calls[0].params["DEVICE_KEY"] != d.DeviceKey {
+		t.Errorf("Resume did not send the DEVICE_KEY")
+	}
+}
+
+// untrustedDevice signs the user name in with c, confirms the new device
+// without remembering it, and stores it in store: a device that Cognito
+// knows, but which does not stand in for MFA.
+func untrustedDevice(t *testing.T, srv *cognitotest.Server, c *flows.Client, store flows.DeviceStore, name string) *flows.Device {
+	t.Helper()
+	ctx := context.Background()
 	res, err := c.Login(ctx, name, password, func(o *flows.Options) {
 		o.Handler = &handler{totp: totpSecret}
 		o.RememberDevices = flows.RememberNever
@@ -321,7 +348,6 @@ func TestStepDeviceNoPasswordInPending(t *testing.T) {
 	if err != nil || res.DeviceEvent != flows.DeviceNone {
 		t.Fatalf("Login: %v, %+v", err, res)
 	}
-	// Confirm the device without remembering it, as another client might.
 	md := res.AuthenticationResult.NewDeviceMetadata
 	if md == nil {
 		t.Fatal("no NewDeviceMetadata")
@@ -336,28 +362,75 @@ func TestStepDeviceNoPasswordInPending(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	d := &flows.Device{UserPoolID: optInPool, Username: name, DeviceKey: *md.DeviceKey, DeviceGroupKey: *md.DeviceGroupKey, DevicePassword: dv.DevicePassword}
+	d := &flows.Device{UserPoolID: c.UserPoolID(), Username: name, DeviceKey: *md.DeviceKey, DeviceGroupKey: *md.DeviceGroupKey, DevicePassword: dv.DevicePassword}
 	if err := store.Put(ctx, d); err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
 
-	p := start(t, c, flows.UserSRP{Username: name, Password: password}, types.ChallengeNameTypeSoftwareTokenMfa)
-	b, err := p.MarshalBinary()
+// staleOnMFA is an API that answers the first SOFTWARE_TOKEN_MFA response
+// carrying a DEVICE_KEY with ResourceNotFoundException, as Cognito does for
+// a device it forgot after the sign-in began.
+type staleOnMFA struct {
+	*recorder
+	mu   sync.Mutex
+	done bool
+}
+
+func (a *staleOnMFA) RespondToAuthChallenge(ctx context.Context, in *cip.RespondToAuthChallengeInput, optFns ...func(*cip.Options)) (*cip.RespondToAuthChallengeOutput, error) {
+	a.mu.Lock()
+	inject := !a.done && in.ChallengeName == types.ChallengeNameTypeSoftwareTokenMfa && in.ChallengeResponses["DEVICE_KEY"] != ""
+	if inject {
+		a.done = true
+	}
+	a.mu.Unlock()
+	if inject {
+		msg := "Device does not exist."
+		err := &types.ResourceNotFoundException{Message: &msg}
+		a.add(call{op: "RespondToAuthChallenge", challenge: in.ChallengeName, err: err})
+		return nil, err
+	}
+	return a.recorder.RespondToAuthChallenge(ctx, in, optFns...)
+}
+
+// TestLoginDeviceStaleAfterChallenge: when Cognito refuses the device only
+// in answer to a user's challenge, Resume forgets it and Login signs in
+// again without it.
+func TestLoginDeviceStaleAfterChallenge(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	ctx := context.Background()
+	v := variants[0]
+	name := vname("stepoptin", v, "username")
+	store := flows.NewMemoryStore()
+	c0, _ := newClient(t, srv, optInPool, v, func(o *flows.Options) { o.DeviceStore = store })
+	untrustedDevice(t, srv, c0, store, name)
+
+	api := &staleOnMFA{recorder: &recorder{api: srv.Client(), clientID: clientID(optInPool, v)}}
+	h := &handler{totp: totpSecret}
+	c, err := flows.New(api, optInPool, clientID(optInPool, v), func(o *flows.Options) {
+		o.ClientSecret = v.secret
+		o.DeviceStore = store
+		o.RememberDevices = flows.RememberNever
+		o.Handler = h
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(b, []byte(d.DeviceKey)) || bytes.Contains(b, []byte(d.DevicePassword)) || bytes.Contains(b, []byte(password)) {
-		t.Errorf("pending step: device key missing, or a password present: %s", b)
+	res, err := c.Login(ctx, name, password)
+	if err != nil {
+		t.Fatal(err)
 	}
-	c2, rec := newClient(t, srv, optInPool, v, func(o *flows.Options) { o.DeviceStore = store })
-	step, err := c2.Resume(ctx, roundTrip(t, p), flows.Answer{Value: cognitotest.TOTPCode(totpSecret, time.Now())})
-	res = wantDone(t, step, err, name)
-	if res.DeviceEvent != flows.DeviceNone || res.DeviceForgotten {
-		t.Errorf("Result: %v, forgotten %v", res.DeviceEvent, res.DeviceForgotten)
+	checkTokens(t, res, name)
+	if !res.DeviceForgotten || res.DeviceEvent != flows.DeviceNone {
+		t.Errorf("DeviceForgotten %v, DeviceEvent %v", res.DeviceForgotten, res.DeviceEvent)
 	}
-	if calls := rec.reset(); len(calls) == 0 || calls[0].params["DEVICE_KEY"] != d.DeviceKey {
-		t.Errorf("Resume did not send the DEVICE_KEY")
+	if d, _ := store.Get(ctx, optInPool, name); d != nil {
+		t.Errorf("stale device still stored: %v", d)
 	}
+	checkOps(t, api.recorder, "InitiateAuth USER_SRP_AUTH", "RespondToAuthChallenge PASSWORD_VERIFIER", "RespondToAuthChallenge SOFTWARE_TOKEN_MFA error",
+		"InitiateAuth USER_SRP_AUTH", "RespondToAuthChallenge PASSWORD_VERIFIER", "RespondToAuthChallenge SOFTWARE_TOKEN_MFA")
 }
 
 // TestStepForgottenDevice: a stored device that Cognito does not know is

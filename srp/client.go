@@ -70,8 +70,8 @@ type Challenge struct {
 
 // ParseChallenge parses the SRP_B, SALT and SECRET_BLOCK challenge parameters.
 // SRP_B and SALT are hexadecimal signed integers of any length parity and case;
-// SECRET_BLOCK is standard base64. It rejects B ≡ 0 (mod N) with a
-// [*SafetyError] and malformed values with a [*ParameterError].
+// SECRET_BLOCK is standard base64. It rejects B ≡ 0 (mod N) with
+// [ErrSafetyCheck] and malformed values with a [*ParameterError].
 func ParseChallenge(srpB, salt, secretBlock string) (*Challenge, error) {
 	b, err := parseParamHex("SRP_B", srpB)
 	if err != nil {
