@@ -582,3 +582,49 @@ func TestTokensString(t *testing.T) {
 		}
 	}
 }
+
+// failingStore is a MemoryTokenStore whose next fails Updates fail after
+// f ran, as a full disk would.
+type failingStore struct {
+	*flows.MemoryTokenStore
+	fails atomic.Int32
+}
+
+func (s *failingStore) Update(ctx context.Context, userPoolID, clientID, name string, f func(*flows.Tokens) (*flows.Tokens, error)) error {
+	if s.fails.Add(-1) >= 0 {
+		if _, err := f(nil); err != nil {
+			return err
+		}
+		return errors.New("disk full")
+	}
+	return s.MemoryTokenStore.Update(ctx, userPoolID, clientID, name, f)
+}
+
+// TestTokenSourceStoreFails: refreshed tokens that could not be stored are
+// returned with the store's error, kept, and stored by the next call,
+// which refreshes nothing.
+func TestTokenSourceStoreFails(t *testing.T) {
+	t.Parallel()
+	e := newTokEnv(t)
+	ctx := context.Background()
+	c := e.client(t, tokPool, tokRotate)
+	tok := e.signIn(t, c, "tina")
+	store := &failingStore{MemoryTokenStore: flows.NewMemoryTokenStore()}
+	store.fails.Store(1)
+	ts := newTokenSource(t, c, tok, func(o *flows.TokenSourceOptions) { o.Store = store })
+	e.srv.Advance(time.Hour)
+	got, err := ts.Tokens(ctx)
+	if err == nil || !strings.Contains(err.Error(), "disk full") || got == nil || got.RefreshToken == tok.RefreshToken {
+		t.Fatalf("Tokens with a failing store: %v, %v", got, err)
+	}
+	if st, _ := store.Get(ctx, tokPool, tokRotate, "tina"); st != nil {
+		t.Fatal("stored despite the failure")
+	}
+	again, err := ts.Tokens(ctx)
+	if err != nil || again.RefreshToken != got.RefreshToken || e.cnt.count("GetTokensFromRefreshToken") != 1 {
+		t.Fatalf("next call: %v, %d refreshes", err, e.cnt.count("GetTokensFromRefreshToken"))
+	}
+	if st, _ := store.Get(ctx, tokPool, tokRotate, "tina"); st == nil || st.RefreshToken != got.RefreshToken {
+		t.Fatal("the next call did not store the rotated refresh token")
+	}
+}
