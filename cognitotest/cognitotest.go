@@ -1,6 +1,7 @@
 package cognitotest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -104,30 +105,39 @@ func (s *Server) Close() {
 func (s *Server) Region() string { return s.emu.Region() }
 
 // Client returns a Cognito client for the server: its BaseEndpoint is URL,
-// its region the server's, its credentials anonymous (InitiateAuth and
-// friends are unsigned), and it does not retry, so that every error the
-// server returns reaches the test. optFns change these options.
+// its region the server's, its credentials made up (the server requires a
+// signature on the Admin*, group and pool operations, as Cognito does, but
+// checks none: it does not evaluate IAM), and it does not retry, so that
+// every error the server returns reaches the test. optFns change these
+// options; aws.AnonymousCredentials{} sends unsigned requests, as browsers
+// and mobile apps do.
 func (s *Server) Client(optFns ...func(*cognitoidentityprovider.Options)) *cognitoidentityprovider.Client {
 	return cognitoidentityprovider.New(cognitoidentityprovider.Options{
 		Region:       s.Region(),
 		BaseEndpoint: aws.String(s.URL),
-		Credentials:  aws.AnonymousCredentials{},
+		Credentials:  aws.NewCredentialsCache(testCredentials),
 		Retryer:      aws.NopRetryer{},
 		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
 	}, optFns...)
 }
 
+// testCredentials are the made-up AWS credentials of [Server.Client].
+var testCredentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{AccessKeyID: "AKIDCOGNITOTEST", SecretAccessKey: "cognitotest-made-up-secret", Source: "cognitotest"}, nil
+})
+
 // Handler returns the server's http.Handler, to mount it elsewhere.
 func (s *Server) Handler() *Emulator { return s.emu }
 
-// LastCode returns the last SMS or email code delivered to the user (by
-// internal user name) of a pool, and whether there was one.
+// LastCode returns the code (or invitation's temporary password) of the
+// last message delivered to the user (by internal user name) of a pool, and
+// whether there was one.
 func (s *Server) LastCode(userPoolID, username string) (string, bool) {
 	return s.emu.LastCode(userPoolID, username)
 }
 
-// Messages returns every code delivered so far, oldest first (at most the
-// last 1000).
+// Messages returns every message delivered so far, oldest first (at most
+// the last 1000).
 func (s *Server) Messages() []Message { return s.emu.Messages() }
 
 // DeviceCount returns how many confirmed devices the user (by internal user

@@ -76,6 +76,8 @@ type Emulator struct {
 	refresh      map[string]*grant // by refresh token
 	outbox       []Message
 	lastPurge    time.Time
+	outboxHTTP   bool          // WithOutboxHTTP
+	codeLog      bool          // WithCodeLog
 	inflight     chan struct{} // a slot per request being read or served
 	limits       limits
 }
@@ -90,6 +92,8 @@ type options struct {
 	idKey      *rsa.PrivateKey
 	accessKey  *rsa.PrivateKey
 	log        *slog.Logger
+	outboxHTTP bool
+	codeLog    bool
 	limits     limits
 	issuer     issuerOptions
 	// timeouts changes a Server's timeouts (tests shorten them through
@@ -211,6 +215,8 @@ func newHandler(cfg Config, o options) (*Emulator, error) {
 		deviceSteps:  map[deviceStepKey]*authSession{},
 		grants:       map[string]*grant{},
 		refresh:      map[string]*grant{},
+		outboxHTTP:   o.outboxHTTP,
+		codeLog:      o.codeLog,
 		limits:       o.limits,
 		inflight:     make(chan struct{}, max(1, o.limits.inFlight)),
 	}
@@ -358,6 +364,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 	}
 	if r.URL.Path != "/" {
 		op = "GET " + logSafe(r.URL.Path, 200)
+		if e.outboxHTTP && strings.HasPrefix(r.URL.Path, outboxPrefix) {
+			e.serveOutbox(rw, r)
+			return
+		}
 		e.serveWellKnown(rw, r)
 		return
 	}
@@ -380,6 +390,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 		return
 	}
 	op = name
+	if needsSignature(name) && !isSigned(r) {
+		writeError(rw, errMissingAuthentication)
+		return
+	}
 	// At most e.inflight requests are read and served at once, which bounds
 	// the memory that request bodies take; the others wait.
 	select {

@@ -60,7 +60,10 @@
 // when given a password, and [Client.LoginUserAuth] ([UserAuth]) runs
 // USER_AUTH (choice-based sign-in) with PASSWORD_SRP, or passwordless with a
 // factor the user chooses. [Client.Refresh] gets new tokens with
-// REFRESH_TOKEN_AUTH.
+// GetTokensFromRefreshToken (or REFRESH_TOKEN_AUTH, [Options.RefreshWith]),
+// and a [TokenSource] keeps a sign-in's tokens valid, refreshing them once
+// for all goroutines a little before they expire and keeping a rotated
+// refresh token in a [TokenStore]; it is an oauth2.TokenSource too.
 //
 // The password never leaves the process: Cognito receives an SRP-6a proof,
 // computed by package [github.com/cognitosrp/cognitosrp/srp] in constant
