@@ -25,24 +25,24 @@ import (
 
 func init() {
 	maps.Copy(handlers, map[string]handler{
-		"AdminCreateUser":             (*Emulator).adminCreateUser,
-		"AdminSetUserPassword":        (*Emulator).adminSetUserPassword,
-		"AdminGetUser":                (*Emulator).adminGetUser,
-		"AdminUpdateUserAttributes":   (*Emulator).adminUpdateUserAttributes,
-		"AdminDeleteUserAttributes":   (*Emulator).adminDeleteUserAttributes,
-		"AdminDeleteUser":             (*Emulator).adminDeleteUser,
-		"AdminConfirmSignUp":          (*Emulator).adminConfirmSignUp,
-		"AdminDisableUser":            (*Emulator).adminDisableUser,
-		"AdminEnableUser":             (*Emulator).adminEnableUser,
-		"AdminResetUserPassword":      (*Emulator).adminResetUserPassword,
-		"ListUsers":                   (*Emulator).listUsers,
-		"AdminUserGlobalSignOut":      (*Emulator).adminUserGlobalSignOut,
-		"AdminListDevices":            (*Emulator).adminListDevices,
-		"AdminGetDevice":              (*Emulator).adminGetDevice,
-		"AdminForgetDevice":           (*Emulator).adminForgetDevice,
-		"AdminUpdateDeviceStatus":     (*Emulator).adminUpdateDeviceStatus,
-		"AdminInitiateAuth":           (*Emulator).adminInitiateAuth,
-		"AdminRespondToAuthChallenge": (*Emulator).adminRespondToAuthChallenge,
+		"AdminCreateUser":             (*Handler).adminCreateUser,
+		"AdminSetUserPassword":        (*Handler).adminSetUserPassword,
+		"AdminGetUser":                (*Handler).adminGetUser,
+		"AdminUpdateUserAttributes":   (*Handler).adminUpdateUserAttributes,
+		"AdminDeleteUserAttributes":   (*Handler).adminDeleteUserAttributes,
+		"AdminDeleteUser":             (*Handler).adminDeleteUser,
+		"AdminConfirmSignUp":          (*Handler).adminConfirmSignUp,
+		"AdminDisableUser":            (*Handler).adminDisableUser,
+		"AdminEnableUser":             (*Handler).adminEnableUser,
+		"AdminResetUserPassword":      (*Handler).adminResetUserPassword,
+		"ListUsers":                   (*Handler).listUsers,
+		"AdminUserGlobalSignOut":      (*Handler).adminUserGlobalSignOut,
+		"AdminListDevices":            (*Handler).adminListDevices,
+		"AdminGetDevice":              (*Handler).adminGetDevice,
+		"AdminForgetDevice":           (*Handler).adminForgetDevice,
+		"AdminUpdateDeviceStatus":     (*Handler).adminUpdateDeviceStatus,
+		"AdminInitiateAuth":           (*Handler).adminInitiateAuth,
+		"AdminRespondToAuthChallenge": (*Handler).adminRespondToAuthChallenge,
 	})
 }
 
@@ -93,7 +93,7 @@ type adminUserInput struct {
 
 // adminUserLocked finds the pool and the user (by user name or alias) that
 // an admin request names. e.mu must be held.
-func (e *Emulator) adminUserLocked(poolID, username string) (*pool, *user, error) {
+func (e *Handler) adminUserLocked(poolID, username string) (*pool, *user, error) {
 	if poolID == "" {
 		return nil, nil, nullMember("userPoolId")
 	}
@@ -164,7 +164,7 @@ type adminCreateUserInput struct {
 // MessageAction SUPPRESS sends none, RESEND sends a new one to an existing
 // user in FORCE_CHANGE_PASSWORD. The invitation's code in the outbox is the
 // temporary password.
-func (e *Emulator) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminCreateUserInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -304,7 +304,7 @@ type adminSetUserPasswordInput struct {
 
 // adminSetUserPassword sets a permanent password (CONFIRMED) or a
 // temporary one (FORCE_CHANGE_PASSWORD).
-func (e *Emulator) adminSetUserPassword(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminSetUserPassword(rc *reqCtx, body []byte) (any, error) {
 	var in adminSetUserPasswordInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -354,7 +354,7 @@ type adminGetUserOutput struct {
 	UserMFASettingList   []string        `json:"UserMFASettingList,omitempty"`
 }
 
-func (e *Emulator) adminGetUser(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminGetUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -389,7 +389,7 @@ type adminUpdateAttributesInput struct {
 // adminUpdateUserAttributes changes a user's attributes; unlike the user
 // itself, an administrator may set email_verified and
 // phone_number_verified.
-func (e *Emulator) adminUpdateUserAttributes(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminUpdateUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	var in adminUpdateAttributesInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -417,7 +417,7 @@ func (e *Emulator) adminUpdateUserAttributes(rc *reqCtx, body []byte) (any, erro
 	return struct{}{}, nil
 }
 
-func (e *Emulator) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	var in adminUpdateAttributesInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -443,7 +443,7 @@ func (e *Emulator) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, erro
 	return struct{}{}, nil
 }
 
-func (e *Emulator) adminDeleteUser(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminDeleteUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -459,7 +459,7 @@ func (e *Emulator) adminDeleteUser(rc *reqCtx, body []byte) (any, error) {
 }
 
 // adminConfirmSignUp confirms an UNCONFIRMED user without a code.
-func (e *Emulator) adminConfirmSignUp(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminConfirmSignUp(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -482,7 +482,7 @@ func (e *Emulator) adminConfirmSignUp(rc *reqCtx, body []byte) (any, error) {
 
 // adminDisableUser disables a user and revokes its tokens
 // (API_AdminDisableUser.html).
-func (e *Emulator) adminDisableUser(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminDisableUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -504,7 +504,7 @@ func (e *Emulator) adminDisableUser(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Emulator) adminEnableUser(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminEnableUser(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -523,7 +523,7 @@ func (e *Emulator) adminEnableUser(rc *reqCtx, body []byte) (any, error) {
 // adminResetUserPassword puts a user in RESET_REQUIRED and sends a reset
 // code to its verified phone number or email address, if any; the user
 // then sets a password with ConfirmForgotPassword.
-func (e *Emulator) adminResetUserPassword(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminResetUserPassword(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -545,7 +545,7 @@ func (e *Emulator) adminResetUserPassword(rc *reqCtx, body []byte) (any, error) 
 	return struct{}{}, nil
 }
 
-func (e *Emulator) adminUserGlobalSignOut(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminUserGlobalSignOut(rc *reqCtx, body []byte) (any, error) {
 	var in adminUserInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -641,7 +641,7 @@ func (f *userFilter) match(u *user) bool {
 
 // listUsers lists a pool's users, oldest first, optionally filtered with
 // `attribute = "value"` or `attribute ^= "value"`.
-func (e *Emulator) listUsers(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) listUsers(rc *reqCtx, body []byte) (any, error) {
 	var in listUsersInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -695,7 +695,7 @@ type adminDeviceInput struct {
 
 // adminDeviceLocked finds the user and device of an admin device call.
 // e.mu must be held.
-func (e *Emulator) adminDeviceLocked(in *adminDeviceInput) (*user, *device, error) {
+func (e *Handler) adminDeviceLocked(in *adminDeviceInput) (*user, *device, error) {
 	if in.DeviceKey == "" {
 		return nil, nil, nullMember("deviceKey")
 	}
@@ -710,7 +710,7 @@ func (e *Emulator) adminDeviceLocked(in *adminDeviceInput) (*user, *device, erro
 	return u, d, nil
 }
 
-func (e *Emulator) adminGetDevice(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminGetDevice(rc *reqCtx, body []byte) (any, error) {
 	var in adminDeviceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -724,7 +724,7 @@ func (e *Emulator) adminGetDevice(rc *reqCtx, body []byte) (any, error) {
 	return map[string]deviceType{"Device": describeDevice(d)}, nil
 }
 
-func (e *Emulator) adminForgetDevice(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminForgetDevice(rc *reqCtx, body []byte) (any, error) {
 	var in adminDeviceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -739,7 +739,7 @@ func (e *Emulator) adminForgetDevice(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Emulator) adminUpdateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminUpdateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
 	var in adminDeviceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -763,7 +763,7 @@ func (e *Emulator) adminUpdateDeviceStatus(rc *reqCtx, body []byte) (any, error)
 }
 
 // adminListDevices lists a user's confirmed devices, oldest first.
-func (e *Emulator) adminListDevices(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminListDevices(rc *reqCtx, body []byte) (any, error) {
 	var in adminDeviceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -812,7 +812,7 @@ type adminInitiateAuthInput struct {
 // adminInitiateAuth is InitiateAuth for server-side apps: the same flows,
 // through the same code, plus ADMIN_USER_PASSWORD_AUTH (and its old name
 // ADMIN_NO_SRP_AUTH), which takes the password itself.
-func (e *Emulator) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
 	var in adminInitiateAuthInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -861,7 +861,7 @@ func (e *Emulator) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
 }
 
 // adminClient finds a client and checks that it belongs to the pool.
-func (e *Emulator) adminClient(poolID, clientID string) (*appClient, *apiError) {
+func (e *Handler) adminClient(poolID, clientID string) (*appClient, *apiError) {
 	c, aerr := e.lookupClient(clientID)
 	if aerr != nil {
 		return nil, aerr
@@ -884,7 +884,7 @@ type adminRespondInput struct {
 
 // adminRespondToAuthChallenge answers every challenge as
 // RespondToAuthChallenge does.
-func (e *Emulator) adminRespondToAuthChallenge(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminRespondToAuthChallenge(rc *reqCtx, body []byte) (any, error) {
 	var in adminRespondInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

@@ -50,7 +50,7 @@ type authOutput struct {
 }
 
 // lookupClient finds an app client. e.mu must not be held.
-func (e *Emulator) lookupClient(id string) (*appClient, *apiError) {
+func (e *Handler) lookupClient(id string) (*appClient, *apiError) {
 	if id == "" {
 		return nil, nullMember("clientId")
 	}
@@ -84,7 +84,7 @@ func checkSecretHash(c *appClient, got string, names ...string) *apiError {
 	return nil
 }
 
-func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) initiateAuth(rc *reqCtx, body []byte) (any, error) {
 	var in initiateAuthInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -94,7 +94,7 @@ func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
 
 // initiate is InitiateAuth, and AdminInitiateAuth except for
 // ADMIN_USER_PASSWORD_AUTH (admin.go).
-func (e *Emulator) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
+func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	if in.ClientId == "" {
 		return nil, nullMember("clientId")
 	}
@@ -184,7 +184,7 @@ func (e *Emulator) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 }
 
 // userAuth starts a USER_AUTH (choice-based) sign-in.
-func (e *Emulator) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (any, error) {
+func (e *Handler) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (any, error) {
 	e.mu.Lock()
 	s.available = availableChallenges(s.pool, s.user)
 	e.mu.Unlock()
@@ -265,7 +265,7 @@ func availableChallenges(p *pool, u *user) []string {
 
 // startSRP answers PASSWORD_VERIFIER to a client's SRP_A. e.mu must not be
 // held.
-func (e *Emulator) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error) {
+func (e *Handler) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error) {
 	e.mu.Lock()
 	v := s.user.verifier
 	e.mu.Unlock()
@@ -289,7 +289,7 @@ func (e *Emulator) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error
 
 // passwordFactor checks a plain password (USER_PASSWORD_AUTH, USER_AUTH's
 // PASSWORD) and continues the sign-in. e.mu must not be held.
-func (e *Emulator) passwordFactor(rc *reqCtx, s *authSession, password string) (any, error) {
+func (e *Handler) passwordFactor(rc *reqCtx, s *authSession, password string) (any, error) {
 	e.mu.Lock()
 	v := s.user.verifier
 	locked := s.user.passwordFails.locked(rc.now)
@@ -313,7 +313,7 @@ func (e *Emulator) passwordFactor(rc *reqCtx, s *authSession, password string) (
 
 // afterPassword checks the presented device once the password is known to
 // be right, then continues. e.mu must be held.
-func (e *Emulator) afterPassword(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
+func (e *Handler) afterPassword(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
 	if s.deviceKey != "" && s.pool.tracking != "off" && s.user.devices[s.deviceKey] == nil {
 		return nil, nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
@@ -321,7 +321,7 @@ func (e *Emulator) afterPassword(rc *reqCtx, s *authSession) (*authOutput, *pend
 }
 
 // finish signs pending tokens, if any, outside the lock.
-func (e *Emulator) finish(out *authOutput, pt *pendingTokens, aerr *apiError) (any, error) {
+func (e *Handler) finish(out *authOutput, pt *pendingTokens, aerr *apiError) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -349,7 +349,7 @@ func stepFrom(prev *authSession, challenge string) *authSession {
 }
 
 // put stores a challenge's session. e.mu must be held.
-func (e *Emulator) put(rc *reqCtx, s *authSession, params map[string]string) (*authOutput, error) {
+func (e *Handler) put(rc *reqCtx, s *authSession, params map[string]string) (*authOutput, error) {
 	tok, err := e.putSession(s, rc.now)
 	if err != nil {
 		return nil, err
@@ -359,7 +359,7 @@ func (e *Emulator) put(rc *reqCtx, s *authSession, params map[string]string) (*a
 
 // advance decides what comes after a completed factor: another challenge or
 // the tokens. e.mu must be held.
-func (e *Emulator) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
+func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
 	if aerr := signInStateLocked(s, rc.now); aerr != nil {
 		return nil, nil, aerr
 	}
@@ -437,7 +437,7 @@ func newPasswordParams(u *user) map[string]string {
 }
 
 // mfaChallenge asks for an MFA factor. e.mu must be held.
-func (e *Emulator) mfaChallenge(rc *reqCtx, s *authSession, factor string) (*authOutput, error) {
+func (e *Handler) mfaChallenge(rc *reqCtx, s *authSession, factor string) (*authOutput, error) {
 	n := stepFrom(s, factor)
 	params := map[string]string{}
 	if factor != mfaTOTP {
@@ -450,7 +450,7 @@ func (e *Emulator) mfaChallenge(rc *reqCtx, s *authSession, factor string) (*aut
 
 // otpChallenge sends a one-time code as a first factor (USER_AUTH's
 // EMAIL_OTP and SMS_OTP). e.mu must be held.
-func (e *Emulator) otpChallenge(rc *reqCtx, s *authSession, challenge string, first bool) (*authOutput, error) {
+func (e *Handler) otpChallenge(rc *reqCtx, s *authSession, challenge string, first bool) (*authOutput, error) {
 	n := stepFrom(s, challenge)
 	n.otpFirstFactor = first
 	medium, dest := e.deliver(n, challenge, rc.now)
@@ -462,7 +462,7 @@ func (e *Emulator) otpChallenge(rc *reqCtx, s *authSession, challenge string, fi
 }
 
 // respondToAuthChallenge answers RespondToAuthChallenge.
-func (e *Emulator) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) {
 	var in respondInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -471,7 +471,7 @@ func (e *Emulator) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) 
 }
 
 // respond is RespondToAuthChallenge and AdminRespondToAuthChallenge.
-func (e *Emulator) respond(rc *reqCtx, in *respondInput) (any, error) {
+func (e *Handler) respond(rc *reqCtx, in *respondInput) (any, error) {
 	if in.ClientId == "" {
 		return nil, nullMember("clientId")
 	}
@@ -514,7 +514,7 @@ func (e *Emulator) respond(rc *reqCtx, in *respondInput) (any, error) {
 
 // responder handles one RespondToAuthChallenge call.
 type responder struct {
-	e  *Emulator
+	e  *Handler
 	rc *reqCtx
 	c  *appClient
 	in *respondInput

@@ -19,7 +19,7 @@ type Server struct {
 	// trailing slash. Use it as the SDK's BaseEndpoint.
 	URL string
 
-	emu    *Emulator
+	emu    *Handler
 	http   *http.Server
 	ln     net.Listener
 	clock  atomic.Pointer[func() time.Time]
@@ -127,7 +127,7 @@ var testCredentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Cre
 })
 
 // Handler returns the server's http.Handler, to mount it elsewhere.
-func (s *Server) Handler() *Emulator { return s.emu }
+func (s *Server) Handler() *Handler { return s.emu }
 
 // LastCode returns the code (or invitation's temporary password) of the
 // last message delivered to the user (by internal user name) of a pool, and

@@ -274,10 +274,10 @@ func LoadConfig(r io.Reader) (Config, error) {
 	dec := json.NewDecoder(io.LimitReader(r, maxConfigSize+1))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return Config{}, fmt.Errorf("emulator: reading config: %w", err)
+		return Config{}, fmt.Errorf("cognitotest: reading config: %w", err)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Config{}, errors.New("emulator: reading config: data after the top-level object")
+		return Config{}, errors.New("cognitotest: reading config: data after the top-level object")
 	}
 	return cfg, nil
 }
@@ -423,7 +423,7 @@ func (c Config) Validate() error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("emulator: invalid config: %w", errors.Join(errs...))
+		return fmt.Errorf("cognitotest: invalid config: %w", errors.Join(errs...))
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ type confirmDeviceInput struct {
 
 // confirmDevice stores the verifier of a device handed out in
 // NewDeviceMetadata.
-func (e *Emulator) confirmDevice(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) confirmDevice(rc *reqCtx, body []byte) (any, error) {
 	var in confirmDeviceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -103,7 +103,7 @@ type deviceInput struct {
 
 // userDevice authenticates a device call and finds the device. On success
 // e.mu is held and the caller must release it.
-func (e *Emulator) userDevice(rc *reqCtx, body []byte, in *deviceInput) (*grant, *device, error) {
+func (e *Handler) userDevice(rc *reqCtx, body []byte, in *deviceInput) (*grant, *device, error) {
 	if err := decode(body, in); err != nil {
 		return nil, nil, err
 	}
@@ -126,7 +126,7 @@ func (e *Emulator) userDevice(rc *reqCtx, body []byte, in *deviceInput) (*grant,
 	return g, d, nil
 }
 
-func (e *Emulator) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
 	var in deviceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (e *Emulator) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Emulator) forgetDevice(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) forgetDevice(rc *reqCtx, body []byte) (any, error) {
 	var in deviceInput
 	g, d, err := e.userDevice(rc, body, &in)
 	if err != nil {
@@ -159,7 +159,7 @@ func (e *Emulator) forgetDevice(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Emulator) getDevice(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) getDevice(rc *reqCtx, body []byte) (any, error) {
 	var in deviceInput
 	_, d, err := e.userDevice(rc, body, &in)
 	if err != nil {
@@ -184,7 +184,7 @@ type listDevicesOutput struct {
 const maxListDevices = 60
 
 // listDevices lists the user's confirmed devices, oldest first.
-func (e *Emulator) listDevices(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) listDevices(rc *reqCtx, body []byte) (any, error) {
 	var in listDevicesInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -238,7 +238,7 @@ type accessTokenInput struct {
 	AccessToken string `json:"AccessToken"`
 }
 
-func (e *Emulator) authenticated(rc *reqCtx, body []byte) (*grant, error) {
+func (e *Handler) authenticated(rc *reqCtx, body []byte) (*grant, error) {
 	var in accessTokenInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -266,7 +266,7 @@ type getUserOutput struct {
 	Username            string          `json:"Username"`
 }
 
-func (e *Emulator) getUser(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) getUser(rc *reqCtx, body []byte) (any, error) {
 	g, err := e.authenticated(rc, body)
 	if err != nil {
 		return nil, err
@@ -294,7 +294,7 @@ func (e *Emulator) getUser(rc *reqCtx, body []byte) (any, error) {
 
 // globalSignOut revokes every refresh token of the user, and with them the
 // access tokens issued from them.
-func (e *Emulator) globalSignOut(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) globalSignOut(rc *reqCtx, body []byte) (any, error) {
 	g, err := e.authenticated(rc, body)
 	if err != nil {
 		return nil, err
@@ -316,7 +316,7 @@ type revokeTokenInput struct {
 }
 
 // revokeToken revokes a refresh token and the access tokens issued from it.
-func (e *Emulator) revokeToken(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) revokeToken(rc *reqCtx, body []byte) (any, error) {
 	var in revokeTokenInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -353,7 +353,7 @@ type softwareTokenInput struct {
 
 // associateSoftwareToken hands out a new TOTP secret, during MFA_SETUP (with
 // the Session) or for a signed-in user (with the AccessToken).
-func (e *Emulator) associateSoftwareToken(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) associateSoftwareToken(rc *reqCtx, body []byte) (any, error) {
 	var in softwareTokenInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -394,7 +394,7 @@ func (e *Emulator) associateSoftwareToken(rc *reqCtx, body []byte) (any, error) 
 
 // verifySoftwareToken checks a code of the secret from
 // AssociateSoftwareToken.
-func (e *Emulator) verifySoftwareToken(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) verifySoftwareToken(rc *reqCtx, body []byte) (any, error) {
 	var in softwareTokenInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -470,7 +470,7 @@ type setUserMFAPreferenceInput struct {
 }
 
 // setUserMFAPreference enables, disables and prefers MFA factors.
-func (e *Emulator) setUserMFAPreference(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) setUserMFAPreference(rc *reqCtx, body []byte) (any, error) {
 	var in setUserMFAPreferenceInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

@@ -124,8 +124,8 @@
 // Every message the emulator would send — sign-up and resent codes,
 // password reset codes, invitations (with the temporary password), MFA and
 // OTP codes, attribute verification codes — is kept in an outbox, with the
-// reason it was sent (see [Message]): [Emulator.Messages] and
-// [Emulator.LastCode] read it in process. [WithOutboxHTTP] also serves it at
+// reason it was sent (see [Message]): [Server.Messages] and
+// [Server.LastCode] read it in process. [WithOutboxHTTP] also serves it at
 // GET /_cognitosrp/outbox?userPoolId=ID[&username=NAME], and [WithCodeLog]
 // logs each message. Both are test-only powers, off by default: nothing is
 // served under /_cognitosrp/ without WithOutboxHTTP.
@@ -149,7 +149,7 @@
 // ±1 step), SMS_MFA, EMAIL_OTP, SMS_OTP, SELECT_MFA_TYPE, MFA_SETUP (with
 // AssociateSoftwareToken and VerifySoftwareToken), SELECT_CHALLENGE and
 // CUSTOM_CHALLENGE. SMS and email codes are random and "delivered" to an
-// outbox that [Emulator.Messages] and [Emulator.LastCode] read.
+// outbox that [Server.Messages] and [Server.LastCode] read.
 //
 // After the password comes, in order: NEW_PASSWORD_REQUIRED for users in
 // FORCE_CHANGE_PASSWORD; DEVICE_SRP_AUTH when the client sent the DEVICE_KEY
@@ -269,7 +269,7 @@
 // # State and logging
 //
 // All state (sessions, tokens, devices, new passwords, MFA settings,
-// delivered codes) lives in memory and is lost with the Emulator. Expired
+// delivered codes) lives in memory and is lost with the Handler. Expired
 // sessions and refresh tokens are purged. Sign-ins in progress are bounded
 // so that no one crowds out anyone else: a user has at most 20 (a new one
 // ends that user's oldest), an app client at most 50,000 (beyond which its
@@ -283,7 +283,7 @@
 // groups. Only refresh tokens grow with the number of sign-ins, until they
 // expire; rotation keeps at most 16 refresh tokens per sign-in (an older
 // one is then answered as invalid rather than reused).
-// [Emulator.Stats] counts all of these. The
+// [Server.Stats] counts all of these. The
 // emulator keeps SRP verifiers, never plaintext passwords. [WithLogger] logs
 // one line per request: the operation (an unknown one by its X-Amz-Target,
 // at most 100 bytes, control characters escaped), status, duration, and when

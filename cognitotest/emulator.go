@@ -52,12 +52,12 @@ const (
 	usedRetention   = 10 * time.Minute
 )
 
-// Emulator is a local stand-in for the Amazon Cognito user pools API (AWS JSON
+// Handler is a local stand-in for the Amazon Cognito user pools API (AWS JSON
 // 1.1): an http.Handler that the AWS SDKs and AWS's JavaScript client talk to
 // as they would to Cognito. Its state (sessions, tokens, devices, changed
 // passwords, delivered codes) lives in memory only and is lost when it is
 // discarded. It is safe for concurrent use.
-type Emulator struct {
+type Handler struct {
 	region     string
 	now        func() time.Time
 	sessionTTL time.Duration
@@ -162,7 +162,7 @@ var defaultKeys = sync.OnceValues(func() ([2]*rsa.PrivateKey, error) {
 // pass [Config.Validate]: the handler that `cognitosrp serve` serves, and
 // that [NewServer] starts on 127.0.0.1. It turns every password into an SRP
 // verifier, which takes a few milliseconds per user.
-func NewHandler(cfg Config, opts ...Option) (*Emulator, error) {
+func NewHandler(cfg Config, opts ...Option) (*Handler, error) {
 	o := options{now: time.Now, sessionTTL: defaultTTL, limits: defaultLimits}
 	for _, opt := range opts {
 		opt(&o)
@@ -171,7 +171,7 @@ func NewHandler(cfg Config, opts ...Option) (*Emulator, error) {
 }
 
 // newHandler is NewHandler with the options applied.
-func newHandler(cfg Config, o options) (*Emulator, error) {
+func newHandler(cfg Config, o options) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func newHandler(cfg Config, o options) (*Emulator, error) {
 		o.now = time.Now
 	}
 	if o.sessionTTL <= 0 {
-		return nil, fmt.Errorf("emulator: session TTL %v is not positive", o.sessionTTL)
+		return nil, fmt.Errorf("cognitotest: session TTL %v is not positive", o.sessionTTL)
 	}
 	if o.log == nil {
 		o.log = slog.New(slog.DiscardHandler)
@@ -200,7 +200,7 @@ func newHandler(cfg Config, o options) (*Emulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Emulator{
+	e := &Handler{
 		region:       cfg.Region,
 		now:          o.now,
 		sessionTTL:   o.sessionTTL,
@@ -245,7 +245,7 @@ const (
 	maxHeaderBytes    = 64 << 10
 )
 
-// NewHTTPServer returns an http.Server for h (usually an [Emulator]) with
+// NewHTTPServer returns an http.Server for h (usually a [Handler]) with
 // read-header, read, write and idle timeouts and a 64 KiB header limit, so
 // that no client can hold a connection for long without sending or reading.
 // Callers may change the timeouts before serving.
@@ -261,7 +261,7 @@ func NewHTTPServer(h http.Handler) *http.Server {
 }
 
 // Region returns the region of the emulated user pools.
-func (e *Emulator) Region() string { return e.region }
+func (e *Handler) Region() string { return e.region }
 
 // reqCtx carries what handlers need from the HTTP request.
 type reqCtx struct {
@@ -270,29 +270,29 @@ type reqCtx struct {
 	now        time.Time
 }
 
-type handler func(e *Emulator, rc *reqCtx, body []byte) (any, error)
+type handler func(e *Handler, rc *reqCtx, body []byte) (any, error)
 
 var handlers = map[string]handler{
-	"InitiateAuth":              (*Emulator).initiateAuth,
-	"RespondToAuthChallenge":    (*Emulator).respondToAuthChallenge,
-	"ConfirmDevice":             (*Emulator).confirmDevice,
-	"UpdateDeviceStatus":        (*Emulator).updateDeviceStatus,
-	"ForgetDevice":              (*Emulator).forgetDevice,
-	"ListDevices":               (*Emulator).listDevices,
-	"GetDevice":                 (*Emulator).getDevice,
-	"GetUser":                   (*Emulator).getUser,
-	"GetTokensFromRefreshToken": (*Emulator).getTokensFromRefreshToken,
-	"GlobalSignOut":             (*Emulator).globalSignOut,
-	"RevokeToken":               (*Emulator).revokeToken,
-	"AssociateSoftwareToken":    (*Emulator).associateSoftwareToken,
-	"VerifySoftwareToken":       (*Emulator).verifySoftwareToken,
-	"SetUserMFAPreference":      (*Emulator).setUserMFAPreference,
+	"InitiateAuth":              (*Handler).initiateAuth,
+	"RespondToAuthChallenge":    (*Handler).respondToAuthChallenge,
+	"ConfirmDevice":             (*Handler).confirmDevice,
+	"UpdateDeviceStatus":        (*Handler).updateDeviceStatus,
+	"ForgetDevice":              (*Handler).forgetDevice,
+	"ListDevices":               (*Handler).listDevices,
+	"GetDevice":                 (*Handler).getDevice,
+	"GetUser":                   (*Handler).getUser,
+	"GetTokensFromRefreshToken": (*Handler).getTokensFromRefreshToken,
+	"GlobalSignOut":             (*Handler).globalSignOut,
+	"RevokeToken":               (*Handler).revokeToken,
+	"AssociateSoftwareToken":    (*Handler).associateSoftwareToken,
+	"VerifySoftwareToken":       (*Handler).verifySoftwareToken,
+	"SetUserMFAPreference":      (*Handler).setUserMFAPreference,
 }
 
 // ServeHTTP answers Cognito API calls (POST / with X-Amz-Target) and serves
 // each pool's JSON Web Key Set at GET /<poolId>/.well-known/jwks.json and
 // its OpenID configuration at GET /<poolId>/.well-known/openid-configuration.
-func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (e *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.serve(w, r, func(op string) handler { return handlers[op] })
 }
 
@@ -315,7 +315,7 @@ type looseUser struct {
 func (looseUser) loose() {}
 
 // serve is ServeHTTP with the handlers looked up by lookup.
-func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op string) handler) {
+func (e *Handler) serve(w http.ResponseWriter, r *http.Request, lookup func(op string) handler) {
 	start := time.Now()
 	op := "-"
 	var sum requestSummary
@@ -331,7 +331,7 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 			// answers a Cognito-shaped error instead of dropping the
 			// connection. The panic value is not logged: it could hold a
 			// secret.
-			e.log.Error("emulator: internal error", "op", op)
+			e.log.Error("cognitotest: internal error", "op", op)
 			if rw.status == 0 {
 				fail(&apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"})
 			}
@@ -499,7 +499,7 @@ func setCORS(h http.Header) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic("emulator: internal error: marshaling response: " + err.Error())
+		panic("cognitotest: internal error: marshaling response: " + err.Error())
 	}
 	w.Header().Set("Content-Type", jsonContentType)
 	w.Header().Set("x-amzn-RequestId", newUUID())
@@ -551,7 +551,7 @@ func truncate(s string, n int) string {
 
 // userPoolOf returns the pool of a Verifier-free user pool id check; used by
 // the well-known endpoints.
-func (e *Emulator) serveWellKnown(w http.ResponseWriter, r *http.Request) {
+func (e *Handler) serveWellKnown(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Type: errUnknownOperation, Message: "Only GET is supported here"})
 		return
@@ -578,7 +578,7 @@ func (e *Emulator) serveWellKnown(w http.ResponseWriter, r *http.Request) {
 func writePlainJSON(w http.ResponseWriter, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic("emulator: internal error: marshaling response: " + err.Error())
+		panic("cognitotest: internal error: marshaling response: " + err.Error())
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)

@@ -23,9 +23,9 @@ func weakKey(t testing.TB) *rsa.PrivateKey {
 	return k
 }
 
-// fuzzEmulator is shared by the fuzz target's runs: state carried from one
+// fuzzHandler is shared by the fuzz target's runs: state carried from one
 // input to the next is part of what is fuzzed.
-var fuzzEmulator = sync.OnceValue(func() *Emulator {
+var fuzzHandler = sync.OnceValue(func() *Handler {
 	e, err := NewHandler(testConfig(), WithSigningKey(testKey()))
 	if err != nil {
 		panic(err)
@@ -35,7 +35,7 @@ var fuzzEmulator = sync.OnceValue(func() *Emulator {
 
 // operationSeeds returns a valid request body for every operation, with real
 // values (an access token, sessions, a secret block) taken from a sign-in.
-func operationSeeds(f *testing.F, e *Emulator) map[string][]string {
+func operationSeeds(f *testing.F, e *Handler) map[string][]string {
 	call := func(op string, in any) map[string]any {
 		b, _ := json.Marshal(in)
 		rec := httptest.NewRecorder()
@@ -206,7 +206,7 @@ func lifecycleSeeds(js func(any) string, at string) map[string][]string {
 // FuzzHandler sends arbitrary bodies to every operation. The answer must be
 // 200 with a JSON object or a 4xx with a JSON __type, never a panic or a 5xx.
 func FuzzHandler(f *testing.F) {
-	e := fuzzEmulator()
+	e := fuzzHandler()
 	seeds := operationSeeds(f, e)
 	for op := range handlers {
 		if len(seeds[op]) == 0 {
@@ -232,7 +232,7 @@ func FuzzHandler(f *testing.F) {
 			if h == nil {
 				return nil
 			}
-			return func(e *Emulator, rc *reqCtx, body []byte) (any, error) {
+			return func(e *Handler, rc *reqCtx, body []byte) (any, error) {
 				out, err := h(e, rc, body)
 				if err != nil {
 					if _, ok := err.(*apiError); !ok {

@@ -17,15 +17,15 @@ import (
 
 func init() {
 	maps.Copy(handlers, map[string]handler{
-		"CreateGroup":              (*Emulator).createGroup,
-		"GetGroup":                 (*Emulator).getGroup,
-		"UpdateGroup":              (*Emulator).updateGroup,
-		"ListGroups":               (*Emulator).listGroups,
-		"DeleteGroup":              (*Emulator).deleteGroup,
-		"AdminAddUserToGroup":      (*Emulator).adminAddUserToGroup,
-		"AdminRemoveUserFromGroup": (*Emulator).adminRemoveUserFromGroup,
-		"AdminListGroupsForUser":   (*Emulator).adminListGroupsForUser,
-		"ListUsersInGroup":         (*Emulator).listUsersInGroup,
+		"CreateGroup":              (*Handler).createGroup,
+		"GetGroup":                 (*Handler).getGroup,
+		"UpdateGroup":              (*Handler).updateGroup,
+		"ListGroups":               (*Handler).listGroups,
+		"DeleteGroup":              (*Handler).deleteGroup,
+		"AdminAddUserToGroup":      (*Handler).adminAddUserToGroup,
+		"AdminRemoveUserFromGroup": (*Handler).adminRemoveUserFromGroup,
+		"AdminListGroupsForUser":   (*Handler).adminListGroupsForUser,
+		"ListUsersInGroup":         (*Handler).listUsersInGroup,
 	})
 }
 
@@ -172,7 +172,7 @@ func checkGroupInput(in *groupInput, needName bool) *apiError {
 
 // poolGroupLocked finds the pool and the group of a group operation. e.mu
 // must be held.
-func (e *Emulator) poolGroupLocked(in *groupInput) (*pool, *group, *apiError) {
+func (e *Handler) poolGroupLocked(in *groupInput) (*pool, *group, *apiError) {
 	p, aerr := e.lookupPoolLocked(in.UserPoolId)
 	if aerr != nil {
 		return nil, nil, aerr
@@ -184,7 +184,7 @@ func (e *Emulator) poolGroupLocked(in *groupInput) (*pool, *group, *apiError) {
 	return p, g, nil
 }
 
-func (e *Emulator) createGroup(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) createGroup(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -219,7 +219,7 @@ func (e *Emulator) createGroup(rc *reqCtx, body []byte) (any, error) {
 	return map[string]groupType{"Group": describeGroup(p, g)}, nil
 }
 
-func (e *Emulator) getGroup(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) getGroup(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -237,7 +237,7 @@ func (e *Emulator) getGroup(rc *reqCtx, body []byte) (any, error) {
 }
 
 // updateGroup changes the members given; absent ones stay as they are.
-func (e *Emulator) updateGroup(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) updateGroup(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -264,7 +264,7 @@ func (e *Emulator) updateGroup(rc *reqCtx, body []byte) (any, error) {
 	return map[string]groupType{"Group": describeGroup(p, g)}, nil
 }
 
-func (e *Emulator) listGroups(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) listGroups(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -303,7 +303,7 @@ func groupPage(p *pool, gs []*group, token string, limit int) (any, error) {
 
 // deleteGroup deletes a group; its members leave it (their next tokens
 // no longer list it).
-func (e *Emulator) deleteGroup(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) deleteGroup(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -326,7 +326,7 @@ func (e *Emulator) deleteGroup(rc *reqCtx, body []byte) (any, error) {
 
 // groupUserLocked finds the group and the user (by user name or alias) of
 // an Admin*Group operation. e.mu must be held.
-func (e *Emulator) groupUserLocked(in *groupInput) (*pool, *group, *user, *apiError) {
+func (e *Handler) groupUserLocked(in *groupInput) (*pool, *group, *user, *apiError) {
 	p, aerr := e.lookupPoolLocked(in.UserPoolId)
 	if aerr != nil {
 		return nil, nil, nil, aerr
@@ -342,7 +342,7 @@ func (e *Emulator) groupUserLocked(in *groupInput) (*pool, *group, *user, *apiEr
 	return p, g, u, nil
 }
 
-func (e *Emulator) adminAddUserToGroup(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminAddUserToGroup(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -366,7 +366,7 @@ func (e *Emulator) adminAddUserToGroup(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Emulator) adminRemoveUserFromGroup(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminRemoveUserFromGroup(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -388,7 +388,7 @@ func (e *Emulator) adminRemoveUserFromGroup(rc *reqCtx, body []byte) (any, error
 	return struct{}{}, nil
 }
 
-func (e *Emulator) adminListGroupsForUser(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) adminListGroupsForUser(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -413,7 +413,7 @@ func (e *Emulator) adminListGroupsForUser(rc *reqCtx, body []byte) (any, error) 
 	return groupPage(p, slices.SortedFunc(maps.Values(u.groups), byPrecedence), in.NextToken, limit)
 }
 
-func (e *Emulator) listUsersInGroup(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) listUsersInGroup(rc *reqCtx, body []byte) (any, error) {
 	var in groupInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

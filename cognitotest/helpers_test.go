@@ -120,7 +120,7 @@ func (c *fakeClock) advance(d time.Duration) { c.set(c.now().Add(d)) }
 
 type harness struct {
 	t      *testing.T
-	e      *Emulator
+	e      *Handler
 	srv    *httptest.Server
 	client *cip.Client
 	clock  *fakeClock

@@ -254,7 +254,7 @@ func TestPanicRecovery(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A handler that panics stands in for a bug; no known input reaches one.
-	boom := func(*Emulator, *reqCtx, []byte) (any, error) { panic("secret-in-panic") }
+	boom := func(*Handler, *reqCtx, []byte) (any, error) { panic("secret-in-panic") }
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader("{}"))
 	req.Header.Set("X-Amz-Target", target+"InitiateAuth")

@@ -33,7 +33,7 @@ func WithCognitoIssuer() Option { return func(o *options) { o.issuer.cognito = t
 
 // localBase returns the server's own URL for a request: the configured base
 // or "http://" + the local address of the connection.
-func (e *Emulator) localBase(r *http.Request) string {
+func (e *Handler) localBase(r *http.Request) string {
 	if e.issuerOpts.base != "" {
 		return e.issuerOpts.base
 	}
@@ -47,7 +47,7 @@ func (e *Emulator) localBase(r *http.Request) string {
 }
 
 // issuer returns the iss claim of the tokens of a pool.
-func (e *Emulator) issuer(rc *reqCtx, poolID string) string {
+func (e *Handler) issuer(rc *reqCtx, poolID string) string {
 	if e.issuerOpts.cognito {
 		return "https://cognito-idp." + e.region + ".amazonaws.com/" + poolID
 	}
@@ -60,7 +60,7 @@ func (e *Emulator) issuer(rc *reqCtx, poolID string) string {
 // endpoints it lists (those of a user pool domain, see
 // https://docs.aws.amazon.com/cognito/latest/developerguide/federation-endpoints.html)
 // are not served: the hosted UI is not modeled.
-func (e *Emulator) openIDConfiguration(base, poolID string) map[string]any {
+func (e *Handler) openIDConfiguration(base, poolID string) map[string]any {
 	iss := e.issuer(&reqCtx{issuerBase: base}, poolID)
 	return map[string]any{
 		"issuer":                                iss,

@@ -64,7 +64,7 @@ func WithCodeLog() Option { return func(o *options) { o.codeLog = true } }
 
 // Messages returns the messages delivered so far, oldest first (at most the
 // last 1000).
-func (e *Emulator) Messages() []Message {
+func (e *Handler) Messages() []Message {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return slices.Clone(e.outbox)
@@ -72,7 +72,7 @@ func (e *Emulator) Messages() []Message {
 
 // LastCode returns the code (or temporary password) of the last message
 // delivered to the user (by internal user name) of a pool.
-func (e *Emulator) LastCode(userPoolID, username string) (string, bool) {
+func (e *Handler) LastCode(userPoolID, username string) (string, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for i := len(e.outbox) - 1; i >= 0; i-- {
@@ -86,7 +86,7 @@ func (e *Emulator) LastCode(userPoolID, username string) (string, bool) {
 
 // deliver sends a sign-in challenge's code (MFA or OTP) and records it in
 // the session. e.mu must be held.
-func (e *Emulator) deliver(s *authSession, challenge string, now time.Time) (medium, dest string) {
+func (e *Handler) deliver(s *authSession, challenge string, now time.Time) (medium, dest string) {
 	medium, dest = "EMAIL", s.user.attrs["email"]
 	if challenge == chSMSMFA || challenge == chSMSOTP {
 		medium, dest = "SMS", s.user.attrs["phone_number"]
@@ -106,7 +106,7 @@ func (e *Emulator) deliver(s *authSession, challenge string, now time.Time) (med
 
 // sendLocked puts m in the outbox, forgetting the oldest message beyond
 // maxOutbox, and logs it with WithCodeLog. e.mu must be held.
-func (e *Emulator) sendLocked(m Message) {
+func (e *Handler) sendLocked(m Message) {
 	if len(e.outbox) >= maxOutbox {
 		e.outbox = slices.Delete(e.outbox, 0, len(e.outbox)-maxOutbox+1)
 	}
@@ -155,7 +155,7 @@ type outboxMessage struct {
 }
 
 // serveOutbox answers GET /_cognitosrp/outbox (see [WithOutboxHTTP]).
-func (e *Emulator) serveOutbox(w http.ResponseWriter, r *http.Request) {
+func (e *Handler) serveOutbox(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != outboxPrefix+"outbox" {
 		writeError(w, &apiError{Status: http.StatusNotFound, Type: errResourceNotFound, Message: "Not found"})
 		return

@@ -18,15 +18,15 @@ import (
 
 func init() {
 	maps.Copy(handlers, map[string]handler{
-		"CreateUserPool":         (*Emulator).createUserPool,
-		"DescribeUserPool":       (*Emulator).describeUserPool,
-		"ListUserPools":          (*Emulator).listUserPools,
-		"DeleteUserPool":         (*Emulator).deleteUserPool,
-		"CreateUserPoolClient":   (*Emulator).createUserPoolClient,
-		"DescribeUserPoolClient": (*Emulator).describeUserPoolClient,
-		"UpdateUserPoolClient":   (*Emulator).updateUserPoolClient,
-		"ListUserPoolClients":    (*Emulator).listUserPoolClients,
-		"DeleteUserPoolClient":   (*Emulator).deleteUserPoolClient,
+		"CreateUserPool":         (*Handler).createUserPool,
+		"DescribeUserPool":       (*Handler).describeUserPool,
+		"ListUserPools":          (*Handler).listUserPools,
+		"DeleteUserPool":         (*Handler).deleteUserPool,
+		"CreateUserPoolClient":   (*Handler).createUserPoolClient,
+		"DescribeUserPoolClient": (*Handler).describeUserPoolClient,
+		"UpdateUserPoolClient":   (*Handler).updateUserPoolClient,
+		"ListUserPoolClients":    (*Handler).listUserPoolClients,
+		"DeleteUserPoolClient":   (*Handler).deleteUserPoolClient,
 	})
 }
 
@@ -143,7 +143,7 @@ type clientInfo struct {
 }
 
 // poolArn is the ARN Cognito gives a pool; the account id is made up.
-func (e *Emulator) poolArn(id string) string {
+func (e *Handler) poolArn(id string) string {
 	return "arn:aws:cognito-idp:" + e.region + ":000000000000:userpool/" + id
 }
 
@@ -202,7 +202,7 @@ type userPoolType struct {
 }
 
 // describePool returns p as Cognito's UserPoolType. e.mu must be held.
-func (e *Emulator) describePool(p *pool) userPoolType {
+func (e *Handler) describePool(p *pool) userPoolType {
 	st := p.settings
 	pol := st.policy
 	out := userPoolType{
@@ -236,7 +236,7 @@ func (e *Emulator) describePool(p *pool) userPoolType {
 	return out
 }
 
-func (e *Emulator) createUserPool(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) createUserPool(rc *reqCtx, body []byte) (any, error) {
 	var in createUserPoolInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -352,7 +352,7 @@ type userPoolIDInput struct {
 }
 
 // lookupPoolLocked finds a pool by id. e.mu must be held.
-func (e *Emulator) lookupPoolLocked(id string) (*pool, *apiError) {
+func (e *Handler) lookupPoolLocked(id string) (*pool, *apiError) {
 	if id == "" {
 		return nil, nullMember("userPoolId")
 	}
@@ -363,7 +363,7 @@ func (e *Emulator) lookupPoolLocked(id string) (*pool, *apiError) {
 	return p, nil
 }
 
-func (e *Emulator) describeUserPool(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) describeUserPool(rc *reqCtx, body []byte) (any, error) {
 	var in userPoolIDInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -424,7 +424,7 @@ type poolDescription struct {
 	LambdaConfig     struct{} `json:"LambdaConfig"`
 }
 
-func (e *Emulator) listUserPools(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) listUserPools(rc *reqCtx, body []byte) (any, error) {
 	var in listInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -460,7 +460,7 @@ func (e *Emulator) listUserPools(rc *reqCtx, body []byte) (any, error) {
 
 // deleteUserPool deletes a pool with its clients, users and groups; its
 // tokens stop working and its sign-ins in progress fail.
-func (e *Emulator) deleteUserPool(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) deleteUserPool(rc *reqCtx, body []byte) (any, error) {
 	var in userPoolIDInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -480,7 +480,7 @@ func (e *Emulator) deleteUserPool(rc *reqCtx, body []byte) (any, error) {
 
 // dropClientLocked forgets a client with its grants and sessions. e.mu
 // must be held.
-func (e *Emulator) dropClientLocked(c *appClient) {
+func (e *Handler) dropClientLocked(c *appClient) {
 	delete(e.clients, c.id)
 	for id, g := range e.grants {
 		if g.client == c {
@@ -731,7 +731,7 @@ func describeClient(c *appClient) userPoolClientType {
 	return out
 }
 
-func (e *Emulator) createUserPoolClient(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) createUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	var in clientSettingsInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -788,7 +788,7 @@ type clientIDInput struct {
 }
 
 // poolClientLocked finds a client of a pool. e.mu must be held.
-func (e *Emulator) poolClientLocked(poolID, clientID string) (*appClient, *apiError) {
+func (e *Handler) poolClientLocked(poolID, clientID string) (*appClient, *apiError) {
 	p, aerr := e.lookupPoolLocked(poolID)
 	if aerr != nil {
 		return nil, aerr
@@ -803,7 +803,7 @@ func (e *Emulator) poolClientLocked(poolID, clientID string) (*appClient, *apiEr
 	return c, nil
 }
 
-func (e *Emulator) describeUserPoolClient(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) describeUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	var in clientIDInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -819,7 +819,7 @@ func (e *Emulator) describeUserPoolClient(rc *reqCtx, body []byte) (any, error) 
 
 // updateUserPoolClient replaces a client's settings: as in Cognito, a
 // member left out is reset to its default.
-func (e *Emulator) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	var in clientSettingsInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -862,7 +862,7 @@ type clientDescription struct {
 	UserPoolId string `json:"UserPoolId"`
 }
 
-func (e *Emulator) listUserPoolClients(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) listUserPoolClients(rc *reqCtx, body []byte) (any, error) {
 	var in listInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -891,7 +891,7 @@ func (e *Emulator) listUserPoolClients(rc *reqCtx, body []byte) (any, error) {
 	return out, nil
 }
 
-func (e *Emulator) deleteUserPoolClient(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) deleteUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	var in clientIDInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

@@ -183,7 +183,7 @@ func TestCaps(t *testing.T) {
 }
 
 // signedCall sends a request with an Authorization header straight to e.
-func signedCall(e *Emulator, op, body string) (int, string) {
+func signedCall(e *Handler, op, body string) (int, string) {
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 	req.Header.Set("X-Amz-Target", target+op)

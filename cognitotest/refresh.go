@@ -55,7 +55,7 @@ type getTokensOutput struct {
 // access tokens, and with rotation ENABLED a new refresh token. It is
 // unsigned, like InitiateAuth. A client with a secret must send the secret
 // itself as ClientSecret (not a SECRET_HASH).
-func (e *Emulator) getTokensFromRefreshToken(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) getTokensFromRefreshToken(rc *reqCtx, body []byte) (any, error) {
 	var in getTokensInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func (e *Emulator) getTokensFromRefreshToken(rc *reqCtx, body []byte) (any, erro
 
 // refreshAuth is REFRESH_TOKEN_AUTH (and its alias REFRESH_TOKEN): new
 // access and ID tokens for a refresh token, which stays the same.
-func (e *Emulator) refreshAuth(rc *reqCtx, c *appClient, ap map[string]string) (any, error) {
+func (e *Handler) refreshAuth(rc *reqCtx, c *appClient, ap map[string]string) (any, error) {
 	if ap["REFRESH_TOKEN"] == "" {
 		return nil, missingParam("REFRESH_TOKEN")
 	}
@@ -102,7 +102,7 @@ func (e *Emulator) refreshAuth(rc *reqCtx, c *appClient, ap map[string]string) (
 }
 
 // refreshTokens checks a refresh token for client c and issues new tokens.
-func (e *Emulator) refreshTokens(rc *reqCtx, c *appClient, rq refreshRequest) (*authResult, error) {
+func (e *Handler) refreshTokens(rc *reqCtx, c *appClient, rq refreshRequest) (*authResult, error) {
 	pt, aerr := e.refreshLocked(rc, c, rq)
 	if aerr != nil {
 		return nil, aerr
@@ -111,7 +111,7 @@ func (e *Emulator) refreshTokens(rc *reqCtx, c *appClient, rq refreshRequest) (*
 }
 
 // refreshLocked takes e.mu and does the checks and bookkeeping of a refresh.
-func (e *Emulator) refreshLocked(rc *reqCtx, c *appClient, rq refreshRequest) (*pendingTokens, *apiError) {
+func (e *Handler) refreshLocked(rc *reqCtx, c *appClient, rq refreshRequest) (*pendingTokens, *apiError) {
 	invalid := notAuthorized(msgInvalidRefresh)
 	if rq.getTokens {
 		invalid = notAuthorized(msgInvalidRefreshGT)
@@ -185,7 +185,7 @@ func refreshDeviceOK(g *grant, deviceKey string) bool {
 // retired already). The new token expires with the original, as the
 // developer guide says (new refresh tokens are valid for the time that
 // remains of the original). e.mu must be held.
-func (e *Emulator) rotateLocked(rc *reqCtx, g *grant, presented string) string {
+func (e *Handler) rotateLocked(rc *reqCtx, g *grant, presented string) string {
 	if g.retired == nil {
 		g.retired = map[string]time.Time{}
 	}
@@ -206,7 +206,7 @@ func (e *Emulator) rotateLocked(rc *reqCtx, g *grant, presented string) string {
 
 // forgetGrantTokensLocked removes every refresh token of g from e.refresh.
 // e.mu must be held.
-func (e *Emulator) forgetGrantTokensLocked(g *grant) {
+func (e *Handler) forgetGrantTokensLocked(g *grant) {
 	delete(e.refresh, g.refreshToken)
 	for _, t := range g.issued {
 		delete(e.refresh, t)

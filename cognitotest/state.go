@@ -180,7 +180,7 @@ func (p *pool) trusted(d *device) bool {
 func newPool(pc UserPool, created time.Time) (*pool, error) {
 	name, err := srp.PoolName(pc.ID)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: pool %s: %w", pc.ID, err)
+		return nil, fmt.Errorf("cognitotest: pool %s: %w", pc.ID, err)
 	}
 	p := &pool{
 		id:           pc.ID,
@@ -214,14 +214,14 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 	for _, cc := range pc.Clients {
 		c, err := newClient(cc, p)
 		if err != nil {
-			return nil, fmt.Errorf("emulator: pool %s: client %s: %w", pc.ID, cc.ID, err)
+			return nil, fmt.Errorf("cognitotest: pool %s: client %s: %w", pc.ID, cc.ID, err)
 		}
 		p.clients = append(p.clients, c)
 	}
 	for _, uc := range pc.Users {
 		v, err := srp.NewVerifier(pc.ID, uc.Username, uc.Password)
 		if err != nil {
-			return nil, fmt.Errorf("emulator: pool %s: user %q: %w", pc.ID, uc.Username, err)
+			return nil, fmt.Errorf("cognitotest: pool %s: user %q: %w", pc.ID, uc.Username, err)
 		}
 		u := &user{
 			name:     uc.Username,
@@ -416,7 +416,7 @@ type grant struct {
 
 // DeviceCount returns how many confirmed devices the user (by internal user
 // name) has in a pool, and whether the user exists.
-func (e *Emulator) DeviceCount(userPoolID, username string) (int, bool) {
+func (e *Handler) DeviceCount(userPoolID, username string) (int, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p := e.pools[userPoolID]
@@ -436,7 +436,7 @@ func (e *Emulator) DeviceCount(userPoolID, username string) (int, bool) {
 	return n, true
 }
 
-// Stats counts what an [Emulator] holds in memory, for tests that check that
+// Stats counts what a [Handler] holds in memory, for tests that check that
 // it stays bounded.
 type Stats struct {
 	// Sessions are the sign-ins in progress: challenges issued and neither
@@ -466,7 +466,7 @@ type Stats struct {
 
 // Stats returns the current counts of what e holds. It does not purge
 // expired state first.
-func (e *Emulator) Stats() Stats {
+func (e *Handler) Stats() Stats {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	st := Stats{
@@ -491,7 +491,7 @@ func (e *Emulator) Stats() Stats {
 // client at most e.limits.clientSessions (beyond which its new sign-ins are
 // refused), and all together at most e.limits.sessions (beyond which the
 // oldest session of the client with the most is ended).
-func (e *Emulator) putSession(s *authSession, now time.Time) (string, error) {
+func (e *Handler) putSession(s *authSession, now time.Time) (string, error) {
 	u, c := s.user, s.client
 	for u.sessions.Len() >= e.limits.userSessions {
 		e.dropSession(u.sessions.Front().Value.(*authSession))
@@ -533,7 +533,7 @@ func (e *Emulator) putSession(s *authSession, now time.Time) (string, error) {
 
 // dropExpired ends the expired sessions at the front of l. e.mu must be
 // held.
-func (e *Emulator) dropExpired(l *list.List, now time.Time) {
+func (e *Handler) dropExpired(l *list.List, now time.Time) {
 	for l.Len() > 0 {
 		s := l.Front().Value.(*authSession)
 		if !now.After(s.expires) {
@@ -544,7 +544,7 @@ func (e *Emulator) dropExpired(l *list.List, now time.Time) {
 }
 
 // dropSession removes s and remembers its token as used. e.mu must be held.
-func (e *Emulator) dropSession(s *authSession) {
+func (e *Handler) dropSession(s *authSession) {
 	if e.sessions[s.token] != s {
 		return
 	}
@@ -576,7 +576,7 @@ func (e *Emulator) dropSession(s *authSession) {
 
 // findSession returns the live session with the given token, or an error in
 // Cognito's words. e.mu must be held.
-func (e *Emulator) findSession(token string, now time.Time) (*authSession, *apiError) {
+func (e *Handler) findSession(token string, now time.Time) (*authSession, *apiError) {
 	s := e.sessions[token]
 	if s == nil {
 		if exp, ok := e.used[token]; ok {
@@ -595,7 +595,7 @@ func (e *Emulator) findSession(token string, now time.Time) (*authSession, *apiE
 }
 
 // checkLive reports the error for a session found by another index.
-func (e *Emulator) checkLive(s *authSession, now time.Time) *apiError {
+func (e *Handler) checkLive(s *authSession, now time.Time) *apiError {
 	if now.After(s.expires) {
 		e.dropSession(s)
 		return notAuthorized(msgSessionExpired)
@@ -603,7 +603,7 @@ func (e *Emulator) checkLive(s *authSession, now time.Time) *apiError {
 	return nil
 }
 
-func (e *Emulator) maybePurge(now time.Time) {
+func (e *Handler) maybePurge(now time.Time) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if now.Sub(e.lastPurge) < purgeInterval && now.After(e.lastPurge) {
@@ -614,7 +614,7 @@ func (e *Emulator) maybePurge(now time.Time) {
 
 // purge forgets expired sessions, used session tokens and grants. e.mu must
 // be held.
-func (e *Emulator) purge(now time.Time) {
+func (e *Handler) purge(now time.Time) {
 	e.lastPurge = now
 	for _, s := range e.sessions {
 		if now.After(s.expires) {
@@ -641,7 +641,7 @@ func (e *Emulator) purge(now time.Time) {
 func randomBytes(n int) []byte {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
-		panic("emulator: internal error: reading randomness: " + err.Error())
+		panic("cognitotest: internal error: reading randomness: " + err.Error())
 	}
 	return b
 }

@@ -102,7 +102,7 @@ func decodeStrict(body []byte, v any) error {
 	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		panic("emulator: internal error: decode into a non-pointer")
+		panic("cognitotest: internal error: decode into a non-pointer")
 	}
 	if err := d.value(rv.Elem(), 0); err != nil {
 		return err

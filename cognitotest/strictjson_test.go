@@ -362,7 +362,7 @@ func TestConcurrentRequestsBounded(t *testing.T) {
 	var mu sync.Mutex
 	running, most := 0, 0
 	release := make(chan struct{})
-	block := func(e *Emulator, rc *reqCtx, body []byte) (any, error) {
+	block := func(e *Handler, rc *reqCtx, body []byte) (any, error) {
 		mu.Lock()
 		running++
 		most = max(most, running)

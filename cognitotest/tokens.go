@@ -21,17 +21,17 @@ type signingKey struct {
 
 func newSigningKey(key *rsa.PrivateKey) (*signingKey, error) {
 	if key.N.BitLen() < 2048 {
-		return nil, fmt.Errorf("emulator: signing key has %d bits, want at least 2048", key.N.BitLen())
+		return nil, fmt.Errorf("cognitotest: signing key has %d bits, want at least 2048", key.N.BitLen())
 	}
 	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: signing key: %w", err)
+		return nil, fmt.Errorf("cognitotest: signing key: %w", err)
 	}
 	sum := sha256.Sum256(der)
 	kid := base64.StdEncoding.EncodeToString(sum[:])
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: kid}}, nil)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: signing key: %w", err)
+		return nil, fmt.Errorf("cognitotest: signing key: %w", err)
 	}
 	return &signingKey{key: key, kid: kid, signer: signer}, nil
 }
@@ -97,14 +97,14 @@ type pendingTokens struct {
 	newDevice  *newDeviceMetadata
 }
 
-func (e *Emulator) signTokens(pt *pendingTokens) (*authResult, error) {
+func (e *Handler) signTokens(pt *pendingTokens) (*authResult, error) {
 	at, err := e.keys.access.sign(pt.access)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: signing access token: %w", err)
+		return nil, fmt.Errorf("cognitotest: signing access token: %w", err)
 	}
 	it, err := e.keys.id.sign(pt.id)
 	if err != nil {
-		return nil, fmt.Errorf("emulator: signing id token: %w", err)
+		return nil, fmt.Errorf("cognitotest: signing id token: %w", err)
 	}
 	return &authResult{
 		AccessToken:       at,
@@ -119,7 +119,7 @@ func (e *Emulator) signTokens(pt *pendingTokens) (*authResult, error) {
 // completeSignIn ends a sign-in: it creates the grant (and a new device when
 // the pool tracks devices and none was used) and prepares the tokens. e.mu
 // must be held.
-func (e *Emulator) completeSignIn(rc *reqCtx, s *authSession) *pendingTokens {
+func (e *Handler) completeSignIn(rc *reqCtx, s *authSession) *pendingTokens {
 	p, u := s.pool, s.user
 	pt := &pendingTokens{}
 	deviceKey := ""
@@ -153,7 +153,7 @@ func (e *Emulator) completeSignIn(rc *reqCtx, s *authSession) *pendingTokens {
 }
 
 // newDevice creates an unconfirmed device for u. e.mu must be held.
-func (e *Emulator) newDevice(u *user, rc *reqCtx) *device {
+func (e *Handler) newDevice(u *user, rc *reqCtx) *device {
 	if len(u.devices) >= maxUserDevices {
 		// Forget the oldest unconfirmed device, or else the oldest.
 		var oldest *device
@@ -180,7 +180,7 @@ func (e *Emulator) newDevice(u *user, rc *reqCtx) *device {
 // tokenClaims returns the claims of a new access token and id token for g,
 // and the access token's lifetime in seconds (ExpiresIn). Their lifetimes
 // are the app client's accessTokenValidity and idTokenValidity.
-func (e *Emulator) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any, expiresIn int) {
+func (e *Handler) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any, expiresIn int) {
 	iss := e.issuer(rc, g.pool.id)
 	eventID := newUUID()
 	iat := rc.now.Unix()
@@ -243,7 +243,7 @@ type accessClaims struct {
 
 // checkAccessToken verifies an access token (signature, expiry, revocation)
 // and returns its grant. e.mu must not be held.
-func (e *Emulator) checkAccessToken(rc *reqCtx, token string) (*grant, *apiError) {
+func (e *Handler) checkAccessToken(rc *reqCtx, token string) (*grant, *apiError) {
 	if token == "" {
 		return nil, nullMember("accessToken")
 	}

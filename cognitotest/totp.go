@@ -22,7 +22,7 @@ const (
 func totpCode(secret string, t time.Time) (string, error) {
 	key, err := decodeTOTPSecret(secret)
 	if err != nil {
-		return "", fmt.Errorf("emulator: TOTP secret is not base32")
+		return "", fmt.Errorf("cognitotest: TOTP secret is not base32")
 	}
 	return totpAt(key, uint64(t.Unix())/totpStep), nil
 }

@@ -22,17 +22,17 @@ import (
 
 func init() {
 	maps.Copy(handlers, map[string]handler{
-		"SignUp":                           (*Emulator).signUp,
-		"ConfirmSignUp":                    (*Emulator).confirmSignUp,
-		"ResendConfirmationCode":           (*Emulator).resendConfirmationCode,
-		"ForgotPassword":                   (*Emulator).forgotPassword,
-		"ConfirmForgotPassword":            (*Emulator).confirmForgotPassword,
-		"ChangePassword":                   (*Emulator).changePassword,
-		"UpdateUserAttributes":             (*Emulator).updateUserAttributes,
-		"VerifyUserAttribute":              (*Emulator).verifyUserAttribute,
-		"GetUserAttributeVerificationCode": (*Emulator).getUserAttributeVerificationCode,
-		"DeleteUserAttributes":             (*Emulator).deleteUserAttributes,
-		"DeleteUser":                       (*Emulator).deleteUser,
+		"SignUp":                           (*Handler).signUp,
+		"ConfirmSignUp":                    (*Handler).confirmSignUp,
+		"ResendConfirmationCode":           (*Handler).resendConfirmationCode,
+		"ForgotPassword":                   (*Handler).forgotPassword,
+		"ConfirmForgotPassword":            (*Handler).confirmForgotPassword,
+		"ChangePassword":                   (*Handler).changePassword,
+		"UpdateUserAttributes":             (*Handler).updateUserAttributes,
+		"VerifyUserAttribute":              (*Handler).verifyUserAttribute,
+		"GetUserAttributeVerificationCode": (*Handler).getUserAttributeVerificationCode,
+		"DeleteUserAttributes":             (*Handler).deleteUserAttributes,
+		"DeleteUser":                       (*Handler).deleteUser,
 	})
 }
 
@@ -102,7 +102,7 @@ type codeDelivery struct {
 
 // sendCodeLocked sends a new code for purpose to attr ("email" or
 // "phone_number") of u, replacing any earlier one. e.mu must be held.
-func (e *Emulator) sendCodeLocked(p *pool, u *user, purpose, attr, reason string, ttl time.Duration, now time.Time) *codeDelivery {
+func (e *Handler) sendCodeLocked(p *pool, u *user, purpose, attr, reason string, ttl time.Duration, now time.Time) *codeDelivery {
 	medium := "EMAIL"
 	if attr == "phone_number" {
 		medium = "SMS"
@@ -387,7 +387,7 @@ func checkAttrBudget(u *user, attrs map[string]string) *apiError {
 // sends verification codes for changed auto-verified attributes unless the
 // same call marks them verified. It returns the code deliveries. e.mu must
 // be held.
-func (e *Emulator) applyAttributesLocked(p *pool, u *user, attrs map[string]string, now time.Time) []codeDelivery {
+func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]string, now time.Time) []codeDelivery {
 	var sent []codeDelivery
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		v := attrs[k]
@@ -409,7 +409,7 @@ func (e *Emulator) applyAttributesLocked(p *pool, u *user, attrs map[string]stri
 }
 
 // newUserLocked adds a user to p. e.mu must be held.
-func (e *Emulator) newUserLocked(p *pool, name string, v *srp.Verifier, status string, now time.Time) (*user, *apiError) {
+func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status string, now time.Time) (*user, *apiError) {
 	total := 0
 	for _, q := range e.pools {
 		total += len(q.users)
@@ -430,7 +430,7 @@ func (e *Emulator) newUserLocked(p *pool, name string, v *srp.Verifier, status s
 
 // deleteUserLocked removes u from p with its aliases, groups, sign-ins in
 // progress and tokens. e.mu must be held.
-func (e *Emulator) deleteUserLocked(p *pool, u *user) {
+func (e *Handler) deleteUserLocked(p *pool, u *user) {
 	for _, a := range aliasAttributes {
 		if v := u.attrs[a]; v != "" && p.aliases[aliasKey(a, v)] == u {
 			delete(p.aliases, aliasKey(a, v))
@@ -447,7 +447,7 @@ func (e *Emulator) deleteUserLocked(p *pool, u *user) {
 // signOutLocked revokes u's refresh tokens (and the access tokens issued
 // from them); with forget, it also forgets them and ends u's sign-ins in
 // progress. e.mu must be held.
-func (e *Emulator) signOutLocked(u *user, forget bool) {
+func (e *Handler) signOutLocked(u *user, forget bool) {
 	for id, g := range e.grants {
 		if g.user != u {
 			continue
@@ -493,7 +493,7 @@ func signInStateLocked(s *authSession, now time.Time) *apiError {
 // clientUser finds the client and user of an unsigned call that names
 // them (ConfirmSignUp, ForgotPassword and the like), checking SECRET_HASH
 // over the user name given. On success e.mu is NOT held.
-func (e *Emulator) clientUser(clientID, username, secretHash string) (*appClient, *apiError) {
+func (e *Handler) clientUser(clientID, username, secretHash string) (*appClient, *apiError) {
 	c, aerr := e.lookupClient(clientID)
 	if aerr != nil {
 		return nil, aerr
@@ -526,7 +526,7 @@ type signUpOutput struct {
 // signUp creates an UNCONFIRMED user and sends the confirmation code to
 // the auto-verified attribute (API_SignUp.html). Only an SRP verifier of
 // the password is kept.
-func (e *Emulator) signUp(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
 	var in signUpInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -600,7 +600,7 @@ type confirmSignUpInput struct {
 
 // confirmSignUp confirms a user with the code from SignUp and marks the
 // attribute it went to as verified.
-func (e *Emulator) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
 	var in confirmSignUpInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -645,7 +645,7 @@ type resendInput struct {
 	SecretHash string `json:"SecretHash"`
 }
 
-func (e *Emulator) resendConfirmationCode(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) resendConfirmationCode(rc *reqCtx, body []byte) (any, error) {
 	var in resendInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -673,7 +673,7 @@ func (e *Emulator) resendConfirmationCode(rc *reqCtx, body []byte) (any, error) 
 
 // forgotPassword sends a password reset code to the user's verified phone
 // number or email address.
-func (e *Emulator) forgotPassword(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) forgotPassword(rc *reqCtx, body []byte) (any, error) {
 	var in resendInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -711,7 +711,7 @@ type confirmForgotInput struct {
 
 // confirmForgotPassword sets a new password with the code from
 // ForgotPassword (or AdminResetUserPassword); the user becomes CONFIRMED.
-func (e *Emulator) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
 	var in confirmForgotInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -776,7 +776,7 @@ type changePasswordInput struct {
 	ProposedPassword string `json:"ProposedPassword"`
 }
 
-func (e *Emulator) changePassword(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) changePassword(rc *reqCtx, body []byte) (any, error) {
 	var in changePasswordInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -843,7 +843,7 @@ type updateAttributesInput struct {
 
 // updateUserAttributes changes the signed-in user's attributes; a changed
 // auto-verified email or phone number becomes unverified and gets a code.
-func (e *Emulator) updateUserAttributes(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) updateUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	var in updateAttributesInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -884,7 +884,7 @@ type attributeNameInput struct {
 	Code          string `json:"Code"`
 }
 
-func (e *Emulator) getUserAttributeVerificationCode(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) getUserAttributeVerificationCode(rc *reqCtx, body []byte) (any, error) {
 	var in attributeNameInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -912,7 +912,7 @@ func (e *Emulator) getUserAttributeVerificationCode(rc *reqCtx, body []byte) (an
 	return map[string]*codeDelivery{"CodeDeliveryDetails": d}, nil
 }
 
-func (e *Emulator) verifyUserAttribute(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) verifyUserAttribute(rc *reqCtx, body []byte) (any, error) {
 	var in attributeNameInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -948,7 +948,7 @@ type deleteAttributesInput struct {
 	UserAttributeNames []string `json:"UserAttributeNames"`
 }
 
-func (e *Emulator) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	var in deleteAttributesInput
 	if err := decode(body, &in); err != nil {
 		return nil, err
@@ -981,7 +981,7 @@ func (e *Emulator) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Emulator) deleteUser(rc *reqCtx, body []byte) (any, error) {
+func (e *Handler) deleteUser(rc *reqCtx, body []byte) (any, error) {
 	var in accessTokenInput
 	if err := decode(body, &in); err != nil {
 		return nil, err

@@ -117,7 +117,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	em, err := cognitotest.NewHandler(cfg, cognitotest.WithLogger(logger))
 	if err != nil {
-		return &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
+		return &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "cognitotest: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
 	}
 
@@ -132,7 +132,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serve(ctx, ln, em, logger, stdout)
 }
 
-// loadConfig reads the emulator config in file, the value of --config. Its
+// loadConfig reads the server config in file, the value of --config. Its
 // errors say "--config FILE" rather than quote the file's name.
 func loadConfig(file string) (cognitotest.Config, error) {
 	f, err := os.Open(file)
@@ -142,7 +142,7 @@ func loadConfig(file string) (cognitotest.Config, error) {
 	defer f.Close()
 	cfg, err := cognitotest.LoadConfig(f)
 	if err != nil {
-		return cognitotest.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
+		return cognitotest.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "cognitotest: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
 	}
 	return cfg, nil
