@@ -80,16 +80,13 @@ type serverTimeouts struct {
 	grace                         time.Duration
 }
 
-// newHTTPServer returns an http.Server for h with the timeouts to.
+// newHTTPServer returns cognitotest's http.Server for h (with its limit on
+// header size) with the timeouts to.
 func newHTTPServer(h http.Handler, errorLog *log.Logger, to serverTimeouts) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: to.readHeader,
-		ReadTimeout:       to.read,
-		WriteTimeout:      to.write,
-		IdleTimeout:       to.idle,
-		ErrorLog:          errorLog,
-	}
+	srv := cognitotest.NewHTTPServer(h)
+	srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout = to.readHeader, to.read, to.write, to.idle
+	srv.ErrorLog = errorLog
+	return srv
 }
 
 // serveFlagSet declares serve's flags.
