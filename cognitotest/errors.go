@@ -1,6 +1,12 @@
 package cognitotest
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/cognitosrp/cognitosrp/srp"
+)
 
 // apiError is an error answered to the client in Cognito's shape: HTTP status
 // (400 unless set), {"__type": Type, "message": Message} and the
@@ -98,4 +104,28 @@ func validationError(value, member, constraint string) *apiError {
 
 func nullMember(member string) *apiError {
 	return validationError("null", member, "Member must not be null")
+}
+
+// srpError maps an error of package srp about a client's value to Cognito's
+// InvalidParameterException, naming the parameter but never its value.
+func srpError(err error) *apiError {
+	if errors.Is(err, srp.ErrSafetyCheck) {
+		return invalidParam("SRP_A cannot be 0 mod N")
+	}
+	var pe *srp.ParameterError
+	if errors.As(err, &pe) {
+		return invalidParam("Invalid %s: %v", pe.Param, pe.Err)
+	}
+	return &apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"}
+}
+
+func asAPIError(err error) *apiError {
+	if err == nil {
+		return nil
+	}
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	return &apiError{Status: 500, Type: errInternal, Message: "Internal error"}
 }

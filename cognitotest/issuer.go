@@ -3,7 +3,6 @@ package cognitotest
 import (
 	"net"
 	"net/http"
-	"strings"
 )
 
 // issuerOptions say what the iss claim of tokens is.
@@ -11,25 +10,6 @@ type issuerOptions struct {
 	base    string // WithIssuerBase: the server's URL; empty: from the connection
 	cognito bool   // WithCognitoIssuer
 }
-
-// WithIssuerBase sets the server's own URL, such as "http://127.0.0.1:9229"
-// (no trailing slash): tokens then have iss = base + "/" + the pool id, and
-// the OpenID configuration points at base. Without it, the base is "http://"
-// and the local address of the connection a request came on (the address
-// the server listens on), never the request's Host header, so that the
-// issuer is the same for "localhost" and "127.0.0.1". A server that listens
-// on every interface (0.0.0.0) should set it.
-func WithIssuerBase(base string) Option {
-	return func(o *options) { o.issuer.base = strings.TrimSuffix(base, "/") }
-}
-
-// WithCognitoIssuer makes tokens carry Cognito's own issuer,
-// iss = "https://cognito-idp.<region>.amazonaws.com/<poolId>", so that
-// verifiers that accept only Cognito's issuer (aws-jwt-verify's
-// CognitoJwtVerifier, for one) accept them when given the local key set.
-// The key set and the OpenID configuration are still served locally, at
-// <base>/<poolId>/.well-known/.
-func WithCognitoIssuer() Option { return func(o *options) { o.issuer.cognito = true } }
 
 // localBase returns the server's own URL for a request: the configured base
 // or "http://" + the local address of the connection.

@@ -43,25 +43,6 @@ type Message struct {
 	Time time.Time
 }
 
-// WithOutboxHTTP serves the outbox over HTTP, for tests written in any
-// language:
-//
-//	GET /_cognitosrp/outbox?userPoolId=ID[&username=NAME]
-//
-// answers {"messages": [{"userPoolId", "username", "deliveryMedium",
-// "destination", "reason", "code", "time"}]}, oldest first, where username
-// is the internal user name and time is RFC 3339. It is a test-only power
-// that Cognito does not have: it hands out every code and temporary
-// password to anyone who can reach the server. Without this option nothing
-// is served under /_cognitosrp/.
-func WithOutboxHTTP() Option { return func(o *options) { o.outboxHTTP = true } }
-
-// WithCodeLog makes the emulator log every message it delivers, code or
-// temporary password included, to the logger of [WithLogger] at level
-// Info. It is a test-only power, off by default: the other log lines never
-// hold a code.
-func WithCodeLog() Option { return func(o *options) { o.codeLog = true } }
-
 // Messages returns the messages delivered so far, oldest first (at most the
 // last 1000).
 func (e *Handler) Messages() []Message {

@@ -272,3 +272,74 @@ func (e *Handler) checkAccessToken(rc *reqCtx, token string) (*grant, *apiError)
 	}
 	return g, nil
 }
+
+type accessTokenInput struct {
+	AccessToken string `json:"AccessToken"`
+}
+
+func (e *Handler) authenticated(rc *reqCtx, body []byte) (*grant, error) {
+	var in accessTokenInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.AccessToken == "" {
+		return nil, nullMember("accessToken")
+	}
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return g, nil
+}
+
+// globalSignOut revokes every refresh token of the user, and with them the
+// access tokens issued from them.
+func (e *Handler) globalSignOut(rc *reqCtx, body []byte) (any, error) {
+	g, err := e.authenticated(rc, body)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, other := range e.grants {
+		if other.user == g.user {
+			other.revoked = true
+		}
+	}
+	return struct{}{}, nil
+}
+
+type revokeTokenInput struct {
+	ClientId     string `json:"ClientId"`
+	ClientSecret string `json:"ClientSecret"`
+	Token        string `json:"Token"`
+}
+
+// revokeToken revokes a refresh token and the access tokens issued from it.
+func (e *Handler) revokeToken(rc *reqCtx, body []byte) (any, error) {
+	var in revokeTokenInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.Token == "" {
+		return nil, nullMember("token")
+	}
+	c, aerr := e.lookupClient(in.ClientId)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if c.secret != "" && !constantTimeEqual(c.secret, in.ClientSecret) {
+		return nil, notAuthorized("Client secret is not valid")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	g := e.refresh[in.Token]
+	if g == nil {
+		return struct{}{}, nil // RFC 7009: revoking an unknown token succeeds
+	}
+	if g.client != c {
+		return nil, notAuthorized("Token does not belong to this client")
+	}
+	g.revoked = true
+	return struct{}{}, nil
+}

@@ -1002,3 +1002,86 @@ func (e *Handler) deleteUser(rc *reqCtx, body []byte) (any, error) {
 	e.deleteUserLocked(p, u)
 	return struct{}{}, nil
 }
+
+// maxAttributeLen is Cognito's limit on the length of an attribute value
+// (AttributeType.Value: "Length Constraints: Maximum length of 2048").
+const maxAttributeLen = 2048
+
+// mayWrite reports whether the client may write the attribute: one of its
+// WriteAttributes, by default any standard attribute. sub, the verified
+// flags, "cognito:" names and the names of the claims that tokens set are
+// never writable (Config.Validate keeps them out of WriteAttributes).
+func (c *appClient) mayWrite(name string) bool {
+	if !writableName(name) {
+		return false
+	}
+	write := c.perms.Load().write
+	if write == nil {
+		return slices.Contains(standardAttributes, name)
+	}
+	return write[name]
+}
+
+// setAttribute changes an attribute, keeping the alias index up to date.
+// The caller has checked that no other user holds an alias value. e.mu must
+// be held.
+func setAttribute(p *pool, u *user, name, value string) {
+	if slices.Contains(aliasAttributes, name) {
+		if old := u.attrs[name]; old != "" && p.aliases[aliasKey(name, old)] == u {
+			delete(p.aliases, aliasKey(name, old))
+		}
+		if value != "" && p.aliasHolder(u, name, value) == nil {
+			p.aliases[aliasKey(name, value)] = u
+		}
+	}
+	// A new address is not verified: Cognito sets email_verified (or
+	// phone_number_verified) to false when the address changes
+	// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html).
+	if (name == "email" || name == "phone_number") && u.attrs[name] != value {
+		delete(u.attrs, name+"_verified")
+	}
+	if value == "" {
+		delete(u.attrs, name)
+		return
+	}
+	u.attrs[name] = value
+}
+
+type mfaOption struct {
+	AttributeName  string `json:"AttributeName"`
+	DeliveryMedium string `json:"DeliveryMedium"`
+}
+
+type getUserOutput struct {
+	MFAOptions          []mfaOption     `json:"MFAOptions,omitempty"`
+	PreferredMfaSetting string          `json:"PreferredMfaSetting,omitempty"`
+	UserAttributes      []attributeType `json:"UserAttributes"`
+	UserMFASettingList  []string        `json:"UserMFASettingList,omitempty"`
+	Username            string          `json:"Username"`
+}
+
+func (e *Handler) getUser(rc *reqCtx, body []byte) (any, error) {
+	g, err := e.authenticated(rc, body)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := g.user
+	out := getUserOutput{Username: u.name, UserAttributes: []attributeType{{Name: "sub", Value: u.sub}}}
+	names := make([]string, 0, len(u.attrs))
+	for k := range u.attrs {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		out.UserAttributes = append(out.UserAttributes, attributeType{Name: k, Value: u.attrs[k]})
+	}
+	out.UserMFASettingList = slices.Clone(u.factors)
+	if u.preferred != "" {
+		out.PreferredMfaSetting = u.preferred
+	} else if len(u.factors) == 1 {
+		out.PreferredMfaSetting = u.factors[0]
+	}
+	return out, nil
+}

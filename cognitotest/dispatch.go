@@ -3,20 +3,14 @@ package cognitotest
 import (
 	"bytes"
 	"cmp"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/cognitosrp/cognitosrp/srp"
 )
 
 // Limits on requests. Bodies larger than maxBodySize are answered with HTTP
@@ -51,217 +45,6 @@ const (
 	purgeInterval   = 10 * time.Second
 	usedRetention   = 10 * time.Minute
 )
-
-// Handler is a local stand-in for the Amazon Cognito user pools API (AWS JSON
-// 1.1): an http.Handler that the AWS SDKs and AWS's JavaScript client talk to
-// as they would to Cognito. Its state (sessions, tokens, devices, changed
-// passwords, delivered codes) lives in memory only and is lost when it is
-// discarded. It is safe for concurrent use.
-type Handler struct {
-	region     string
-	now        func() time.Time
-	sessionTTL time.Duration
-	log        *slog.Logger
-	keys       *signingKeys
-	issuerOpts issuerOptions // issuer.go
-
-	mu           sync.Mutex
-	pools        map[string]*pool
-	clients      map[string]*appClient
-	sessions     map[string]*authSession
-	used         map[string]time.Time // consumed session tokens, until they expire
-	secretBlocks map[string]*authSession
-	deviceSteps  map[deviceStepKey]*authSession
-	grants       map[string]*grant // by origin_jti
-	refresh      map[string]*grant // by refresh token
-	outbox       []Message
-	lastPurge    time.Time
-	outboxHTTP   bool          // WithOutboxHTTP
-	codeLog      bool          // WithCodeLog
-	inflight     chan struct{} // a slot per request being read or served
-	limits       limits
-}
-
-// Option configures a [Handler] (see [NewHandler]) or a [Server] (see
-// [NewServer]): both take the same options.
-type Option func(*options)
-
-type options struct {
-	now        func() time.Time
-	sessionTTL time.Duration
-	idKey      *rsa.PrivateKey
-	accessKey  *rsa.PrivateKey
-	log        *slog.Logger
-	outboxHTTP bool
-	codeLog    bool
-	limits     limits
-	issuer     issuerOptions
-	// timeouts changes a Server's timeouts (tests shorten them through
-	// export_test.go).
-	timeouts func(*http.Server)
-}
-
-// limits are the handler's bounds on state and concurrency; tests lower
-// them through export_test.go.
-type limits struct {
-	sessions, userSessions, clientSessions int
-	inFlight                               int
-}
-
-var defaultLimits = limits{sessions: maxSessions, userSessions: maxUserSessions, clientSessions: maxClientSessions, inFlight: maxInFlight}
-
-// WithClock makes the server read the time from now instead of time.Now:
-// for session and token expiry, TIMESTAMP checks and TOTP codes. It is a
-// test-only power, off by default; see also [Server.SetClock] and
-// [Server.Advance].
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
-
-// WithSessionTTL sets how long a challenge's Session (and its SECRET_BLOCK)
-// stays valid. The default is 3 minutes, as in Cognito.
-func WithSessionTTL(d time.Duration) Option { return func(o *options) { o.sessionTTL = d } }
-
-// WithSigningKey makes the server sign ID tokens with key (RSA, at least
-// 2048 bits); access tokens are still signed with the default access-token
-// key, unless [WithSigningKeys] sets it. WithSigningKeys(key, key) signs
-// both with one key, so that the key set has one key where Cognito's has
-// two.
-func WithSigningKey(key *rsa.PrivateKey) Option { return func(o *options) { o.idKey = key } }
-
-// WithSigningKeys makes the server sign ID tokens with idKey and access
-// tokens with accessKey (RSA, at least 2048 bits each), as Cognito signs
-// them with two keys of its key set. By default, every server and handler
-// of a process shares two RSA-2048 keys, generated when the first one
-// starts (generating them per server would slow tests down); a server
-// still rejects tokens that another server issued.
-func WithSigningKeys(idKey, accessKey *rsa.PrivateKey) Option {
-	return func(o *options) { o.idKey, o.accessKey = idKey, accessKey }
-}
-
-// WithLogger makes the server log one line per request (operation, HTTP
-// status, duration, and when present the auth flow, challenge name, app
-// client id, user name, error type and message) to l. Passwords, codes,
-// tokens, signatures, secret hashes and SRP values are never logged. The
-// default discards logs.
-func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
-
-// defaultKeys are the default signing keys (ID tokens, access tokens) of
-// every server and handler in the process.
-var defaultKeys = sync.OnceValues(func() ([2]*rsa.PrivateKey, error) {
-	var ks [2]*rsa.PrivateKey
-	for i := range ks {
-		k, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			return ks, fmt.Errorf("cognitotest: generating a signing key: %w", err)
-		}
-		ks[i] = k
-	}
-	return ks, nil
-})
-
-// NewHandler returns a handler serving the user pools of cfg, which must
-// pass [Config.Validate]: the handler that `cognitosrp serve` serves, and
-// that [NewServer] starts on 127.0.0.1. It turns every password into an SRP
-// verifier, which takes a few milliseconds per user.
-func NewHandler(cfg Config, opts ...Option) (*Handler, error) {
-	o := options{now: time.Now, sessionTTL: defaultTTL, limits: defaultLimits}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	return newHandler(cfg, o)
-}
-
-// newHandler is NewHandler with the options applied.
-func newHandler(cfg Config, o options) (*Handler, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if o.now == nil {
-		o.now = time.Now
-	}
-	if o.sessionTTL <= 0 {
-		return nil, fmt.Errorf("cognitotest: session TTL %v is not positive", o.sessionTTL)
-	}
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
-	}
-	if o.idKey == nil || o.accessKey == nil {
-		shared, err := defaultKeys()
-		if err != nil {
-			return nil, err
-		}
-		if o.idKey == nil {
-			o.idKey = shared[0]
-		}
-		if o.accessKey == nil {
-			o.accessKey = shared[1]
-		}
-	}
-	keys, err := newSigningKeys(o.idKey, o.accessKey)
-	if err != nil {
-		return nil, err
-	}
-	e := &Handler{
-		region:       cfg.Region,
-		now:          o.now,
-		sessionTTL:   o.sessionTTL,
-		log:          o.log,
-		keys:         keys,
-		issuerOpts:   o.issuer,
-		pools:        map[string]*pool{},
-		clients:      map[string]*appClient{},
-		sessions:     map[string]*authSession{},
-		used:         map[string]time.Time{},
-		secretBlocks: map[string]*authSession{},
-		deviceSteps:  map[deviceStepKey]*authSession{},
-		grants:       map[string]*grant{},
-		refresh:      map[string]*grant{},
-		outboxHTTP:   o.outboxHTTP,
-		codeLog:      o.codeLog,
-		limits:       o.limits,
-		inflight:     make(chan struct{}, max(1, o.limits.inFlight)),
-	}
-	created := e.now()
-	for _, pc := range cfg.UserPools {
-		p, err := newPool(pc, created)
-		if err != nil {
-			return nil, err
-		}
-		e.pools[p.id] = p
-		for _, c := range p.clients {
-			e.clients[c.id] = c
-		}
-	}
-	return e, nil
-}
-
-// Timeouts of the servers that NewHTTPServer returns: a client that sends
-// its request slowly (slowloris), never reads the answer, or leaves a
-// keep-alive connection idle, has its connection closed.
-const (
-	ReadHeaderTimeout = 10 * time.Second
-	ReadTimeout       = 30 * time.Second
-	WriteTimeout      = 30 * time.Second
-	IdleTimeout       = 60 * time.Second
-	maxHeaderBytes    = 64 << 10
-)
-
-// NewHTTPServer returns an http.Server for h (usually a [Handler]) with
-// read-header, read, write and idle timeouts and a 64 KiB header limit, so
-// that no client can hold a connection for long without sending or reading.
-// Callers may change the timeouts before serving.
-func NewHTTPServer(h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: ReadHeaderTimeout,
-		ReadTimeout:       ReadTimeout,
-		WriteTimeout:      WriteTimeout,
-		IdleTimeout:       IdleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-	}
-}
-
-// Region returns the region of the emulated user pools.
-func (e *Handler) Region() string { return e.region }
 
 // reqCtx carries what handlers need from the HTTP request.
 type reqCtx struct {
@@ -583,17 +366,4 @@ func writePlainJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	w.Write(b)
-}
-
-// srpError maps an error of package srp about a client's value to Cognito's
-// InvalidParameterException, naming the parameter but never its value.
-func srpError(err error) *apiError {
-	if errors.Is(err, srp.ErrSafetyCheck) {
-		return invalidParam("SRP_A cannot be 0 mod N")
-	}
-	var pe *srp.ParameterError
-	if errors.As(err, &pe) {
-		return invalidParam("Invalid %s: %v", pe.Param, pe.Err)
-	}
-	return &apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"}
 }
