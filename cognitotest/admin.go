@@ -75,7 +75,7 @@ var errMissingAuthentication = &apiError{Type: errMissingAuthenticationTk, Messa
 
 // poolUserLocked finds a user of p by user name or alias. e.mu must be
 // held.
-func poolUserLocked(p *pool, name string) (*user, *apiError) {
+func poolUserLocked(p *pool, name string) (*user, error) {
 	if aerr := checkUsername(name); aerr != nil {
 		return nil, aerr
 	}
@@ -226,7 +226,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 		name = existing.name
 	} else {
 		var nameAttr string
-		var aerr *apiError
+		var aerr error
 		if name, nameAttr, aerr = internalName(p, in.Username); aerr != nil {
 			return nil, aerr
 		}
@@ -580,7 +580,7 @@ type userFilter struct {
 	prefix      bool
 }
 
-func parseFilter(s string) (*userFilter, *apiError) {
+func parseFilter(s string) (*userFilter, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, nil
 	}
@@ -861,7 +861,7 @@ func (e *Handler) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
 }
 
 // adminClient finds a client and checks that it belongs to the pool.
-func (e *Handler) adminClient(poolID, clientID string) (*appClient, *apiError) {
+func (e *Handler) adminClient(poolID, clientID string) (*appClient, error) {
 	c, aerr := e.lookupClient(clientID)
 	if aerr != nil {
 		return nil, aerr

@@ -11,7 +11,7 @@ import (
 
 // afterPassword checks the presented device once the password is known to
 // be right, then continues. e.mu must be held.
-func (e *Handler) afterPassword(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
+func (e *Handler) afterPassword(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, error) {
 	if s.deviceKey != "" && s.pool.tracking != "off" && s.user.devices[s.deviceKey] == nil {
 		return nil, nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
@@ -19,7 +19,7 @@ func (e *Handler) afterPassword(rc *reqCtx, s *authSession) (*authOutput, *pendi
 }
 
 // finish signs pending tokens, if any, outside the lock.
-func (e *Handler) finish(out *authOutput, pt *pendingTokens, aerr *apiError) (any, error) {
+func (e *Handler) finish(out *authOutput, pt *pendingTokens, aerr error) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -57,19 +57,19 @@ func (e *Handler) put(rc *reqCtx, s *authSession, params map[string]string) (*au
 
 // advance decides what comes after a completed factor: another challenge or
 // the tokens. e.mu must be held.
-func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
+func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, error) {
 	if aerr := signInStateLocked(s, rc.now); aerr != nil {
 		return nil, nil, aerr
 	}
 	p, u := s.pool, s.user
-	step := func(name string, params map[string]string, mod func(*authSession)) (*authOutput, *pendingTokens, *apiError) {
+	step := func(name string, params map[string]string, mod func(*authSession)) (*authOutput, *pendingTokens, error) {
 		n := stepFrom(s, name)
 		if mod != nil {
 			mod(n)
 		}
 		out, err := e.put(rc, n, params)
 		if err != nil {
-			return nil, nil, asAPIError(err)
+			return nil, nil, err
 		}
 		return out, nil, nil
 	}
@@ -96,7 +96,7 @@ func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingToke
 			switch {
 			case len(factors) == 1:
 				out, err := e.mfaChallenge(rc, s, factors[0])
-				return out, nil, asAPIError(err)
+				return out, nil, err
 			case len(factors) > 1:
 				choices, _ := json.Marshal(factors)
 				return step(chSelectMFAType, map[string]string{"MFAS_CAN_CHOOSE": string(choices)}, func(n *authSession) {

@@ -207,11 +207,7 @@ func (e *Handler) serve(w http.ResponseWriter, r *http.Request, lookup func(op s
 	e.maybePurge(rc.now)
 	out, err := h(e, rc, body)
 	if err != nil {
-		var ae *apiError
-		if !errors.As(err, &ae) {
-			ae = &apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"}
-		}
-		fail(ae)
+		fail(asAPIError(err))
 		return
 	}
 	writeJSON(rw, http.StatusOK, out)

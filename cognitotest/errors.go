@@ -108,7 +108,7 @@ func nullMember(member string) *apiError {
 
 // srpError maps an error of package srp about a client's value to Cognito's
 // InvalidParameterException, naming the parameter but never its value.
-func srpError(err error) *apiError {
+func srpError(err error) error {
 	if errors.Is(err, srp.ErrSafetyCheck) {
 		return invalidParam("SRP_A cannot be 0 mod N")
 	}
@@ -116,9 +116,15 @@ func srpError(err error) *apiError {
 	if errors.As(err, &pe) {
 		return invalidParam("Invalid %s: %v", pe.Param, pe.Err)
 	}
-	return &apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"}
+	return err
 }
 
+// asAPIError maps an error that an operation returned to the error the
+// client is answered with: the one place where errors become Cognito's. An
+// *apiError (made by newError and friends) is answered as it is; any other
+// error is a bug or a failure of the server itself (signing a token,
+// reading randomness), answered InternalErrorException with HTTP 500 and
+// without its text, which could hold a secret.
 func asAPIError(err error) *apiError {
 	if err == nil {
 		return nil
@@ -127,5 +133,5 @@ func asAPIError(err error) *apiError {
 	if errors.As(err, &ae) {
 		return ae
 	}
-	return &apiError{Status: 500, Type: errInternal, Message: "Internal error"}
+	return &apiError{Status: http.StatusInternalServerError, Type: errInternal, Message: "Internal error"}
 }

@@ -146,7 +146,7 @@ type groupInput struct {
 }
 
 // checkGroupInput validates the members of a group operation.
-func checkGroupInput(in *groupInput, needName bool) *apiError {
+func checkGroupInput(in *groupInput, needName bool) error {
 	if in.UserPoolId == "" {
 		return nullMember("userPoolId")
 	}
@@ -172,7 +172,7 @@ func checkGroupInput(in *groupInput, needName bool) *apiError {
 
 // poolGroupLocked finds the pool and the group of a group operation. e.mu
 // must be held.
-func (e *Handler) poolGroupLocked(in *groupInput) (*pool, *group, *apiError) {
+func (e *Handler) poolGroupLocked(in *groupInput) (*pool, *group, error) {
 	p, aerr := e.lookupPoolLocked(in.UserPoolId)
 	if aerr != nil {
 		return nil, nil, aerr
@@ -326,7 +326,7 @@ func (e *Handler) deleteGroup(rc *reqCtx, body []byte) (any, error) {
 
 // groupUserLocked finds the group and the user (by user name or alias) of
 // an Admin*Group operation. e.mu must be held.
-func (e *Handler) groupUserLocked(in *groupInput) (*pool, *group, *user, *apiError) {
+func (e *Handler) groupUserLocked(in *groupInput) (*pool, *group, *user, error) {
 	p, aerr := e.lookupPoolLocked(in.UserPoolId)
 	if aerr != nil {
 		return nil, nil, nil, aerr

@@ -37,7 +37,7 @@ type authOutput struct {
 }
 
 // lookupClient finds an app client. e.mu must not be held.
-func (e *Handler) lookupClient(id string) (*appClient, *apiError) {
+func (e *Handler) lookupClient(id string) (*appClient, error) {
 	if id == "" {
 		return nil, nullMember("clientId")
 	}
@@ -52,7 +52,7 @@ func (e *Handler) lookupClient(id string) (*appClient, *apiError) {
 
 // checkSecretHash checks SECRET_HASH for a client with a secret against any
 // of the names (the first is the one Cognito documents).
-func checkSecretHash(c *appClient, got string, names ...string) *apiError {
+func checkSecretHash(c *appClient, got string, names ...string) error {
 	if c.secret == "" {
 		return nil
 	}

@@ -136,7 +136,7 @@ func TestPasswordPolicy(t *testing.T) {
 		{"aaaaa aaaaA1", ""},
 		{"aaaaaaaaaaA1^", ""},
 	} {
-		err := checkPassword(pol, tc.pw, styleChange)
+		err := asAPIError(checkPassword(pol, tc.pw, styleChange))
 		switch {
 		case tc.why == "" && err != nil:
 			t.Errorf("%q: %v", tc.pw, err)

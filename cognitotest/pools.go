@@ -352,7 +352,7 @@ type userPoolIDInput struct {
 }
 
 // lookupPoolLocked finds a pool by id. e.mu must be held.
-func (e *Handler) lookupPoolLocked(id string) (*pool, *apiError) {
+func (e *Handler) lookupPoolLocked(id string) (*pool, error) {
 	if id == "" {
 		return nil, nullMember("userPoolId")
 	}
@@ -386,7 +386,7 @@ type listInput struct {
 // page returns the window of n sorted items that a list operation answers:
 // from the position in token, at most limit. The token is the position of
 // the next item.
-func page(n int, token string, limit int) (start, end int, next string, aerr *apiError) {
+func page(n int, token string, limit int) (start, end int, next string, aerr error) {
 	if token != "" {
 		v, err := strconv.Atoi(token)
 		if err != nil || v < 0 || v > n {
@@ -403,7 +403,7 @@ func page(n int, token string, limit int) (start, end int, next string, aerr *ap
 
 // checkLimit checks an optional Limit or MaxResults member: 1 to max (0 to
 // max when zero is allowed), absent meaning max.
-func checkLimit(v *int, member string, minimum, maximum int) (int, *apiError) {
+func checkLimit(v *int, member string, minimum, maximum int) (int, error) {
 	if v == nil {
 		return maximum, nil
 	}
@@ -542,7 +542,7 @@ var cognitoDefaultFlows = []string{flowAllowRefresh, flowAllowUserSRP, flowAllow
 
 // checkClientSettings validates the shared members and returns the client
 // configuration they stand for.
-func checkClientSettings(in *clientSettingsInput) (AppClient, *apiError) {
+func checkClientSettings(in *clientSettingsInput) (AppClient, error) {
 	cc := AppClient{ClientName: in.ClientName}
 	if in.ClientName == "" {
 		return cc, nullMember("clientName")
@@ -788,7 +788,7 @@ type clientIDInput struct {
 }
 
 // poolClientLocked finds a client of a pool. e.mu must be held.
-func (e *Handler) poolClientLocked(poolID, clientID string) (*appClient, *apiError) {
+func (e *Handler) poolClientLocked(poolID, clientID string) (*appClient, error) {
 	p, aerr := e.lookupPoolLocked(poolID)
 	if aerr != nil {
 		return nil, aerr

@@ -111,7 +111,7 @@ func (e *Handler) refreshTokens(rc *reqCtx, c *appClient, rq refreshRequest) (*a
 }
 
 // refreshLocked takes e.mu and does the checks and bookkeeping of a refresh.
-func (e *Handler) refreshLocked(rc *reqCtx, c *appClient, rq refreshRequest) (*pendingTokens, *apiError) {
+func (e *Handler) refreshLocked(rc *reqCtx, c *appClient, rq refreshRequest) (*pendingTokens, error) {
 	invalid := notAuthorized(msgInvalidRefresh)
 	if rq.getTokens {
 		invalid = notAuthorized(msgInvalidRefreshGT)

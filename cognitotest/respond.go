@@ -79,7 +79,7 @@ type responder struct {
 
 // require returns the named challenge responses, or the error for the first
 // missing one.
-func (r *responder) require(names ...string) *apiError {
+func (r *responder) require(names ...string) error {
 	for _, n := range names {
 		if r.cr[n] == "" {
 			return missingParam(n)
@@ -91,12 +91,12 @@ func (r *responder) require(names ...string) *apiError {
 // session finds the sign-in the call continues, without consuming it, and
 // checks the client, the challenge name, USERNAME and SECRET_HASH. e.mu must
 // be held.
-func (r *responder) session() (*authSession, *apiError) {
+func (r *responder) session() (*authSession, error) {
 	e, now := r.e, r.rc.now
 	var s *authSession
 	switch {
 	case r.in.Session != "":
-		var err *apiError
+		var err error
 		if s, err = e.findSession(r.in.Session, now); err != nil {
 			return nil, err
 		}
@@ -159,7 +159,7 @@ func (r *responder) passwordVerifier() (any, error) {
 			return nil, notAuthorized(msgInvalidSession)
 		}
 	} else if err != nil {
-		return nil, asAPIError(err)
+		return nil, err
 	}
 
 	e.mu.Lock()

@@ -98,7 +98,7 @@ func (e *Handler) dropSession(s *authSession) {
 
 // findSession returns the live session with the given token, or an error in
 // Cognito's words. e.mu must be held.
-func (e *Handler) findSession(token string, now time.Time) (*authSession, *apiError) {
+func (e *Handler) findSession(token string, now time.Time) (*authSession, error) {
 	s := e.sessions[token]
 	if s == nil {
 		if exp, ok := e.used[token]; ok {
@@ -117,7 +117,7 @@ func (e *Handler) findSession(token string, now time.Time) (*authSession, *apiEr
 }
 
 // checkLive reports the error for a session found by another index.
-func (e *Handler) checkLive(s *authSession, now time.Time) *apiError {
+func (e *Handler) checkLive(s *authSession, now time.Time) error {
 	if now.After(s.expires) {
 		e.dropSession(s)
 		return notAuthorized(msgSessionExpired)

@@ -243,7 +243,7 @@ type accessClaims struct {
 
 // checkAccessToken verifies an access token (signature, expiry, revocation)
 // and returns its grant. e.mu must not be held.
-func (e *Handler) checkAccessToken(rc *reqCtx, token string) (*grant, *apiError) {
+func (e *Handler) checkAccessToken(rc *reqCtx, token string) (*grant, error) {
 	if token == "" {
 		return nil, nullMember("accessToken")
 	}

@@ -120,7 +120,7 @@ func (e *Handler) sendCodeLocked(p *pool, u *user, purpose, attr, reason string,
 // useCodeLocked checks a code sent for purpose and uses it up when right.
 // Wrong codes count towards the user's lockout (hard-server's codeFails),
 // across purposes and sign-in challenges. e.mu must be held.
-func useCodeLocked(u *user, purpose, code string, now time.Time) *apiError {
+func useCodeLocked(u *user, purpose, code string, now time.Time) error {
 	if u.codeFails.locked(now) {
 		return errCodeAttempts()
 	}
@@ -175,7 +175,7 @@ const passwordSymbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
 // ConfirmForgotPassword, AdminSetUserPassword, NEW_PASSWORD_REQUIRED) or
 // "Password did not conform with password policy" (AdminCreateUser's
 // TemporaryPassword). The password never appears in the error.
-func checkPassword(pol PasswordPolicy, pw, style string) *apiError {
+func checkPassword(pol PasswordPolicy, pw, style string) error {
 	fail := func(why string) *apiError { return newError(errInvalidPassword, "%s: %s", style, why) }
 	if utf8.RuneCountInString(pw) < pol.MinimumLength {
 		return fail("Password not long enough")
@@ -214,7 +214,7 @@ const (
 
 // checkPasswordInput checks the length Cognito's PasswordType allows, as
 // input validation that never echoes the value.
-func checkPasswordInput(pw, member string) *apiError {
+func checkPasswordInput(pw, member string) error {
 	if pw == "" {
 		return nullMember(member)
 	}
@@ -258,7 +258,7 @@ func validUsername(s string) bool {
 	return true
 }
 
-func checkUsername(name string) *apiError {
+func checkUsername(name string) error {
 	if name == "" {
 		return nullMember("username")
 	}
@@ -274,7 +274,7 @@ func checkUsername(name string) *apiError {
 // user name"), a new UUID that is also the user's sub, with typed stored in
 // the attribute attr. e.mu need not be held: UsernameAttributes never
 // change.
-func internalName(p *pool, typed string) (name, attr string, aerr *apiError) {
+func internalName(p *pool, typed string) (name, attr string, aerr error) {
 	ua := p.settings.usernameAttrs
 	if len(ua) == 0 {
 		return typed, "", nil
@@ -304,7 +304,7 @@ func internalName(p *pool, typed string) (name, attr string, aerr *apiError) {
 // client's WriteAttributes, else Cognito's NotAuthorizedException; by an
 // administrator (c nil) when it is a standard or custom attribute or a
 // verified flag.
-func attributeRules(c *appClient, name string) *apiError {
+func attributeRules(c *appClient, name string) error {
 	if c != nil {
 		if !c.mayWrite(name) {
 			return notAuthorized(msgUnauthorizedAttribute)
@@ -321,7 +321,7 @@ func attributeRules(c *appClient, name string) *apiError {
 }
 
 // parseAttributes checks a UserAttributes list and returns it as a map.
-func parseAttributes(list []attributeType, member string, c *appClient) (map[string]string, *apiError) {
+func parseAttributes(list []attributeType, member string, c *appClient) (map[string]string, error) {
 	m := make(map[string]string, len(list))
 	for _, a := range list {
 		switch {
@@ -348,7 +348,7 @@ func parseAttributes(list []attributeType, member string, c *appClient) (map[str
 // claimAliasesLocked checks that the alias values in attrs (email,
 // phone_number, preferred_username) belong to no other user of p, in a
 // fixed order. e.mu must be held.
-func claimAliasesLocked(p *pool, u *user, attrs map[string]string) *apiError {
+func claimAliasesLocked(p *pool, u *user, attrs map[string]string) error {
 	for _, a := range aliasAttributes {
 		if v := attrs[a]; v != "" && p.aliasHolder(u, a, v) != nil {
 			return errAliasTaken(a)
@@ -367,7 +367,7 @@ func setAttributesLocked(p *pool, u *user, attrs map[string]string) {
 
 // checkAttrBudget checks that u would stay within the per-user limits
 // with attrs applied. e.mu must be held.
-func checkAttrBudget(u *user, attrs map[string]string) *apiError {
+func checkAttrBudget(u *user, attrs map[string]string) error {
 	merged := map[string]string{}
 	maps.Copy(merged, u.attrs)
 	maps.Copy(merged, attrs)
@@ -409,7 +409,7 @@ func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]strin
 }
 
 // newUserLocked adds a user to p. e.mu must be held.
-func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status string, now time.Time) (*user, *apiError) {
+func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status string, now time.Time) (*user, error) {
 	total := 0
 	for _, q := range e.pools {
 		total += len(q.users)
@@ -471,7 +471,7 @@ func (e *Handler) signOutLocked(u *user, forget bool) {
 // disabled users fail at once; unconfirmed users and users whose password
 // must be reset fail once their password is proven, as in Cognito; so do
 // users whose temporary password has expired. e.mu must be held.
-func signInStateLocked(s *authSession, now time.Time) *apiError {
+func signInStateLocked(s *authSession, now time.Time) error {
 	u := s.user
 	switch {
 	case s.pool.users[u.name] != u:
@@ -493,7 +493,7 @@ func signInStateLocked(s *authSession, now time.Time) *apiError {
 // clientUser finds the client and user of an unsigned call that names
 // them (ConfirmSignUp, ForgotPassword and the like), checking SECRET_HASH
 // over the user name given. On success e.mu is NOT held.
-func (e *Handler) clientUser(clientID, username, secretHash string) (*appClient, *apiError) {
+func (e *Handler) clientUser(clientID, username, secretHash string) (*appClient, error) {
 	c, aerr := e.lookupClient(clientID)
 	if aerr != nil {
 		return nil, aerr
@@ -573,7 +573,7 @@ func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
 		return nil, newError(errUsernameExists, msgUserExists)
 	}
 	if aerr := claimAliasesLocked(p, nil, attrs); aerr != nil {
-		return nil, newError(errUsernameExists, "%s", aerr.Message)
+		return nil, newError(errUsernameExists, "%s", asAPIError(aerr).Message)
 	}
 	if aerr := checkAttrBudget(&user{}, attrs); aerr != nil {
 		return nil, aerr
@@ -760,7 +760,7 @@ func (e *Handler) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
 // signedInUserLocked returns the pool, user and app client of an access
 // token's grant (from checkAccessToken), failing if the user has been
 // deleted or disabled since. e.mu must be held.
-func signedInUserLocked(g *grant) (*pool, *user, *appClient, *apiError) {
+func signedInUserLocked(g *grant) (*pool, *user, *appClient, error) {
 	if g.pool.users[g.user.name] != g.user {
 		return nil, nil, nil, notAuthorized(msgInvalidAccess)
 	}
