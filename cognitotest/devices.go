@@ -101,29 +101,27 @@ type deviceInput struct {
 	DeviceRememberedStatus string `json:"DeviceRememberedStatus"`
 }
 
-// userDevice authenticates a device call and finds the device. On success
-// e.mu is held and the caller must release it.
-func (e *Handler) userDevice(rc *reqCtx, body []byte, in *deviceInput) (*grant, *device, error) {
-	if err := decode(body, in); err != nil {
-		return nil, nil, err
-	}
+// deviceCaller authenticates a device call: it checks that in names an
+// access token and a device key, and verifies the token. e.mu must not be
+// held.
+func (e *Handler) deviceCaller(rc *reqCtx, in *deviceInput) (*grant, error) {
 	if in.AccessToken == "" {
-		return nil, nil, nullMember("accessToken")
+		return nil, nullMember("accessToken")
 	}
 	if in.DeviceKey == "" {
-		return nil, nil, nullMember("deviceKey")
+		return nil, nullMember("deviceKey")
 	}
-	g, aerr := e.checkAccessToken(rc, in.AccessToken)
-	if aerr != nil {
-		return nil, nil, aerr
-	}
-	e.mu.Lock()
-	d := g.user.devices[in.DeviceKey]
+	return e.checkAccessToken(rc, in.AccessToken)
+}
+
+// userDeviceLocked returns the device of the signed-in user g with the
+// given key. e.mu must be held.
+func userDeviceLocked(g *grant, key string) (*device, error) {
+	d := g.user.devices[key]
 	if d == nil {
-		e.mu.Unlock()
-		return nil, nil, newError(errResourceNotFound, msgDeviceNotFound)
+		return nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
-	return g, d, nil
+	return d, nil
 }
 
 func (e *Handler) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
@@ -138,11 +136,16 @@ func (e *Handler) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
 	default:
 		return nil, validationError("'"+truncate(in.DeviceRememberedStatus, 64)+"'", "deviceRememberedStatus", enumConstraint([]string{"remembered", "not_remembered"}))
 	}
-	_, d, err := e.userDevice(rc, body, &in)
+	g, err := e.deviceCaller(rc, &in)
 	if err != nil {
 		return nil, err
 	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
+	d, err := userDeviceLocked(g, in.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
 	d.remembered = in.DeviceRememberedStatus == "remembered"
 	d.modified = rc.now
 	return struct{}{}, nil
@@ -150,22 +153,38 @@ func (e *Handler) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
 
 func (e *Handler) forgetDevice(rc *reqCtx, body []byte) (any, error) {
 	var in deviceInput
-	g, d, err := e.userDevice(rc, body, &in)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	g, err := e.deviceCaller(rc, &in)
 	if err != nil {
 		return nil, err
 	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
+	d, err := userDeviceLocked(g, in.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
 	delete(g.user.devices, d.key)
 	return struct{}{}, nil
 }
 
 func (e *Handler) getDevice(rc *reqCtx, body []byte) (any, error) {
 	var in deviceInput
-	_, d, err := e.userDevice(rc, body, &in)
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	g, err := e.deviceCaller(rc, &in)
 	if err != nil {
 		return nil, err
 	}
+	e.mu.Lock()
 	defer e.mu.Unlock()
+	d, err := userDeviceLocked(g, in.DeviceKey)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]deviceType{"Device": describeDevice(d)}, nil
 }
 
