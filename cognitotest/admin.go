@@ -79,7 +79,7 @@ func poolUserLocked(p *pool, name string) (*user, error) {
 	if aerr := checkUsername(name); aerr != nil {
 		return nil, aerr
 	}
-	u := p.lookupUser(name)
+	u := p.lookupUserLocked(name)
 	if u == nil {
 		return nil, newError(errUserNotFound, msgUserNotFound)
 	}
@@ -119,9 +119,9 @@ type userType struct {
 	MFAOptions           []mfaOption     `json:"MFAOptions,omitempty"`
 }
 
-// userAttributes lists u's attributes, sub first, then by name; only
+// userAttributesLocked lists u's attributes, sub first, then by name; only
 // those named in only unless it is nil. e.mu must be held.
-func userAttributes(u *user, only []string) []attributeType {
+func userAttributesLocked(u *user, only []string) []attributeType {
 	out := []attributeType{}
 	if only == nil || slices.Contains(only, "sub") {
 		out = append(out, attributeType{Name: "sub", Value: u.sub})
@@ -134,10 +134,10 @@ func userAttributes(u *user, only []string) []attributeType {
 	return out
 }
 
-// describeUser returns u as Cognito's UserType. e.mu must be held.
-func describeUser(u *user, only []string) userType {
+// describeUserLocked returns u as Cognito's UserType. e.mu must be held.
+func describeUserLocked(u *user, only []string) userType {
 	return userType{
-		Username: u.name, Attributes: userAttributes(u, only),
+		Username: u.name, Attributes: userAttributesLocked(u, only),
 		UserCreateDate: epochSeconds(u.created), UserLastModifiedDate: epochSeconds(u.modified),
 		Enabled: !u.disabled, UserStatus: u.status,
 	}
@@ -204,7 +204,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 		e.mu.Unlock()
 		return nil, aerr
 	}
-	existing := p.lookupUser(in.Username)
+	existing := p.lookupUserLocked(in.Username)
 	pol := p.settings.policy
 	e.mu.Unlock()
 	switch {
@@ -227,7 +227,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 	} else {
 		var nameAttr string
 		var aerr error
-		if name, nameAttr, aerr = internalName(p, in.Username); aerr != nil {
+		if name, nameAttr, aerr = internalNameLocked(p, in.Username); aerr != nil {
 			return nil, aerr
 		}
 		if nameAttr != "" {
@@ -244,7 +244,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 	if e.pools[p.id] != p {
 		return nil, newError(errResourceNotFound, "User pool %s does not exist.", p.id)
 	}
-	u := p.lookupUser(in.Username)
+	u := p.lookupUserLocked(in.Username)
 	if in.MessageAction == "RESEND" {
 		if u != existing {
 			return nil, newError(errUserNotFound, msgUserNotFound)
@@ -269,7 +269,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 				return nil, aerr // a user name, which cannot move
 			}
 		}
-		if aerr := checkAttrBudget(&user{}, attrs); aerr != nil {
+		if aerr := checkAttrBudgetLocked(&user{}, attrs); aerr != nil {
 			return nil, aerr
 		}
 		if u, aerr = e.newUserLocked(p, name, v, statusForceChange, rc.now); aerr != nil {
@@ -292,7 +292,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 			}
 		}
 	}
-	return map[string]userType{"User": describeUser(u, nil)}, nil
+	return map[string]userType{"User": describeUserLocked(u, nil)}, nil
 }
 
 type adminSetUserPasswordInput struct {
@@ -366,7 +366,7 @@ func (e *Handler) adminGetUser(rc *reqCtx, body []byte) (any, error) {
 		return nil, err
 	}
 	out := adminGetUserOutput{
-		Username: u.name, UserAttributes: userAttributes(u, nil),
+		Username: u.name, UserAttributes: userAttributesLocked(u, nil),
 		UserCreateDate: epochSeconds(u.created), UserLastModifiedDate: epochSeconds(u.modified),
 		Enabled: !u.disabled, UserStatus: u.status, UserMFASettingList: slices.Clone(u.factors),
 	}
@@ -410,7 +410,7 @@ func (e *Handler) adminUpdateUserAttributes(rc *reqCtx, body []byte) (any, error
 	if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
 		return nil, aerr
 	}
-	if aerr := checkAttrBudget(u, attrs); aerr != nil {
+	if aerr := checkAttrBudgetLocked(u, attrs); aerr != nil {
 		return nil, aerr
 	}
 	e.applyAttributesLocked(p, u, attrs, rc.now)
@@ -437,7 +437,7 @@ func (e *Handler) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, error
 		return nil, err
 	}
 	for _, n := range in.UserAttributeNames {
-		setAttribute(p, u, n, "")
+		setAttributeLocked(p, u, n, "")
 	}
 	u.modified = rc.now
 	return struct{}{}, nil
@@ -498,7 +498,7 @@ func (e *Handler) adminDisableUser(rc *reqCtx, body []byte) (any, error) {
 	e.signOutLocked(u, false)
 	for _, s := range e.sessions {
 		if s.user == u {
-			e.dropSession(s)
+			e.dropSessionLocked(s)
 		}
 	}
 	return struct{}{}, nil
@@ -539,7 +539,7 @@ func (e *Handler) adminResetUserPassword(rc *reqCtx, body []byte) (any, error) {
 	}
 	u.status = statusResetRequired
 	u.modified = rc.now
-	if a := recoveryDestination(u); a != "" {
+	if a := recoveryDestinationLocked(u); a != "" {
 		e.sendCodeLocked(p, u, purposeForgot, a, ReasonForgotPassword, forgotCodeTTL, rc.now)
 	}
 	return struct{}{}, nil
@@ -601,8 +601,8 @@ func parseFilter(s string) (*userFilter, error) {
 	return &userFilter{attr: m[1], value: v.String(), prefix: m[2] == "^="}, nil
 }
 
-// match reports whether u passes f. e.mu must be held.
-func (f *userFilter) match(u *user) bool {
+// matchLocked reports whether u passes f. e.mu must be held.
+func (f *userFilter) matchLocked(u *user) bool {
 	if f == nil {
 		return true
 	}
@@ -665,7 +665,7 @@ func (e *Handler) listUsers(rc *reqCtx, body []byte) (any, error) {
 	}
 	var us []*user
 	for _, u := range p.users {
-		if f.match(u) {
+		if f.matchLocked(u) {
 			us = append(us, u)
 		}
 	}
@@ -679,7 +679,7 @@ func (e *Handler) listUsers(rc *reqCtx, body []byte) (any, error) {
 		PaginationToken string     `json:"PaginationToken,omitempty"`
 	}{Users: []userType{}, PaginationToken: next}
 	for _, u := range us[start:end] {
-		out.Users = append(out.Users, describeUser(u, in.AttributesToGet))
+		out.Users = append(out.Users, describeUserLocked(u, in.AttributesToGet))
 	}
 	return out, nil
 }
@@ -846,15 +846,9 @@ func (e *Handler) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
 	if err := checkSecretHash(c, ap["SECRET_HASH"], username); err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	u := c.pool.lookupUser(username)
-	disabled := u != nil && u.disabled
-	e.mu.Unlock()
-	if u == nil {
-		return nil, newError(errUserNotFound, msgUserNotFound)
-	}
-	if disabled {
-		return nil, notAuthorized(msgUserDisabled)
+	u, err := e.signInUser(c.pool, username)
+	if err != nil {
+		return nil, err
 	}
 	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"]}
 	return e.passwordFactor(rc, s, password)

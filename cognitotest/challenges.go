@@ -9,13 +9,13 @@ import (
 	"github.com/cognitosrp/cognitosrp/srp"
 )
 
-// afterPassword checks the presented device once the password is known to
+// afterPasswordLocked checks the presented device once the password is known to
 // be right, then continues. e.mu must be held.
-func (e *Handler) afterPassword(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, error) {
+func (e *Handler) afterPasswordLocked(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, error) {
 	if s.deviceKey != "" && s.pool.tracking != "off" && s.user.devices[s.deviceKey] == nil {
 		return nil, nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
-	return e.advance(rc, s)
+	return e.advanceLocked(rc, s)
 }
 
 // finish signs pending tokens, if any, outside the lock.
@@ -46,18 +46,18 @@ func stepFrom(prev *authSession, challenge string) *authSession {
 	return &n
 }
 
-// put stores a challenge's session. e.mu must be held.
-func (e *Handler) put(rc *reqCtx, s *authSession, params map[string]string) (*authOutput, error) {
-	tok, err := e.putSession(s, rc.now)
+// putLocked stores a challenge's session. e.mu must be held.
+func (e *Handler) putLocked(rc *reqCtx, s *authSession, params map[string]string) (*authOutput, error) {
+	tok, err := e.putSessionLocked(s, rc.now)
 	if err != nil {
 		return nil, err
 	}
 	return &authOutput{ChallengeName: s.challenge, ChallengeParameters: params, Session: tok}, nil
 }
 
-// advance decides what comes after a completed factor: another challenge or
+// advanceLocked decides what comes after a completed factor: another challenge or
 // the tokens. e.mu must be held.
-func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, error) {
+func (e *Handler) advanceLocked(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, error) {
 	if aerr := signInStateLocked(s, rc.now); aerr != nil {
 		return nil, nil, aerr
 	}
@@ -67,7 +67,7 @@ func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingToke
 		if mod != nil {
 			mod(n)
 		}
-		out, err := e.put(rc, n, params)
+		out, err := e.putLocked(rc, n, params)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -76,13 +76,13 @@ func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingToke
 	// A temporary password must be changed after any first factor,
 	// passwordless ones included.
 	if (s.passwordDone || s.otpFirstFactor) && u.status == statusForceChange && !s.newPasswordDone {
-		return step(chNewPasswordRequired, newPasswordParams(u), nil)
+		return step(chNewPasswordRequired, newPasswordParamsLocked(u), nil)
 	}
 	var d *device
 	if s.deviceKey != "" && p.tracking != "off" {
 		d = u.devices[s.deviceKey]
 	}
-	if s.passwordDone && !s.deviceDone && p.trusted(d) {
+	if s.passwordDone && !s.deviceDone && p.trustedLocked(d) {
 		return step(chDeviceSRPAuth, map[string]string{"USERNAME": u.name}, nil)
 	}
 	// A remembered device stands in for MFA, as with Cognito's "suppress
@@ -92,10 +92,10 @@ func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingToke
 			return step(chCustomChallenge, map[string]string{"USERNAME": u.name}, nil)
 		}
 		if s.flow != "CUSTOM_AUTH" && !s.mfaDone {
-			factors := p.mfaFactors(u)
+			factors := p.mfaFactorsLocked(u)
 			switch {
 			case len(factors) == 1:
-				out, err := e.mfaChallenge(rc, s, factors[0])
+				out, err := e.mfaChallengeLocked(rc, s, factors[0])
 				return out, nil, err
 			case len(factors) > 1:
 				choices, _ := json.Marshal(factors)
@@ -107,13 +107,13 @@ func (e *Handler) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingToke
 			}
 		}
 	}
-	return &authOutput{ChallengeParameters: map[string]string{}}, e.completeSignIn(rc, s), nil
+	return &authOutput{ChallengeParameters: map[string]string{}}, e.completeSignInLocked(rc, s), nil
 }
 
-// newPasswordParams are NEW_PASSWORD_REQUIRED's challenge parameters: the
+// newPasswordParamsLocked are NEW_PASSWORD_REQUIRED's challenge parameters: the
 // user's attributes and the required ones, as JSON strings. e.mu must be
 // held.
-func newPasswordParams(u *user) map[string]string {
+func newPasswordParamsLocked(u *user) map[string]string {
 	attrs, _ := json.Marshal(u.attrs)
 	req := make([]string, 0, len(u.required))
 	for _, a := range u.required {
@@ -123,25 +123,25 @@ func newPasswordParams(u *user) map[string]string {
 	return map[string]string{"userAttributes": string(attrs), "requiredAttributes": string(reqJSON)}
 }
 
-// mfaChallenge asks for an MFA factor. e.mu must be held.
-func (e *Handler) mfaChallenge(rc *reqCtx, s *authSession, factor string) (*authOutput, error) {
+// mfaChallengeLocked asks for an MFA factor. e.mu must be held.
+func (e *Handler) mfaChallengeLocked(rc *reqCtx, s *authSession, factor string) (*authOutput, error) {
 	n := stepFrom(s, factor)
 	params := map[string]string{}
 	if factor != mfaTOTP {
-		medium, dest := e.deliver(n, factor, rc.now)
+		medium, dest := e.deliverLocked(n, factor, rc.now)
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = medium
 		params["CODE_DELIVERY_DESTINATION"] = dest
 	}
-	return e.put(rc, n, params)
+	return e.putLocked(rc, n, params)
 }
 
-// otpChallenge sends a one-time code as a first factor (USER_AUTH's
+// otpChallengeLocked sends a one-time code as a first factor (USER_AUTH's
 // EMAIL_OTP and SMS_OTP). e.mu must be held.
-func (e *Handler) otpChallenge(rc *reqCtx, s *authSession, challenge string, first bool) (*authOutput, error) {
+func (e *Handler) otpChallengeLocked(rc *reqCtx, s *authSession, challenge string, first bool) (*authOutput, error) {
 	n := stepFrom(s, challenge)
 	n.otpFirstFactor = first
-	medium, dest := e.deliver(n, challenge, rc.now)
-	return e.put(rc, n, map[string]string{
+	medium, dest := e.deliverLocked(n, challenge, rc.now)
+	return e.putLocked(rc, n, map[string]string{
 		"CODE_DELIVERY_DELIVERY_MEDIUM": medium,
 		"CODE_DELIVERY_DESTINATION":     dest,
 		"USERNAME":                      s.user.name,
@@ -174,7 +174,7 @@ func (r *responder) newPassword() (any, error) {
 		}
 	}
 	e.mu.Lock()
-	s, aerr := r.session()
+	s, aerr := r.sessionLocked()
 	if aerr != nil {
 		e.mu.Unlock()
 		return nil, aerr
@@ -188,12 +188,12 @@ func (r *responder) newPassword() (any, error) {
 	// Check the aliases in a fixed order, so that the error does not
 	// depend on map iteration.
 	for _, a := range aliasAttributes {
-		if v := newAttrs[a]; v != "" && s.pool.aliasHolder(s.user, a, v) != nil {
+		if v := newAttrs[a]; v != "" && s.pool.aliasHolderLocked(s.user, a, v) != nil {
 			e.mu.Unlock()
 			return nil, errAliasTaken(a)
 		}
 	}
-	e.dropSession(s)
+	e.dropSessionLocked(s)
 	e.mu.Unlock()
 
 	v, err := srp.NewVerifier(s.pool.id, s.user.name, pw)
@@ -203,7 +203,7 @@ func (r *responder) newPassword() (any, error) {
 	e.mu.Lock()
 	u := s.user
 	for _, a := range aliasAttributes { // again: e.mu was released
-		if v := newAttrs[a]; v != "" && s.pool.aliasHolder(u, a, v) != nil {
+		if v := newAttrs[a]; v != "" && s.pool.aliasHolderLocked(u, a, v) != nil {
 			e.mu.Unlock()
 			return nil, errAliasTaken(a)
 		}
@@ -212,10 +212,10 @@ func (r *responder) newPassword() (any, error) {
 	u.status = statusConfirmed
 	u.modified = r.rc.now
 	for k, val := range newAttrs {
-		setAttribute(s.pool, u, k, val)
+		setAttributeLocked(s.pool, u, k, val)
 	}
 	s.newPasswordDone = true
-	out, pt, aerr := e.advance(r.rc, s)
+	out, pt, aerr := e.advanceLocked(r.rc, s)
 	e.mu.Unlock()
 	return e.finish(out, pt, aerr)
 }
@@ -241,7 +241,7 @@ func (r *responder) code() (any, error) {
 	code := r.cr[key]
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, aerr := r.session()
+	s, aerr := r.sessionLocked()
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -258,7 +258,7 @@ func (r *responder) code() (any, error) {
 		s.user.codeFails.fail(r.rc.now)
 		s.attempts++
 		if s.attempts >= maxCodeAttempts {
-			e.dropSession(s)
+			e.dropSessionLocked(s)
 		}
 		if r.in.ChallengeName == chSoftwareTokenMFA {
 			return nil, newError(errCodeMismatch, msgTOTPMismatch)
@@ -266,11 +266,11 @@ func (r *responder) code() (any, error) {
 		return nil, newError(errCodeMismatch, msgCodeMismatch)
 	}
 	s.user.codeFails.succeed()
-	e.dropSession(s)
+	e.dropSessionLocked(s)
 	if !s.otpFirstFactor {
 		s.mfaDone = true
 	}
-	return e.finish(e.advance(r.rc, s))
+	return e.finish(e.advanceLocked(r.rc, s))
 }
 
 // selectMFAType answers SELECT_MFA_TYPE.
@@ -281,7 +281,7 @@ func (r *responder) selectMFAType() (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, aerr := r.session()
+	s, aerr := r.sessionLocked()
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -289,8 +289,8 @@ func (r *responder) selectMFAType() (any, error) {
 	if !slices.Contains(s.mfaChoices, ans) {
 		return nil, invalidParam("Invalid ANSWER: %s is not one of the MFA types the user can choose.", truncate(ans, 64))
 	}
-	e.dropSession(s)
-	return e.mfaChallenge(r.rc, s, ans)
+	e.dropSessionLocked(s)
+	return e.mfaChallengeLocked(r.rc, s, ans)
 }
 
 // mfaSetup answers MFA_SETUP after AssociateSoftwareToken and
@@ -302,14 +302,14 @@ func (r *responder) mfaSetup() (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, aerr := r.session()
+	s, aerr := r.sessionLocked()
 	if aerr != nil {
 		return nil, aerr
 	}
 	if !s.setupChecked {
 		return nil, newError(errSoftwareTokenNotFound, "Software Token MFA has not been verified for the user.")
 	}
-	e.dropSession(s)
+	e.dropSessionLocked(s)
 	u := s.user
 	u.totpSecret = s.setupSecret
 	if !slices.Contains(u.factors, mfaTOTP) {
@@ -317,7 +317,7 @@ func (r *responder) mfaSetup() (any, error) {
 	}
 	u.preferred = mfaTOTP
 	s.mfaDone = true
-	return e.finish(e.advance(r.rc, s))
+	return e.finish(e.advanceLocked(r.rc, s))
 }
 
 // selectChallenge answers USER_AUTH's SELECT_CHALLENGE.
@@ -338,7 +338,7 @@ func (r *responder) selectChallenge() (any, error) {
 		}
 	}
 	e.mu.Lock()
-	s, aerr := r.session()
+	s, aerr := r.sessionLocked()
 	if aerr != nil {
 		e.mu.Unlock()
 		return nil, aerr
@@ -347,10 +347,10 @@ func (r *responder) selectChallenge() (any, error) {
 		e.mu.Unlock()
 		return nil, invalidParam("Invalid ANSWER: %s is not an available challenge.", truncate(ans, 64))
 	}
-	e.dropSession(s)
+	e.dropSessionLocked(s)
 	if ans == chEmailOTP || ans == chSMSOTP {
 		defer e.mu.Unlock()
-		return e.otpChallenge(r.rc, s, ans, true)
+		return e.otpChallengeLocked(r.rc, s, ans, true)
 	}
 	e.mu.Unlock()
 	if ans == chPasswordSRP {
@@ -367,7 +367,7 @@ func (r *responder) customChallenge() (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, aerr := r.session()
+	s, aerr := r.sessionLocked()
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -377,12 +377,12 @@ func (r *responder) customChallenge() (any, error) {
 	if s.user.codeFails.locked(r.rc.now) {
 		return nil, errCodeAttempts()
 	}
-	e.dropSession(s)
+	e.dropSessionLocked(s)
 	if subtle.ConstantTimeCompare([]byte(s.pool.customAnswer), []byte(r.cr["ANSWER"])) != 1 {
 		s.user.codeFails.fail(r.rc.now)
 		return nil, notAuthorized(msgIncorrect)
 	}
 	s.user.codeFails.succeed()
 	s.customDone = true
-	return e.finish(e.advance(r.rc, s))
+	return e.finish(e.advanceLocked(r.rc, s))
 }

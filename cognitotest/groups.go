@@ -93,10 +93,10 @@ func byPrecedence(a, b *group) int {
 	return cmp.Compare(a.name, b.name)
 }
 
-// addGroupClaims adds cognito:groups to both tokens and, for groups with
+// addGroupClaimsLocked adds cognito:groups to both tokens and, for groups with
 // a role, cognito:roles and cognito:preferred_role to the ID token. e.mu
 // must be held.
-func addGroupClaims(u *user, access, id map[string]any) {
+func addGroupClaimsLocked(u *user, access, id map[string]any) {
 	if len(u.groups) == 0 {
 		return
 	}
@@ -441,7 +441,7 @@ func (e *Handler) listUsersInGroup(rc *reqCtx, body []byte) (any, error) {
 		NextToken string     `json:"NextToken,omitempty"`
 	}{Users: []userType{}, NextToken: next}
 	for _, u := range us[start:end] {
-		out.Users = append(out.Users, describeUser(u, nil))
+		out.Users = append(out.Users, describeUserLocked(u, nil))
 	}
 	return out, nil
 }

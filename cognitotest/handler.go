@@ -156,6 +156,16 @@ func NewHTTPServer(h http.Handler) *http.Server {
 	}
 }
 
+// locked runs f with e.mu held and releases it however f returns. It holds
+// the critical sections of operations that must not hold e.mu throughout:
+// SRP and password checks, which take milliseconds, and token signing run
+// outside it.
+func (e *Handler) locked(f func() error) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return f()
+}
+
 // Region returns the region of the emulated user pools.
 func (e *Handler) Region() string { return e.region }
 

@@ -114,7 +114,7 @@ func TestCodeGuessingLockedOutAcrossSessions(t *testing.T) {
 		// Passwords are counted apart.
 		h.tokens(h.srpLogin(poolPlain, "plain", "alice", pw, nil))
 		// After the lockout (1 s after 5 failures), the right code works.
-		h.clock.advance(2 * time.Second)
+		h.clock.advanceLocked(2 * time.Second)
 		h.tokens(h.respond("plain", "EMAIL_OTP", ch.Session, map[string]string{"USERNAME": "alice", "EMAIL_OTP_CODE": code}))
 	})
 
@@ -199,13 +199,13 @@ func TestPasswordLockoutAcrossSessions(t *testing.T) {
 	// Other users are not affected.
 	h.challenge("EMAIL_OTP")(h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "erin", "PASSWORD": pw}))
 
-	h.clock.advance(1100 * time.Millisecond)
+	h.clock.advanceLocked(1100 * time.Millisecond)
 	_, err = h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": "wrong again"})
 	wantAPIError(t, err, "NotAuthorizedException", msgIncorrect)
-	h.clock.advance(1100 * time.Millisecond) // the lockout is now 2 s
+	h.clock.advanceLocked(1100 * time.Millisecond) // the lockout is now 2 s
 	_, err = h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": pw})
 	wantAPIError(t, err, "NotAuthorizedException", "Password attempts exceeded")
-	h.clock.advance(time.Second)
+	h.clock.advanceLocked(time.Second)
 	h.tokens(h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": pw}))
 }
 
@@ -355,7 +355,7 @@ func TestNewPasswordWriteAttributes(t *testing.T) {
 	}
 	// Sign-in by email still finds alice, and only her.
 	for range 20 {
-		if u := h.e.pools[poolPlain].lookupUser("Alice@Example.COM"); u == nil || u.name != "alice" {
+		if u := h.e.pools[poolPlain].lookupUserLocked("Alice@Example.COM"); u == nil || u.name != "alice" {
 			t.Fatalf("lookup by email: %v", u)
 		}
 	}
@@ -374,10 +374,10 @@ func TestNewEmailIsNotVerified(t *testing.T) {
 	if claims["email"] != "Bob.New@example.com" || claims["email_verified"] != nil {
 		t.Errorf("claims %v", claims)
 	}
-	if u := h.e.pools[poolPlain].lookupUser("bob.new@EXAMPLE.com"); u == nil || u.name != "bob" {
+	if u := h.e.pools[poolPlain].lookupUserLocked("bob.new@EXAMPLE.com"); u == nil || u.name != "bob" {
 		t.Errorf("lookup by the new email: %v", u)
 	}
-	if u := h.e.pools[poolPlain].lookupUser("bob@example.com"); u != nil {
+	if u := h.e.pools[poolPlain].lookupUserLocked("bob@example.com"); u != nil {
 		t.Errorf("the old email still finds %s", u.name)
 	}
 }

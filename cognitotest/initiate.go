@@ -129,15 +129,9 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	if err := checkSecretHash(c, ap["SECRET_HASH"], username); err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	u := c.pool.lookupUser(username)
-	disabled := u != nil && u.disabled
-	e.mu.Unlock()
-	if u == nil {
-		return nil, newError(errUserNotFound, msgUserNotFound)
-	}
-	if disabled {
-		return nil, notAuthorized(msgUserDisabled)
+	u, err := e.signInUser(c.pool, username)
+	if err != nil {
+		return nil, err
 	}
 	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"]}
 	switch in.AuthFlow {
@@ -159,7 +153,7 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		s.challenge = chCustomChallenge
-		return e.put(rc, s, map[string]string{"USERNAME": u.name})
+		return e.putLocked(rc, s, map[string]string{"USERNAME": u.name})
 	case "USER_PASSWORD_AUTH":
 		if ap["PASSWORD"] == "" {
 			return nil, missingParam("PASSWORD")
@@ -170,11 +164,27 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	}
 }
 
+// signInUser finds the user that a sign-in names, by user name or alias,
+// and refuses a disabled one. It takes e.mu.
+func (e *Handler) signInUser(p *pool, name string) (*user, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := p.lookupUserLocked(name)
+	if u == nil {
+		return nil, newError(errUserNotFound, msgUserNotFound)
+	}
+	if u.disabled {
+		return nil, notAuthorized(msgUserDisabled)
+	}
+	return u, nil
+}
+
 // userAuth starts a USER_AUTH (choice-based) sign-in.
 func (e *Handler) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (any, error) {
-	e.mu.Lock()
-	s.available = availableChallenges(s.pool, s.user)
-	e.mu.Unlock()
+	e.locked(func() error {
+		s.available = availableChallengesLocked(s.pool, s.user)
+		return nil
+	})
 	pref := ap["PREFERRED_CHALLENGE"]
 	if len(s.available) == 0 {
 		return nil, notAuthorized("No authentication factor is available for the user.")
@@ -204,7 +214,7 @@ func (e *Handler) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (an
 		if ok {
 			e.mu.Lock()
 			defer e.mu.Unlock()
-			return e.otpChallenge(rc, s, pref, true)
+			return e.otpChallengeLocked(rc, s, pref, true)
 		}
 	default:
 		return nil, invalidParam("Invalid PREFERRED_CHALLENGE: %s", truncate(pref, 64))
@@ -217,7 +227,7 @@ func (e *Handler) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (an
 	// in with an alias can compute the SECRET_HASH of its answer, as
 	// Amplify's signIn with USER_AUTH does ("ChallengeParameters?.USERNAME
 	// ?? username").
-	out, err := e.put(rc, s, map[string]string{"USERNAME": s.user.name})
+	out, err := e.putLocked(rc, s, map[string]string{"USERNAME": s.user.name})
 	if err != nil {
 		return nil, err
 	}
@@ -235,12 +245,12 @@ func (e *Handler) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (an
 // available", https://docs.amplify.aws/react/build-a-backend/auth/concepts/passwordless/,
 // citing https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-mfa.html#user-pool-settings-mfa-prerequisites).
 // e.mu must be held.
-func availableChallenges(p *pool, u *user) []string {
+func availableChallengesLocked(p *pool, u *user) []string {
 	var av []string
 	if p.firstFactors[factorPassword] {
 		av = append(av, chPasswordSRP, chPassword)
 	}
-	passwordless := p.mfa != "ON" && len(p.mfaFactors(u)) == 0
+	passwordless := p.mfa != "ON" && len(p.mfaFactorsLocked(u)) == 0
 	if passwordless && p.firstFactors[factorEmailOTP] && u.attrs["email"] != "" {
 		av = append(av, chEmailOTP)
 	}
@@ -253,9 +263,11 @@ func availableChallenges(p *pool, u *user) []string {
 // startSRP answers PASSWORD_VERIFIER to a client's SRP_A. e.mu must not be
 // held.
 func (e *Handler) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error) {
-	e.mu.Lock()
-	v := s.user.verifier
-	e.mu.Unlock()
+	var v *srp.Verifier
+	e.locked(func() error {
+		v = s.user.verifier
+		return nil
+	})
 	srv, err := srp.NewServer(v, srpA)
 	if err != nil {
 		return nil, srpError(err)
@@ -265,7 +277,7 @@ func (e *Handler) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error)
 	n := stepFrom(s, chPasswordVerifier)
 	n.srv = srv
 	n.secretBlock = srv.SecretBlock()
-	return e.put(rc, n, map[string]string{
+	return e.putLocked(rc, n, map[string]string{
 		"SALT":            srv.Salt(),
 		"SECRET_BLOCK":    n.secretBlock,
 		"SRP_B":           srv.SRPB(),
@@ -277,23 +289,30 @@ func (e *Handler) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error)
 // passwordFactor checks a plain password (USER_PASSWORD_AUTH, USER_AUTH's
 // PASSWORD) and continues the sign-in. e.mu must not be held.
 func (e *Handler) passwordFactor(rc *reqCtx, s *authSession, password string) (any, error) {
-	e.mu.Lock()
-	v := s.user.verifier
-	locked := s.user.passwordFails.locked(rc.now)
-	e.mu.Unlock()
-	if locked {
-		return nil, notAuthorized(msgPasswordAttempts)
+	var v *srp.Verifier
+	err := e.locked(func() error {
+		if s.user.passwordFails.locked(rc.now) {
+			return notAuthorized(msgPasswordAttempts)
+		}
+		v = s.user.verifier
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	ok := v.CheckPassword(password)
-	e.mu.Lock()
-	if !ok {
-		s.user.passwordFails.fail(rc.now)
-		e.mu.Unlock()
-		return nil, notAuthorized(msgIncorrect)
-	}
-	s.user.passwordFails.succeed()
-	s.passwordDone = true
-	out, pt, err := e.afterPassword(rc, s)
-	e.mu.Unlock()
+	var out *authOutput
+	var pt *pendingTokens
+	err = e.locked(func() error {
+		if !ok {
+			s.user.passwordFails.fail(rc.now)
+			return notAuthorized(msgIncorrect)
+		}
+		s.user.passwordFails.succeed()
+		s.passwordDone = true
+		var err error
+		out, pt, err = e.afterPasswordLocked(rc, s)
+		return err
+	})
 	return e.finish(out, pt, err)
 }

@@ -20,18 +20,18 @@ func (e *Handler) associateSoftwareToken(rc *reqCtx, body []byte) (any, error) {
 	if in.Session != "" {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		s, aerr := e.findSession(in.Session, rc.now)
+		s, aerr := e.findSessionLocked(in.Session, rc.now)
 		if aerr != nil {
 			return nil, aerr
 		}
 		if s.challenge != chMFASetup {
 			return nil, notAuthorized(msgInvalidSession)
 		}
-		e.dropSession(s)
+		e.dropSessionLocked(s)
 		n := stepFrom(s, chMFASetup)
 		n.setupSecret = key
 		n.setupChecked = false
-		tok, err := e.putSession(n, rc.now)
+		tok, err := e.putSessionLocked(n, rc.now)
 		if err != nil {
 			return nil, err
 		}
@@ -63,7 +63,7 @@ func (e *Handler) verifySoftwareToken(rc *reqCtx, body []byte) (any, error) {
 	if in.Session != "" {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		s, aerr := e.findSession(in.Session, rc.now)
+		s, aerr := e.findSessionLocked(in.Session, rc.now)
 		if aerr != nil {
 			return nil, aerr
 		}
@@ -78,10 +78,10 @@ func (e *Handler) verifySoftwareToken(rc *reqCtx, body []byte) (any, error) {
 			return nil, newError(errEnableSoftwareToken, msgEnableTOTP)
 		}
 		s.user.codeFails.succeed()
-		e.dropSession(s)
+		e.dropSessionLocked(s)
 		n := stepFrom(s, chMFASetup)
 		n.setupChecked = true
-		tok, err := e.putSession(n, rc.now)
+		tok, err := e.putSessionLocked(n, rc.now)
 		if err != nil {
 			return nil, err
 		}

@@ -65,9 +65,9 @@ func (e *Handler) LastCode(userPoolID, username string) (string, bool) {
 	return "", false
 }
 
-// deliver sends a sign-in challenge's code (MFA or OTP) and records it in
+// deliverLocked sends a sign-in challenge's code (MFA or OTP) and records it in
 // the session. e.mu must be held.
-func (e *Handler) deliver(s *authSession, challenge string, now time.Time) (medium, dest string) {
+func (e *Handler) deliverLocked(s *authSession, challenge string, now time.Time) (medium, dest string) {
 	medium, dest = "EMAIL", s.user.attrs["email"]
 	if challenge == chSMSMFA || challenge == chSMSOTP {
 		medium, dest = "SMS", s.user.attrs["phone_number"]

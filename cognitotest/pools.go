@@ -201,8 +201,8 @@ type userPoolType struct {
 	AdminCreateUserConfig  adminCreateUserConfig `json:"AdminCreateUserConfig"`
 }
 
-// describePool returns p as Cognito's UserPoolType. e.mu must be held.
-func (e *Handler) describePool(p *pool) userPoolType {
+// describePoolLocked returns p as Cognito's UserPoolType. e.mu must be held.
+func (e *Handler) describePoolLocked(p *pool) userPoolType {
 	st := p.settings
 	pol := st.policy
 	out := userPoolType{
@@ -329,7 +329,7 @@ func (e *Handler) createUserPool(rc *reqCtx, body []byte) (any, error) {
 	}
 	p.settings.adminCreateOnly = in.AdminCreateUserConfig != nil && in.AdminCreateUserConfig.AllowAdminCreateUserOnly
 	e.pools[p.id] = p
-	return map[string]userPoolType{"UserPool": e.describePool(p)}, nil
+	return map[string]userPoolType{"UserPool": e.describePoolLocked(p)}, nil
 }
 
 // validPoolName reports whether s matches [\w\s+=,.@-]+, the pattern of
@@ -374,7 +374,7 @@ func (e *Handler) describeUserPool(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	return map[string]userPoolType{"UserPool": e.describePool(p)}, nil
+	return map[string]userPoolType{"UserPool": e.describePoolLocked(p)}, nil
 }
 
 type listInput struct {
@@ -490,7 +490,7 @@ func (e *Handler) dropClientLocked(c *appClient) {
 	}
 	for _, s := range e.sessions {
 		if s.client == c {
-			e.dropSession(s)
+			e.dropSessionLocked(s)
 		}
 	}
 }
@@ -686,9 +686,9 @@ type userPoolClientType struct {
 	AuthSessionValidity        int                       `json:"AuthSessionValidity"`
 }
 
-// describeClient returns c as Cognito's UserPoolClientType. e.mu must be
+// describeClientLocked returns c as Cognito's UserPoolClientType. e.mu must be
 // held.
-func describeClient(c *appClient) userPoolClientType {
+func describeClientLocked(c *appClient) userPoolClientType {
 	in, cfg := c.info.input, c.info.cfg
 	out := userPoolClientType{
 		UserPoolId: c.pool.id, ClientName: c.info.name, ClientId: c.id, ClientSecret: c.secret,
@@ -768,7 +768,7 @@ func (e *Handler) createUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	c.info.created, c.info.modified, c.info.input = rc.now, rc.now, in
 	p.clients = append(p.clients, c)
 	e.clients[c.id] = c
-	return map[string]userPoolClientType{"UserPoolClient": describeClient(c)}, nil
+	return map[string]userPoolClientType{"UserPoolClient": describeClientLocked(c)}, nil
 }
 
 // randomLower returns n random lowercase letters and digits, like
@@ -814,7 +814,7 @@ func (e *Handler) describeUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	return map[string]userPoolClientType{"UserPoolClient": describeClient(c)}, nil
+	return map[string]userPoolClientType{"UserPoolClient": describeClientLocked(c)}, nil
 }
 
 // updateUserPoolClient replaces a client's settings: as in Cognito, a
@@ -853,7 +853,7 @@ func (e *Handler) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	c.perms.Store(n.perms.Load())
 	c.tokens = n.tokens
 	c.info = &clientInfo{name: cc.ClientName, created: c.info.created, modified: rc.now, cfg: cc, input: in}
-	return map[string]userPoolClientType{"UserPoolClient": describeClient(c)}, nil
+	return map[string]userPoolClientType{"UserPoolClient": describeClientLocked(c)}, nil
 }
 
 type clientDescription struct {

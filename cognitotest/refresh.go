@@ -136,7 +136,7 @@ func (e *Handler) refreshLocked(rc *reqCtx, c *appClient, rq refreshRequest) (*p
 		// invalidated by refresh-token rotation".
 		return nil, newError(errRefreshTokenReuse, msgReusedRefresh)
 	}
-	if !refreshDeviceOK(g, rq.deviceKey) {
+	if !refreshDeviceOKLocked(g, rq.deviceKey) {
 		return nil, invalid
 	}
 	if !rq.getTokens {
@@ -154,14 +154,14 @@ func (e *Handler) refreshLocked(rc *reqCtx, c *appClient, rq refreshRequest) (*p
 		d.lastIP = rc.remoteIP
 	}
 	pt := &pendingTokens{}
-	pt.access, pt.id, pt.expiresIn = e.tokenClaims(rc, g)
+	pt.access, pt.id, pt.expiresIn = e.tokenClaimsLocked(rc, g)
 	if rq.getTokens && c.tokens.rotate {
 		pt.refresh = e.rotateLocked(rc, g, rq.token)
 	}
 	return pt, nil
 }
 
-// refreshDeviceOK applies the rules for refresh tokens in a pool that
+// refreshDeviceOKLocked applies the rules for refresh tokens in a pool that
 // tracks devices, from AWS's "Invalid Refresh Token" troubleshooting
 // article (https://repost.aws/knowledge-center/cognito-invalid-refresh-token-error)
 // and the developer guide ("When device remembering is enabled in your user
@@ -171,7 +171,7 @@ func (e *Handler) refreshLocked(rc *reqCtx, c *appClient, rq refreshRequest) (*p
 // have been USER_PASSWORD_AUTH. In a pool without device tracking, a device
 // key that is sent must still be the sign-in's (none). Failing any of these
 // is "Invalid Refresh Token". e.mu must be held.
-func refreshDeviceOK(g *grant, deviceKey string) bool {
+func refreshDeviceOKLocked(g *grant, deviceKey string) bool {
 	if g.pool.tracking == "off" {
 		return deviceKey == "" || deviceKey == g.deviceKey
 	}

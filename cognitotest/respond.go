@@ -88,16 +88,16 @@ func (r *responder) require(names ...string) error {
 	return nil
 }
 
-// session finds the sign-in the call continues, without consuming it, and
+// sessionLocked finds the sign-in the call continues, without consuming it, and
 // checks the client, the challenge name, USERNAME and SECRET_HASH. e.mu must
 // be held.
-func (r *responder) session() (*authSession, error) {
+func (r *responder) sessionLocked() (*authSession, error) {
 	e, now := r.e, r.rc.now
 	var s *authSession
 	switch {
 	case r.in.Session != "":
 		var err error
-		if s, err = e.findSession(r.in.Session, now); err != nil {
+		if s, err = e.findSessionLocked(r.in.Session, now); err != nil {
 			return nil, err
 		}
 	case r.in.ChallengeName == chPasswordVerifier || r.in.ChallengeName == chDevicePasswordVerifier:
@@ -107,7 +107,7 @@ func (r *responder) session() (*authSession, error) {
 			return nil, notAuthorized(msgInvalidSession)
 		}
 	case r.in.ChallengeName == chDeviceSRPAuth:
-		u := r.c.pool.lookupUser(r.cr["USERNAME"])
+		u := r.c.pool.lookupUserLocked(r.cr["USERNAME"])
 		if u == nil {
 			return nil, notAuthorized(msgInvalidSession)
 		}
@@ -117,7 +117,7 @@ func (r *responder) session() (*authSession, error) {
 	default:
 		return nil, missingParam("Session")
 	}
-	if err := e.checkLive(s, now); err != nil {
+	if err := e.checkLiveLocked(s, now); err != nil {
 		return nil, err
 	}
 	if s.client != r.c {
@@ -126,7 +126,7 @@ func (r *responder) session() (*authSession, error) {
 	if s.challenge != r.in.ChallengeName {
 		return nil, invalidParam("Invalid challenge name %s: the session expects %s.", r.in.ChallengeName, s.challenge)
 	}
-	if name := r.cr["USERNAME"]; name != "" && r.c.pool.lookupUser(name) != s.user {
+	if name := r.cr["USERNAME"]; name != "" && r.c.pool.lookupUserLocked(name) != s.user {
 		return nil, notAuthorized(msgInvalidSession)
 	}
 	if err := checkSecretHash(r.c, r.cr["SECRET_HASH"], s.user.name); err != nil {
@@ -163,7 +163,7 @@ func (r *responder) passwordVerifier() (any, error) {
 	}
 
 	e.mu.Lock()
-	s, aerr := r.session()
+	s, aerr := r.sessionLocked()
 	if aerr != nil {
 		e.mu.Unlock()
 		return nil, aerr
@@ -181,7 +181,7 @@ func (r *responder) passwordVerifier() (any, error) {
 		return nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
 	// From here on the challenge is used up, whatever the outcome.
-	e.dropSession(s)
+	e.dropSessionLocked(s)
 	fails := &s.user.passwordFails
 	if device {
 		fails = nil // a device's secret is not the user's password
@@ -224,11 +224,11 @@ func (r *responder) passwordVerifier() (any, error) {
 			d.lastAuth = r.rc.now
 			d.lastIP = r.rc.remoteIP
 		}
-		out, pt, aerr = e.advance(r.rc, s)
+		out, pt, aerr = e.advanceLocked(r.rc, s)
 	} else {
 		s.deviceKey = deviceKey
 		s.passwordDone = true
-		out, pt, aerr = e.afterPassword(r.rc, s)
+		out, pt, aerr = e.afterPasswordLocked(r.rc, s)
 	}
 	e.mu.Unlock()
 	return e.finish(out, pt, aerr)
@@ -241,14 +241,14 @@ func (r *responder) deviceSRPAuth() (any, error) {
 		return nil, err
 	}
 	e.mu.Lock()
-	s, aerr := r.session()
+	s, aerr := r.sessionLocked()
 	if aerr != nil {
 		e.mu.Unlock()
 		return nil, aerr
 	}
-	e.dropSession(s)
+	e.dropSessionLocked(s)
 	d := s.user.devices[s.deviceKey]
-	if r.cr["DEVICE_KEY"] != s.deviceKey || !s.pool.trusted(d) {
+	if r.cr["DEVICE_KEY"] != s.deviceKey || !s.pool.trustedLocked(d) {
 		e.mu.Unlock()
 		return nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
@@ -264,7 +264,7 @@ func (r *responder) deviceSRPAuth() (any, error) {
 	n := stepFrom(s, chDevicePasswordVerifier)
 	n.srv = srv
 	n.secretBlock = srv.SecretBlock()
-	return e.put(r.rc, n, map[string]string{
+	return e.putLocked(r.rc, n, map[string]string{
 		"SRP_B":        srv.SRPB(),
 		"SALT":         srv.Salt(),
 		"SECRET_BLOCK": n.secretBlock,

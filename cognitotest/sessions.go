@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// putSession stores s under a fresh token and returns the token. e.mu must be
+// putSessionLocked stores s under a fresh token and returns the token. e.mu must be
 // held.
 //
 // Sessions are bounded so that no one can crowd out anyone else: a user has
@@ -13,19 +13,19 @@ import (
 // client at most e.limits.clientSessions (beyond which its new sign-ins are
 // refused), and all together at most e.limits.sessions (beyond which the
 // oldest session of the client with the most is ended).
-func (e *Handler) putSession(s *authSession, now time.Time) (string, error) {
+func (e *Handler) putSessionLocked(s *authSession, now time.Time) (string, error) {
 	u, c := s.user, s.client
 	for u.sessions.Len() >= e.limits.userSessions {
-		e.dropSession(u.sessions.Front().Value.(*authSession))
+		e.dropSessionLocked(u.sessions.Front().Value.(*authSession))
 	}
 	if c.sessions.Len() >= e.limits.clientSessions {
-		e.dropExpired(&c.sessions, now)
+		e.dropExpiredLocked(&c.sessions, now)
 		if c.sessions.Len() >= e.limits.clientSessions {
 			return "", newError("TooManyRequestsException", "Too many sign-ins in progress for this app client.")
 		}
 	}
 	if len(e.sessions) >= e.limits.sessions {
-		e.purge(now)
+		e.purgeLocked(now)
 		for len(e.sessions) >= e.limits.sessions {
 			var largest *appClient
 			for _, cl := range e.clients {
@@ -36,7 +36,7 @@ func (e *Handler) putSession(s *authSession, now time.Time) (string, error) {
 			if largest == nil || largest.sessions.Len() == 0 {
 				return "", newError("TooManyRequestsException", "Too many sign-ins in progress.")
 			}
-			e.dropSession(largest.sessions.Front().Value.(*authSession))
+			e.dropSessionLocked(largest.sessions.Front().Value.(*authSession))
 		}
 	}
 	s.token = randomToken(96)
@@ -53,20 +53,20 @@ func (e *Handler) putSession(s *authSession, now time.Time) (string, error) {
 	return s.token, nil
 }
 
-// dropExpired ends the expired sessions at the front of l. e.mu must be
+// dropExpiredLocked ends the expired sessions at the front of l. e.mu must be
 // held.
-func (e *Handler) dropExpired(l *list.List, now time.Time) {
+func (e *Handler) dropExpiredLocked(l *list.List, now time.Time) {
 	for l.Len() > 0 {
 		s := l.Front().Value.(*authSession)
 		if !now.After(s.expires) {
 			return
 		}
-		e.dropSession(s)
+		e.dropSessionLocked(s)
 	}
 }
 
-// dropSession removes s and remembers its token as used. e.mu must be held.
-func (e *Handler) dropSession(s *authSession) {
+// dropSessionLocked removes s and remembers its token as used. e.mu must be held.
+func (e *Handler) dropSessionLocked(s *authSession) {
 	if e.sessions[s.token] != s {
 		return
 	}
@@ -96,9 +96,9 @@ func (e *Handler) dropSession(s *authSession) {
 	}
 }
 
-// findSession returns the live session with the given token, or an error in
+// findSessionLocked returns the live session with the given token, or an error in
 // Cognito's words. e.mu must be held.
-func (e *Handler) findSession(token string, now time.Time) (*authSession, error) {
+func (e *Handler) findSessionLocked(token string, now time.Time) (*authSession, error) {
 	s := e.sessions[token]
 	if s == nil {
 		if exp, ok := e.used[token]; ok {
@@ -110,16 +110,17 @@ func (e *Handler) findSession(token string, now time.Time) (*authSession, error)
 		return nil, notAuthorized(msgInvalidSession)
 	}
 	if now.After(s.expires) {
-		e.dropSession(s)
+		e.dropSessionLocked(s)
 		return nil, notAuthorized(msgSessionExpired)
 	}
 	return s, nil
 }
 
-// checkLive reports the error for a session found by another index.
-func (e *Handler) checkLive(s *authSession, now time.Time) error {
+// checkLiveLocked reports the error for a session found by another index,
+// and drops it if it expired. e.mu must be held.
+func (e *Handler) checkLiveLocked(s *authSession, now time.Time) error {
 	if now.After(s.expires) {
-		e.dropSession(s)
+		e.dropSessionLocked(s)
 		return notAuthorized(msgSessionExpired)
 	}
 	return nil
@@ -131,16 +132,16 @@ func (e *Handler) maybePurge(now time.Time) {
 	if now.Sub(e.lastPurge) < purgeInterval && now.After(e.lastPurge) {
 		return
 	}
-	e.purge(now)
+	e.purgeLocked(now)
 }
 
-// purge forgets expired sessions, used session tokens and grants. e.mu must
+// purgeLocked forgets expired sessions, used session tokens and grants. e.mu must
 // be held.
-func (e *Handler) purge(now time.Time) {
+func (e *Handler) purgeLocked(now time.Time) {
 	e.lastPurge = now
 	for _, s := range e.sessions {
 		if now.After(s.expires) {
-			e.dropSession(s)
+			e.dropSessionLocked(s)
 		}
 	}
 	for t, exp := range e.used {

@@ -168,9 +168,9 @@ type device struct {
 
 func (d *device) confirmed() bool { return d.verifier != nil }
 
-// trusted reports whether a sign-in with this device goes through
-// DEVICE_SRP_AUTH.
-func (p *pool) trusted(d *device) bool {
+// trustedLocked reports whether a sign-in with this device goes through
+// DEVICE_SRP_AUTH. e.mu must be held.
+func (p *pool) trustedLocked(d *device) bool {
 	if d == nil || !d.confirmed() {
 		return false
 	}
@@ -312,10 +312,11 @@ func newClientPerms(flows, write []string) *clientPerms {
 // allows reports whether the client allows an ExplicitAuthFlows value.
 func (c *appClient) allows(flow string) bool { return c.perms.Load().flows[flow] }
 
-// lookupUser finds a user by user name or alias (email, phone_number,
+// lookupUserLocked finds a user by user name or alias (email, phone_number,
 // preferred_username). User names come first; email aliases match without
 // regard to case, as in Cognito. The answer never depends on map order.
-func (p *pool) lookupUser(name string) *user {
+// e.mu must be held.
+func (p *pool) lookupUserLocked(name string) *user {
 	if u := p.users[name]; u != nil {
 		return u
 	}
@@ -330,9 +331,10 @@ func (p *pool) lookupUser(name string) *user {
 	return nil
 }
 
-// aliasHolder returns the user other than u who holds value of the alias
-// attribute attr (as a user name or as an alias), or nil.
-func (p *pool) aliasHolder(u *user, attr, value string) *user {
+// aliasHolderLocked returns the user other than u who holds value of the alias
+// attribute attr (as a user name or as an alias), or nil. e.mu must be
+// held.
+func (p *pool) aliasHolderLocked(u *user, attr, value string) *user {
 	if o := p.users[value]; o != nil && o != u {
 		return o
 	}
@@ -342,9 +344,9 @@ func (p *pool) aliasHolder(u *user, attr, value string) *user {
 	return nil
 }
 
-// mfaFactors returns the factors that sign-in asks for, given the pool's MFA
-// setting.
-func (p *pool) mfaFactors(u *user) []string {
+// mfaFactorsLocked returns the factors that sign-in asks for, given the
+// pool's MFA setting. e.mu must be held.
+func (p *pool) mfaFactorsLocked(u *user) []string {
 	if p.mfa == "OFF" {
 		return nil
 	}

@@ -116,10 +116,10 @@ func (e *Handler) signTokens(pt *pendingTokens) (*authResult, error) {
 	}, nil
 }
 
-// completeSignIn ends a sign-in: it creates the grant (and a new device when
+// completeSignInLocked ends a sign-in: it creates the grant (and a new device when
 // the pool tracks devices and none was used) and prepares the tokens. e.mu
 // must be held.
-func (e *Handler) completeSignIn(rc *reqCtx, s *authSession) *pendingTokens {
+func (e *Handler) completeSignInLocked(rc *reqCtx, s *authSession) *pendingTokens {
 	p, u := s.pool, s.user
 	pt := &pendingTokens{}
 	deviceKey := ""
@@ -129,7 +129,7 @@ func (e *Handler) completeSignIn(rc *reqCtx, s *authSession) *pendingTokens {
 			d.lastAuth = rc.now
 			d.lastIP = rc.remoteIP
 		} else {
-			d := e.newDevice(u, rc)
+			d := e.newDeviceLocked(u, rc)
 			deviceKey = d.key
 			pt.newDevice = &newDeviceMetadata{DeviceGroupKey: d.groupKey, DeviceKey: d.key}
 		}
@@ -148,12 +148,12 @@ func (e *Handler) completeSignIn(rc *reqCtx, s *authSession) *pendingTokens {
 	e.grants[g.originJTI] = g
 	e.refresh[g.refreshToken] = g
 	pt.refresh = g.refreshToken
-	pt.access, pt.id, pt.expiresIn = e.tokenClaims(rc, g)
+	pt.access, pt.id, pt.expiresIn = e.tokenClaimsLocked(rc, g)
 	return pt
 }
 
-// newDevice creates an unconfirmed device for u. e.mu must be held.
-func (e *Handler) newDevice(u *user, rc *reqCtx) *device {
+// newDeviceLocked creates an unconfirmed device for u. e.mu must be held.
+func (e *Handler) newDeviceLocked(u *user, rc *reqCtx) *device {
 	if len(u.devices) >= maxUserDevices {
 		// Forget the oldest unconfirmed device, or else the oldest.
 		var oldest *device
@@ -177,10 +177,11 @@ func (e *Handler) newDevice(u *user, rc *reqCtx) *device {
 	return d
 }
 
-// tokenClaims returns the claims of a new access token and id token for g,
+// tokenClaimsLocked returns the claims of a new access token and id token for g,
 // and the access token's lifetime in seconds (ExpiresIn). Their lifetimes
-// are the app client's accessTokenValidity and idTokenValidity.
-func (e *Handler) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any, expiresIn int) {
+// are the app client's accessTokenValidity and idTokenValidity. e.mu must
+// be held.
+func (e *Handler) tokenClaimsLocked(rc *reqCtx, g *grant) (access, id map[string]any, expiresIn int) {
 	iss := e.issuer(rc, g.pool.id)
 	eventID := newUUID()
 	iat := rc.now.Unix()
@@ -216,7 +217,7 @@ func (e *Handler) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any, 
 		"iat":              iat,
 		"jti":              newUUID(),
 	}
-	addGroupClaims(g.user, access, id) // groups.go
+	addGroupClaimsLocked(g.user, access, id) // groups.go
 	for k, v := range g.user.attrs {
 		if _, ok := id[k]; ok {
 			continue

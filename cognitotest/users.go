@@ -140,10 +140,10 @@ func useCodeLocked(u *user, purpose, code string, now time.Time) error {
 	return nil
 }
 
-// signUpDestination is the attribute a sign-up confirmation goes to: the
+// signUpDestinationLocked is the attribute a sign-up confirmation goes to: the
 // phone number when it is auto-verified, else the email address, else
 // none. e.mu must be held.
-func signUpDestination(p *pool, u *user) string {
+func signUpDestinationLocked(p *pool, u *user) string {
 	for _, a := range []string{"phone_number", "email"} {
 		if slices.Contains(p.settings.autoVerified, a) && u.attrs[a] != "" {
 			return a
@@ -152,9 +152,9 @@ func signUpDestination(p *pool, u *user) string {
 	return ""
 }
 
-// recoveryDestination is where a password reset code goes: a verified
+// recoveryDestinationLocked is where a password reset code goes: a verified
 // phone number, else a verified email address. e.mu must be held.
-func recoveryDestination(u *user) string {
+func recoveryDestinationLocked(u *user) string {
 	for _, a := range []string{"phone_number", "email"} {
 		if u.attrs[a] != "" && u.attrs[a+"_verified"] == "true" {
 			return a
@@ -268,13 +268,13 @@ func checkUsername(name string) error {
 	return nil
 }
 
-// internalName returns the internal user name of a new user: typed
+// internalNameLocked returns the internal user name of a new user: typed
 // itself, or in pools whose UsernameAttributes name email or phone_number
 // (users sign in with those, Cognito's "email address or phone number as
 // user name"), a new UUID that is also the user's sub, with typed stored in
 // the attribute attr. e.mu need not be held: UsernameAttributes never
 // change.
-func internalName(p *pool, typed string) (name, attr string, aerr error) {
+func internalNameLocked(p *pool, typed string) (name, attr string, aerr error) {
 	ua := p.settings.usernameAttrs
 	if len(ua) == 0 {
 		return typed, "", nil
@@ -350,7 +350,7 @@ func parseAttributes(list []attributeType, member string, c *appClient) (map[str
 // fixed order. e.mu must be held.
 func claimAliasesLocked(p *pool, u *user, attrs map[string]string) error {
 	for _, a := range aliasAttributes {
-		if v := attrs[a]; v != "" && p.aliasHolder(u, a, v) != nil {
+		if v := attrs[a]; v != "" && p.aliasHolderLocked(u, a, v) != nil {
 			return errAliasTaken(a)
 		}
 	}
@@ -361,13 +361,13 @@ func claimAliasesLocked(p *pool, u *user, attrs map[string]string) error {
 // flag set with its address stays set. e.mu must be held.
 func setAttributesLocked(p *pool, u *user, attrs map[string]string) {
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
-		setAttribute(p, u, k, attrs[k])
+		setAttributeLocked(p, u, k, attrs[k])
 	}
 }
 
-// checkAttrBudget checks that u would stay within the per-user limits
+// checkAttrBudgetLocked checks that u would stay within the per-user limits
 // with attrs applied. e.mu must be held.
-func checkAttrBudget(u *user, attrs map[string]string) error {
+func checkAttrBudgetLocked(u *user, attrs map[string]string) error {
 	merged := map[string]string{}
 	maps.Copy(merged, u.attrs)
 	maps.Copy(merged, attrs)
@@ -392,7 +392,7 @@ func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]strin
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		v := attrs[k]
 		changed := u.attrs[k] != v
-		setAttribute(p, u, k, v)
+		setAttributeLocked(p, u, k, v)
 		if !changed || !slices.Contains(verifiableAttributes, k) {
 			continue
 		}
@@ -461,7 +461,7 @@ func (e *Handler) signOutLocked(u *user, forget bool) {
 	if forget {
 		for _, s := range e.sessions {
 			if s.user == u {
-				e.dropSession(s)
+				e.dropSessionLocked(s)
 			}
 		}
 	}
@@ -543,7 +543,7 @@ func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
 		return nil, aerr
 	}
 	p := c.pool
-	name, nameAttr, aerr := internalName(p, in.Username)
+	name, nameAttr, aerr := internalNameLocked(p, in.Username)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -552,7 +552,7 @@ func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	pol, adminOnly := p.settings.policy, p.settings.adminCreateOnly
-	exists := p.lookupUser(in.Username) != nil
+	exists := p.lookupUserLocked(in.Username) != nil
 	e.mu.Unlock()
 	if adminOnly {
 		return nil, notAuthorized("SignUp is not permitted for this user pool")
@@ -569,13 +569,13 @@ func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if p.lookupUser(in.Username) != nil {
+	if p.lookupUserLocked(in.Username) != nil {
 		return nil, newError(errUsernameExists, msgUserExists)
 	}
 	if aerr := claimAliasesLocked(p, nil, attrs); aerr != nil {
 		return nil, newError(errUsernameExists, "%s", asAPIError(aerr).Message)
 	}
-	if aerr := checkAttrBudget(&user{}, attrs); aerr != nil {
+	if aerr := checkAttrBudgetLocked(&user{}, attrs); aerr != nil {
 		return nil, aerr
 	}
 	u, aerr := e.newUserLocked(p, name, v, statusUnconfirmed, rc.now)
@@ -584,7 +584,7 @@ func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
 	}
 	setAttributesLocked(p, u, attrs)
 	out := signUpOutput{UserSub: u.sub}
-	if a := signUpDestination(p, u); a != "" {
+	if a := signUpDestinationLocked(p, u); a != "" {
 		out.CodeDeliveryDetails = e.sendCodeLocked(p, u, purposeSignUp, a, ReasonSignUp, signUpCodeTTL, rc.now)
 	}
 	return out, nil
@@ -614,7 +614,7 @@ func (e *Handler) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u := c.pool.lookupUser(in.Username)
+	u := c.pool.lookupUserLocked(in.Username)
 	if u == nil {
 		return nil, newError(errUserNotFound, msgClientUserNotFound)
 	}
@@ -631,7 +631,7 @@ func (e *Handler) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
 // confirmUserLocked makes an unconfirmed user CONFIRMED and marks the
 // attribute its code went to as verified. e.mu must be held.
 func confirmUserLocked(p *pool, u *user, now time.Time) {
-	if a := signUpDestination(p, u); a != "" {
+	if a := signUpDestinationLocked(p, u); a != "" {
 		u.attrs[a+"_verified"] = "true"
 	}
 	u.status = statusConfirmed
@@ -656,14 +656,14 @@ func (e *Handler) resendConfirmationCode(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u := c.pool.lookupUser(in.Username)
+	u := c.pool.lookupUserLocked(in.Username)
 	if u == nil {
 		return nil, newError(errUserNotFound, msgClientUserNotFound)
 	}
 	if u.status != statusUnconfirmed {
 		return nil, invalidParam("User is already confirmed.")
 	}
-	a := signUpDestination(c.pool, u)
+	a := signUpDestinationLocked(c.pool, u)
 	if a == "" {
 		return nil, invalidParam("Auto verification not turned on.")
 	}
@@ -684,7 +684,7 @@ func (e *Handler) forgotPassword(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u := c.pool.lookupUser(in.Username)
+	u := c.pool.lookupUserLocked(in.Username)
 	switch {
 	case u == nil:
 		return nil, newError(errUserNotFound, msgClientUserNotFound)
@@ -693,7 +693,7 @@ func (e *Handler) forgotPassword(rc *reqCtx, body []byte) (any, error) {
 	case u.status == statusForceChange:
 		return nil, notAuthorized("User password cannot be reset in the current state.")
 	}
-	a := recoveryDestination(u)
+	a := recoveryDestinationLocked(u)
 	if a == "" {
 		return nil, invalidParam(msgNoRecovery)
 	}
@@ -728,7 +728,7 @@ func (e *Handler) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
 	}
 	p := c.pool
 	e.mu.Lock()
-	u := p.lookupUser(in.Username)
+	u := p.lookupUserLocked(in.Username)
 	pol := p.settings.policy
 	e.mu.Unlock()
 	if u == nil {
@@ -871,7 +871,7 @@ func (e *Handler) updateUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
 		return nil, aerr
 	}
-	if aerr := checkAttrBudget(u, attrs); aerr != nil {
+	if aerr := checkAttrBudgetLocked(u, attrs); aerr != nil {
 		return nil, aerr
 	}
 	sent := e.applyAttributesLocked(p, u, attrs, rc.now)
@@ -975,7 +975,7 @@ func (e *Handler) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
 		}
 	}
 	for _, n := range in.UserAttributeNames {
-		setAttribute(p, u, n, "")
+		setAttributeLocked(p, u, n, "")
 	}
 	u.modified = rc.now
 	return struct{}{}, nil
@@ -1022,15 +1022,15 @@ func (c *appClient) mayWrite(name string) bool {
 	return write[name]
 }
 
-// setAttribute changes an attribute, keeping the alias index up to date.
+// setAttributeLocked changes an attribute, keeping the alias index up to date.
 // The caller has checked that no other user holds an alias value. e.mu must
 // be held.
-func setAttribute(p *pool, u *user, name, value string) {
+func setAttributeLocked(p *pool, u *user, name, value string) {
 	if slices.Contains(aliasAttributes, name) {
 		if old := u.attrs[name]; old != "" && p.aliases[aliasKey(name, old)] == u {
 			delete(p.aliases, aliasKey(name, old))
 		}
-		if value != "" && p.aliasHolder(u, name, value) == nil {
+		if value != "" && p.aliasHolderLocked(u, name, value) == nil {
 			p.aliases[aliasKey(name, value)] = u
 		}
 	}
