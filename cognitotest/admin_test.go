@@ -72,7 +72,7 @@ func TestAdminCreateUserAndStates(t *testing.T) {
 		t.Fatal("SUPPRESS sent a message")
 	}
 	// The temporary password expires after 7 days.
-	h.clock.advanceLocked(8 * 24 * 60 * 60 * 1e9)
+	h.clock.advance(8 * 24 * 60 * 60 * 1e9)
 	_, err = h.srpLogin(poolPlain, "plain", "quiet", "Temp passw0rd", nil)
 	wantAPIError(t, err, "NotAuthorizedException", "Temporary password has expired and must be reset by an administrator.")
 	if _, err := a.AdminSetUserPassword(h.ctx, &cip.AdminSetUserPasswordInput{UserPoolId: pool, Username: aws.String("quiet"), Password: aws.String("short"), Permanent: true}); err == nil {

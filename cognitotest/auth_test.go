@@ -247,7 +247,7 @@ func TestPasswordVerifierChecks(t *testing.T) {
 	t.Run("expired", func(t *testing.T) {
 		h := newHarness(t, testConfig())
 		ch, eph := h.startSRP("plain", "alice", nil)
-		h.clock.advanceLocked(3*time.Minute + time.Second)
+		h.clock.advance(3*time.Minute + time.Second)
 		_, err := h.respond("plain", "PASSWORD_VERIFIER", ch.Session, h.claim(poolPlain, ch, eph, pw, h.clock.now()))
 		wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
 		_, err = h.respond("plain", "PASSWORD_VERIFIER", ch.Session, h.claim(poolPlain, ch, eph, pw, h.clock.now()))
@@ -256,7 +256,7 @@ func TestPasswordVerifierChecks(t *testing.T) {
 	t.Run("custom TTL", func(t *testing.T) {
 		h := newHarness(t, testConfig(), WithSessionTTL(10*time.Second))
 		ch, eph := h.startSRP("plain", "alice", nil)
-		h.clock.advanceLocked(11 * time.Second)
+		h.clock.advance(11 * time.Second)
 		_, err := h.respond("plain", "PASSWORD_VERIFIER", ch.Session, h.claim(poolPlain, ch, eph, pw, h.clock.now()))
 		wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
 	})

@@ -85,7 +85,7 @@ func TestSoftwareTokenMFA(t *testing.T) {
 	t.Run("expired", func(t *testing.T) {
 		h := newHarness(t, testConfig())
 		ch := h.challenge("SOFTWARE_TOKEN_MFA")(h.srpLogin(poolPlain, "plain", "carol", pw, nil))
-		h.clock.advanceLocked(4 * time.Minute)
+		h.clock.advance(4 * time.Minute)
 		_, err := h.respond("plain", "SOFTWARE_TOKEN_MFA", ch.Session, map[string]string{"USERNAME": "carol", "SOFTWARE_TOKEN_MFA_CODE": totpNow(t, h, totpSecret, 0)})
 		wantAPIError(t, err, "NotAuthorizedException", "Invalid session for the user, session is expired.")
 	})

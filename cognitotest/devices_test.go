@@ -294,7 +294,7 @@ func TestListDevicesPagination(t *testing.T) {
 	h := newHarness(t, testConfig())
 	var last *types.AuthenticationResultType
 	for i := range 5 {
-		h.clock.advanceLocked(time.Second)
+		h.clock.advance(time.Second)
 		last = h.tokens(h.srpLogin(poolAlways, "always", "frank", pw, nil))
 		h.confirm(last)
 		_ = i

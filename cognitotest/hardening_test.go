@@ -114,7 +114,7 @@ func TestCodeGuessingLockedOutAcrossSessions(t *testing.T) {
 		// Passwords are counted apart.
 		h.tokens(h.srpLogin(poolPlain, "plain", "alice", pw, nil))
 		// After the lockout (1 s after 5 failures), the right code works.
-		h.clock.advanceLocked(2 * time.Second)
+		h.clock.advance(2 * time.Second)
 		h.tokens(h.respond("plain", "EMAIL_OTP", ch.Session, map[string]string{"USERNAME": "alice", "EMAIL_OTP_CODE": code}))
 	})
 
@@ -199,13 +199,13 @@ func TestPasswordLockoutAcrossSessions(t *testing.T) {
 	// Other users are not affected.
 	h.challenge("EMAIL_OTP")(h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "erin", "PASSWORD": pw}))
 
-	h.clock.advanceLocked(1100 * time.Millisecond)
+	h.clock.advance(1100 * time.Millisecond)
 	_, err = h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": "wrong again"})
 	wantAPIError(t, err, "NotAuthorizedException", msgIncorrect)
-	h.clock.advanceLocked(1100 * time.Millisecond) // the lockout is now 2 s
+	h.clock.advance(1100 * time.Millisecond) // the lockout is now 2 s
 	_, err = h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": pw})
 	wantAPIError(t, err, "NotAuthorizedException", "Password attempts exceeded")
-	h.clock.advanceLocked(time.Second)
+	h.clock.advance(time.Second)
 	h.tokens(h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": pw}))
 }
 

@@ -114,9 +114,9 @@ func newFakeClock() *fakeClock {
 	return c
 }
 
-func (c *fakeClock) now() time.Time                { return *c.t.Load() }
-func (c *fakeClock) set(t time.Time)               { c.t.Store(&t) }
-func (c *fakeClock) advanceLocked(d time.Duration) { c.set(c.now().Add(d)) }
+func (c *fakeClock) now() time.Time          { return *c.t.Load() }
+func (c *fakeClock) set(t time.Time)         { c.t.Store(&t) }
+func (c *fakeClock) advance(d time.Duration) { c.set(c.now().Add(d)) }
 
 type harness struct {
 	t      *testing.T

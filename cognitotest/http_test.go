@@ -231,12 +231,12 @@ func TestPurge(t *testing.T) {
 	if s, b := count(); s != 5 || b != 5 {
 		t.Fatalf("%d sessions, %d secret blocks", s, b)
 	}
-	h.clock.advanceLocked(4 * time.Minute)
+	h.clock.advance(4 * time.Minute)
 	h.raw(target+"GetUser", `{}`) // any request purges
 	if s, b := count(); s != 0 || b != 0 {
 		t.Errorf("after expiry: %d sessions, %d secret blocks", s, b)
 	}
-	h.clock.advanceLocked(time.Hour)
+	h.clock.advance(time.Hour)
 	h.raw(target+"GetUser", `{}`)
 	h.e.mu.Lock()
 	used := len(h.e.used)

@@ -177,7 +177,7 @@ func TestForgotAndChangePassword(t *testing.T) {
 	m := h.lastMessage(poolPlain, "alice", ReasonForgotPassword)
 	_, err = c.ConfirmForgotPassword(h.ctx, &cip.ConfirmForgotPasswordInput{ClientId: aws.String("plain"), Username: aws.String("alice"), ConfirmationCode: aws.String(m.Code), Password: aws.String("short")})
 	wantAPIError(t, err, "InvalidPasswordException", "Password does not conform to policy: Password not long enough")
-	h.clock.advanceLocked(61 * time.Minute)
+	h.clock.advance(61 * time.Minute)
 	_, err = c.ConfirmForgotPassword(h.ctx, &cip.ConfirmForgotPasswordInput{ClientId: aws.String("plain"), Username: aws.String("alice"), ConfirmationCode: aws.String(m.Code), Password: aws.String("New passw0rd")})
 	wantAPIError(t, err, "ExpiredCodeException", "Invalid code provided, please request a code again.")
 	if _, err := c.ForgotPassword(h.ctx, &cip.ForgotPasswordInput{ClientId: aws.String("plain"), Username: aws.String("alice")}); err != nil {

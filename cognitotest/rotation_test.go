@@ -45,7 +45,7 @@ func TestRotationBounded(t *testing.T) {
 			t.Errorf("remembered token: %v", err)
 		}
 	}
-	h.clock.advanceLocked(refreshLifetime + usedRetention + purgeInterval)
+	h.clock.advance(refreshLifetime + usedRetention + purgeInterval)
 	h.raw(target+"InitiateAuth", `{}`)
 	h.e.mu.Lock()
 	tokens, grants = len(h.e.refresh), len(h.e.grants)

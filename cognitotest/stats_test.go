@@ -28,16 +28,16 @@ func TestStats(t *testing.T) {
 	want(Stats{Sessions: 1, UsedSessions: 1, RefreshTokens: 1, Devices: 1})
 
 	// Expired sessions are purged by the next request, not by Stats.
-	h.clock.advanceLocked(defaultTTL + purgeInterval + time.Second)
+	h.clock.advance(defaultTTL + purgeInterval + time.Second)
 	want(Stats{Sessions: 1, UsedSessions: 1, RefreshTokens: 1, Devices: 1})
 	h.raw(target+"InitiateAuth", `{}`)
 	want(Stats{UsedSessions: 2, RefreshTokens: 1, Devices: 1})
 
-	h.clock.advanceLocked(usedRetention + time.Second)
+	h.clock.advance(usedRetention + time.Second)
 	h.raw(target+"InitiateAuth", `{}`)
 	want(Stats{RefreshTokens: 1, Devices: 1})
 
-	h.clock.advanceLocked(refreshLifetime)
+	h.clock.advance(refreshLifetime)
 	h.raw(target+"InitiateAuth", `{}`)
 	want(Stats{Devices: 1})
 }

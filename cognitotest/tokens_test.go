@@ -172,7 +172,7 @@ func TestTokens(t *testing.T) {
 	t.Run("expired access token", func(t *testing.T) {
 		h := newHarness(t, testConfig())
 		res := h.tokens(h.srpLogin(poolPlain, "plain", "alice", pw, nil))
-		h.clock.advanceLocked(time.Hour)
+		h.clock.advance(time.Hour)
 		_, err := h.client.GetUser(h.ctx, &cip.GetUserInput{AccessToken: res.AccessToken})
 		wantAPIError(t, err, "NotAuthorizedException", "Access Token has expired")
 		// The refresh token still works.
