@@ -198,15 +198,20 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	e.mu.Lock()
-	p, aerr := e.lookupPoolLocked(in.UserPoolId)
+	var p *pool
+	var existing *user
+	var pol PasswordPolicy
+	aerr = e.locked(func() error {
+		var err error
+		if p, err = e.lookupPoolLocked(in.UserPoolId); err != nil {
+			return err
+		}
+		existing, pol = p.lookupUserLocked(in.Username), p.settings.policy
+		return nil
+	})
 	if aerr != nil {
-		e.mu.Unlock()
 		return nil, aerr
 	}
-	existing := p.lookupUserLocked(in.Username)
-	pol := p.settings.policy
-	e.mu.Unlock()
 	switch {
 	case in.MessageAction == "RESEND" && existing == nil:
 		return nil, newError(errUserNotFound, msgUserNotFound)
@@ -227,7 +232,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 	} else {
 		var nameAttr string
 		var aerr error
-		if name, nameAttr, aerr = internalNameLocked(p, in.Username); aerr != nil {
+		if name, nameAttr, aerr = internalName(p, in.Username); aerr != nil {
 			return nil, aerr
 		}
 		if nameAttr != "" {
@@ -312,13 +317,17 @@ func (e *Handler) adminSetUserPassword(rc *reqCtx, body []byte) (any, error) {
 	if aerr := checkPasswordInput(in.Password, "password"); aerr != nil {
 		return nil, aerr
 	}
-	e.mu.Lock()
-	p, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
+	var p *pool
+	var u *user
 	var pol PasswordPolicy
-	if err == nil {
+	err := e.locked(func() error {
+		var err error
+		if p, u, err = e.adminUserLocked(in.UserPoolId, in.Username); err != nil {
+			return err
+		}
 		pol = p.settings.policy
-	}
-	e.mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -173,51 +173,60 @@ func (r *responder) newPassword() (any, error) {
 			newAttrs[name] = v
 		}
 	}
-	e.mu.Lock()
-	s, aerr := r.sessionLocked()
-	if aerr != nil {
-		e.mu.Unlock()
-		return nil, aerr
-	}
-	for _, a := range s.user.required {
-		if newAttrs[a] == "" && s.user.attrs[a] == "" {
-			e.mu.Unlock()
-			return nil, invalidParam("Invalid attributes given, %s is missing", a)
+	// aliasesFree checks the new aliases in a fixed order, so that the
+	// error does not depend on map iteration. e.mu must be held.
+	aliasesFree := func(s *authSession) error {
+		for _, a := range aliasAttributes {
+			if v := newAttrs[a]; v != "" && s.pool.aliasHolderLocked(s.user, a, v) != nil {
+				return errAliasTaken(a)
+			}
 		}
+		return nil
 	}
-	// Check the aliases in a fixed order, so that the error does not
-	// depend on map iteration.
-	for _, a := range aliasAttributes {
-		if v := newAttrs[a]; v != "" && s.pool.aliasHolderLocked(s.user, a, v) != nil {
-			e.mu.Unlock()
-			return nil, errAliasTaken(a)
+	var s *authSession
+	err := e.locked(func() error {
+		var err error
+		if s, err = r.sessionLocked(); err != nil {
+			return err
 		}
+		for _, a := range s.user.required {
+			if newAttrs[a] == "" && s.user.attrs[a] == "" {
+				return invalidParam("Invalid attributes given, %s is missing", a)
+			}
+		}
+		if err := aliasesFree(s); err != nil {
+			return err
+		}
+		e.dropSessionLocked(s)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	e.dropSessionLocked(s)
-	e.mu.Unlock()
 
 	v, err := srp.NewVerifier(s.pool.id, s.user.name, pw)
 	if err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	u := s.user
-	for _, a := range aliasAttributes { // again: e.mu was released
-		if v := newAttrs[a]; v != "" && s.pool.aliasHolderLocked(u, a, v) != nil {
-			e.mu.Unlock()
-			return nil, errAliasTaken(a)
+	var out *authOutput
+	var pt *pendingTokens
+	err = e.locked(func() error {
+		if err := aliasesFree(s); err != nil { // again: e.mu was released
+			return err
 		}
-	}
-	u.verifier = v
-	u.status = statusConfirmed
-	u.modified = r.rc.now
-	for k, val := range newAttrs {
-		setAttributeLocked(s.pool, u, k, val)
-	}
-	s.newPasswordDone = true
-	out, pt, aerr := e.advanceLocked(r.rc, s)
-	e.mu.Unlock()
-	return e.finish(out, pt, aerr)
+		u := s.user
+		u.verifier = v
+		u.status = statusConfirmed
+		u.modified = r.rc.now
+		for k, val := range newAttrs {
+			setAttributeLocked(s.pool, u, k, val)
+		}
+		s.newPasswordDone = true
+		var err error
+		out, pt, err = e.advanceLocked(r.rc, s)
+		return err
+	})
+	return e.finish(out, pt, err)
 }
 
 // codeKeys are the challenge responses that carry each challenge's code.
@@ -337,23 +346,28 @@ func (r *responder) selectChallenge() (any, error) {
 			return nil, err
 		}
 	}
-	e.mu.Lock()
-	s, aerr := r.sessionLocked()
-	if aerr != nil {
-		e.mu.Unlock()
-		return nil, aerr
-	}
-	if !slices.Contains(s.available, ans) {
-		e.mu.Unlock()
-		return nil, invalidParam("Invalid ANSWER: %s is not an available challenge.", truncate(ans, 64))
-	}
-	e.dropSessionLocked(s)
-	if ans == chEmailOTP || ans == chSMSOTP {
-		defer e.mu.Unlock()
-		return e.otpChallengeLocked(r.rc, s, ans, true)
-	}
-	e.mu.Unlock()
-	if ans == chPasswordSRP {
+	var s *authSession
+	var otp *authOutput
+	err := e.locked(func() error {
+		var err error
+		if s, err = r.sessionLocked(); err != nil {
+			return err
+		}
+		if !slices.Contains(s.available, ans) {
+			return invalidParam("Invalid ANSWER: %s is not an available challenge.", truncate(ans, 64))
+		}
+		e.dropSessionLocked(s)
+		if ans == chEmailOTP || ans == chSMSOTP {
+			otp, err = e.otpChallengeLocked(r.rc, s, ans, true)
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case otp != nil:
+		return otp, nil
+	case ans == chPasswordSRP:
 		return e.startSRP(r.rc, s, r.cr["SRP_A"])
 	}
 	return e.passwordFactor(r.rc, s, r.cr["PASSWORD"])

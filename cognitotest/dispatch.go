@@ -336,10 +336,7 @@ func (e *Handler) serveWellKnown(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	poolID, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	e.mu.Lock()
-	_, ok := e.pools[poolID]
-	e.mu.Unlock()
-	if !ok {
+	if !e.hasPool(poolID) {
 		writeError(w, &apiError{Status: http.StatusNotFound, Type: errResourceNotFound, Message: fmt.Sprintf("User pool %s does not exist.", truncate(poolID, 100))})
 		return
 	}
@@ -352,6 +349,13 @@ func (e *Handler) serveWellKnown(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeError(w, &apiError{Status: http.StatusNotFound, Type: errResourceNotFound, Message: "Not found"})
 	}
+}
+
+// hasPool reports whether the pool exists. It takes e.mu.
+func (e *Handler) hasPool(id string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.pools[id] != nil
 }
 
 func writePlainJSON(w http.ResponseWriter, v any) {

@@ -42,8 +42,8 @@ func (e *Handler) lookupClient(id string) (*appClient, error) {
 		return nil, nullMember("clientId")
 	}
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	c := e.clients[id]
-	e.mu.Unlock()
 	if c == nil {
 		return nil, newError(errResourceNotFound, "User pool client %s does not exist.", truncate(id, 128))
 	}

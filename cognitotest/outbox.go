@@ -99,6 +99,26 @@ func (e *Handler) sendLocked(m Message) {
 	}
 }
 
+// outboxFor returns the messages sent in a pool (to one user if
+// filterUser), oldest first, and whether the pool exists. It takes e.mu.
+func (e *Handler) outboxFor(poolID, username string, filterUser bool) ([]outboxMessage, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, ok := e.pools[poolID]
+	out := []outboxMessage{}
+	for _, m := range e.outbox {
+		if m.UserPoolID != poolID || (filterUser && m.Username != username) {
+			continue
+		}
+		out = append(out, outboxMessage{
+			UserPoolID: m.UserPoolID, Username: m.Username, DeliveryMedium: m.Medium,
+			Destination: m.Destination, Reason: m.Reason, Code: m.Code,
+			Time: m.Time.UTC().Format(time.RFC3339Nano),
+		})
+	}
+	return out, ok
+}
+
 // maskDestination masks an address as Cognito's CODE_DELIVERY_DESTINATION
 // does: "+*******1234" or "a***@e***".
 func maskDestination(medium, dest string) string {
@@ -152,21 +172,7 @@ func (e *Handler) serveOutbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, filterUser := q["username"]
-	username := q.Get("username")
-	e.mu.Lock()
-	_, ok := e.pools[poolID]
-	out := []outboxMessage{}
-	for _, m := range e.outbox {
-		if m.UserPoolID != poolID || (filterUser && m.Username != username) {
-			continue
-		}
-		out = append(out, outboxMessage{
-			UserPoolID: m.UserPoolID, Username: m.Username, DeliveryMedium: m.Medium,
-			Destination: m.Destination, Reason: m.Reason, Code: m.Code,
-			Time: m.Time.UTC().Format(time.RFC3339Nano),
-		})
-	}
-	e.mu.Unlock()
+	out, ok := e.outboxFor(poolID, q.Get("username"), filterUser)
 	if !ok {
 		writeError(w, &apiError{Status: http.StatusNotFound, Type: errResourceNotFound, Message: "User pool " + truncate(poolID, 100) + " does not exist."})
 		return

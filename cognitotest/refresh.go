@@ -103,15 +103,16 @@ func (e *Handler) refreshAuth(rc *reqCtx, c *appClient, ap map[string]string) (a
 
 // refreshTokens checks a refresh token for client c and issues new tokens.
 func (e *Handler) refreshTokens(rc *reqCtx, c *appClient, rq refreshRequest) (*authResult, error) {
-	pt, aerr := e.refreshLocked(rc, c, rq)
+	pt, aerr := e.checkRefresh(rc, c, rq)
 	if aerr != nil {
 		return nil, aerr
 	}
 	return e.signTokens(pt)
 }
 
-// refreshLocked takes e.mu and does the checks and bookkeeping of a refresh.
-func (e *Handler) refreshLocked(rc *reqCtx, c *appClient, rq refreshRequest) (*pendingTokens, error) {
+// checkRefresh does the checks and bookkeeping of a refresh and returns the
+// tokens to sign. It takes e.mu.
+func (e *Handler) checkRefresh(rc *reqCtx, c *appClient, rq refreshRequest) (*pendingTokens, error) {
 	invalid := notAuthorized(msgInvalidRefresh)
 	if rq.getTokens {
 		invalid = notAuthorized(msgInvalidRefreshGT)

@@ -162,36 +162,10 @@ func (r *responder) passwordVerifier() (any, error) {
 		return nil, err
 	}
 
-	e.mu.Lock()
-	s, aerr := r.sessionLocked()
-	if aerr != nil {
-		e.mu.Unlock()
-		return nil, aerr
+	s, deviceKey, err := r.takeVerifierStep(device)
+	if err != nil {
+		return nil, err
 	}
-	deviceKey := s.deviceKey
-	if dk, ok := r.cr["DEVICE_KEY"]; ok && !device {
-		// The answer's DEVICE_KEY, even if empty, replaces InitiateAuth's.
-		deviceKey = dk
-	}
-	if !device && deviceKey != "" && s.pool.tracking != "off" && s.user.devices[deviceKey] == nil {
-		// Like Cognito, answer before using up the challenge: AWS's
-		// clients then forget the device and send the same answer again
-		// without it.
-		e.mu.Unlock()
-		return nil, newError(errResourceNotFound, msgDeviceNotFound)
-	}
-	// From here on the challenge is used up, whatever the outcome.
-	e.dropSessionLocked(s)
-	fails := &s.user.passwordFails
-	if device {
-		fails = nil // a device's secret is not the user's password
-	}
-	if fails != nil && fails.locked(r.rc.now) {
-		e.mu.Unlock()
-		return nil, notAuthorized(msgPasswordAttempts)
-	}
-	e.mu.Unlock()
-
 	// Verify checks the echoed block (a ParameterError: another sign-in's
 	// block) before the signature.
 	verr := s.srv.Verify(claim)
@@ -204,34 +178,69 @@ func (r *responder) passwordVerifier() (any, error) {
 	if skew := r.rc.now.Sub(claim.Time()); skew > timestampSkew || skew < -timestampSkew {
 		return nil, notAuthorized(msgIncorrect)
 	}
-	e.mu.Lock()
-	if fails != nil {
-		if verr != nil {
-			fails.fail(r.rc.now)
-		} else {
-			fails.succeed()
-		}
-	}
-	if verr != nil {
-		e.mu.Unlock()
-		return nil, notAuthorized(msgIncorrect)
-	}
 	var out *authOutput
 	var pt *pendingTokens
-	if device {
-		s.deviceDone = true
-		if d := s.user.devices[s.deviceKey]; d != nil {
-			d.lastAuth = r.rc.now
-			d.lastIP = r.rc.remoteIP
+	err = e.locked(func() error {
+		if !device {
+			if verr != nil {
+				s.user.passwordFails.fail(r.rc.now)
+			} else {
+				s.user.passwordFails.succeed()
+			}
 		}
-		out, pt, aerr = e.advanceLocked(r.rc, s)
-	} else {
-		s.deviceKey = deviceKey
-		s.passwordDone = true
-		out, pt, aerr = e.afterPasswordLocked(r.rc, s)
+		if verr != nil {
+			return notAuthorized(msgIncorrect)
+		}
+		var err error
+		if device {
+			s.deviceDone = true
+			if d := s.user.devices[s.deviceKey]; d != nil {
+				d.lastAuth = r.rc.now
+				d.lastIP = r.rc.remoteIP
+			}
+			out, pt, err = e.advanceLocked(r.rc, s)
+		} else {
+			s.deviceKey = deviceKey
+			s.passwordDone = true
+			out, pt, err = e.afterPasswordLocked(r.rc, s)
+		}
+		return err
+	})
+	return e.finish(out, pt, err)
+}
+
+// takeVerifierStep finds the sign-in that a PASSWORD_VERIFIER (or, if
+// device, DEVICE_PASSWORD_VERIFIER) answer continues and uses up its
+// challenge, whatever the outcome of the claim; for PASSWORD_VERIFIER it
+// also returns the device key that the sign-in goes on with. It takes
+// e.mu.
+func (r *responder) takeVerifierStep(device bool) (s *authSession, deviceKey string, err error) {
+	e := r.e
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, err = r.sessionLocked()
+	if err != nil {
+		return nil, "", err
 	}
-	e.mu.Unlock()
-	return e.finish(out, pt, aerr)
+	deviceKey = s.deviceKey
+	if dk, ok := r.cr["DEVICE_KEY"]; ok && !device {
+		// The answer's DEVICE_KEY, even if empty, replaces InitiateAuth's.
+		deviceKey = dk
+	}
+	if !device && deviceKey != "" && s.pool.tracking != "off" && s.user.devices[deviceKey] == nil {
+		// Like Cognito, answer before using up the challenge: AWS's
+		// clients then forget the device and send the same answer again
+		// without it.
+		return nil, "", newError(errResourceNotFound, msgDeviceNotFound)
+	}
+	// From here on the challenge is used up, whatever the outcome.
+	e.dropSessionLocked(s)
+	// A device's secret is not the user's password: only PASSWORD_VERIFIER
+	// counts towards the lockout.
+	if !device && s.user.passwordFails.locked(r.rc.now) {
+		return nil, "", notAuthorized(msgPasswordAttempts)
+	}
+	return s, deviceKey, nil
 }
 
 // deviceSRPAuth answers DEVICE_SRP_AUTH with DEVICE_PASSWORD_VERIFIER.
@@ -240,20 +249,24 @@ func (r *responder) deviceSRPAuth() (any, error) {
 	if err := r.require("USERNAME", "DEVICE_KEY", "SRP_A"); err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	s, aerr := r.sessionLocked()
-	if aerr != nil {
-		e.mu.Unlock()
-		return nil, aerr
+	var s *authSession
+	var v *srp.Verifier
+	err := e.locked(func() error {
+		var err error
+		if s, err = r.sessionLocked(); err != nil {
+			return err
+		}
+		e.dropSessionLocked(s)
+		d := s.user.devices[s.deviceKey]
+		if r.cr["DEVICE_KEY"] != s.deviceKey || !s.pool.trustedLocked(d) {
+			return newError(errResourceNotFound, msgDeviceNotFound)
+		}
+		v = d.verifier
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	e.dropSessionLocked(s)
-	d := s.user.devices[s.deviceKey]
-	if r.cr["DEVICE_KEY"] != s.deviceKey || !s.pool.trustedLocked(d) {
-		e.mu.Unlock()
-		return nil, newError(errResourceNotFound, msgDeviceNotFound)
-	}
-	v := d.verifier
-	e.mu.Unlock()
 
 	srv, err := srp.NewServer(v, r.cr["SRP_A"])
 	if err != nil {

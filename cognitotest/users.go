@@ -268,13 +268,13 @@ func checkUsername(name string) error {
 	return nil
 }
 
-// internalNameLocked returns the internal user name of a new user: typed
+// internalName returns the internal user name of a new user: typed
 // itself, or in pools whose UsernameAttributes name email or phone_number
 // (users sign in with those, Cognito's "email address or phone number as
 // user name"), a new UUID that is also the user's sub, with typed stored in
 // the attribute attr. e.mu need not be held: UsernameAttributes never
 // change.
-func internalNameLocked(p *pool, typed string) (name, attr string, aerr error) {
+func internalName(p *pool, typed string) (name, attr string, aerr error) {
 	ua := p.settings.usernameAttrs
 	if len(ua) == 0 {
 		return typed, "", nil
@@ -543,17 +543,20 @@ func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
 		return nil, aerr
 	}
 	p := c.pool
-	name, nameAttr, aerr := internalNameLocked(p, in.Username)
+	name, nameAttr, aerr := internalName(p, in.Username)
 	if aerr != nil {
 		return nil, aerr
 	}
 	if nameAttr != "" {
 		attrs[nameAttr] = in.Username
 	}
-	e.mu.Lock()
-	pol, adminOnly := p.settings.policy, p.settings.adminCreateOnly
-	exists := p.lookupUserLocked(in.Username) != nil
-	e.mu.Unlock()
+	var pol PasswordPolicy
+	var adminOnly, exists bool
+	e.locked(func() error {
+		pol, adminOnly = p.settings.policy, p.settings.adminCreateOnly
+		exists = p.lookupUserLocked(in.Username) != nil
+		return nil
+	})
 	if adminOnly {
 		return nil, notAuthorized("SignUp is not permitted for this user pool")
 	}
@@ -727,10 +730,12 @@ func (e *Handler) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
 		return nil, aerr
 	}
 	p := c.pool
-	e.mu.Lock()
-	u := p.lookupUserLocked(in.Username)
-	pol := p.settings.policy
-	e.mu.Unlock()
+	var u *user
+	var pol PasswordPolicy
+	e.locked(func() error {
+		u, pol = p.lookupUserLocked(in.Username), p.settings.policy
+		return nil
+	})
 	if u == nil {
 		return nil, newError(errUserNotFound, msgClientUserNotFound)
 	}
@@ -794,30 +799,36 @@ func (e *Handler) changePassword(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	e.mu.Lock()
-	p, u, _, aerr := signedInUserLocked(g)
-	if aerr == nil && u.passwordFails.locked(rc.now) {
-		// Wrong previous passwords count towards the sign-in lockout, so
-		// that an access token does not open an unlimited password oracle.
-		aerr = notAuthorized(msgPasswordAttempts)
-	}
+	var p *pool
+	var u *user
 	var old *srp.Verifier
 	var pol PasswordPolicy
-	if aerr == nil {
+	aerr = e.locked(func() error {
+		var err error
+		if p, u, _, err = signedInUserLocked(g); err != nil {
+			return err
+		}
+		if u.passwordFails.locked(rc.now) {
+			// Wrong previous passwords count towards the sign-in lockout,
+			// so that an access token does not open an unlimited password
+			// oracle.
+			return notAuthorized(msgPasswordAttempts)
+		}
 		old, pol = u.verifier, p.settings.policy
-	}
-	e.mu.Unlock()
+		return nil
+	})
 	if aerr != nil {
 		return nil, aerr
 	}
 	ok := old.CheckPassword(in.PreviousPassword)
-	e.mu.Lock()
-	if ok {
-		u.passwordFails.succeed()
-	} else {
-		u.passwordFails.fail(rc.now)
-	}
-	e.mu.Unlock()
+	e.locked(func() error {
+		if ok {
+			u.passwordFails.succeed()
+		} else {
+			u.passwordFails.fail(rc.now)
+		}
+		return nil
+	})
 	if !ok {
 		return nil, notAuthorized(msgIncorrect)
 	}
