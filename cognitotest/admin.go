@@ -139,7 +139,7 @@ func describeUserLocked(u *user, only []string) userType {
 	return userType{
 		Username: u.name, Attributes: userAttributesLocked(u, only),
 		UserCreateDate: epochSeconds(u.created), UserLastModifiedDate: epochSeconds(u.modified),
-		Enabled: !u.disabled, UserStatus: u.status,
+		Enabled: !u.disabled, UserStatus: string(u.status),
 	}
 }
 
@@ -377,7 +377,7 @@ func (e *Handler) adminGetUser(rc *reqCtx, body []byte) (any, error) {
 	out := adminGetUserOutput{
 		Username: u.name, UserAttributes: userAttributesLocked(u, nil),
 		UserCreateDate: epochSeconds(u.created), UserLastModifiedDate: epochSeconds(u.modified),
-		Enabled: !u.disabled, UserStatus: u.status, UserMFASettingList: slices.Clone(u.factors),
+		Enabled: !u.disabled, UserStatus: string(u.status), UserMFASettingList: slices.Clone(u.factors),
 	}
 	if u.preferred != "" {
 		out.PreferredMfaSetting = u.preferred
@@ -480,7 +480,7 @@ func (e *Handler) adminConfirmSignUp(rc *reqCtx, body []byte) (any, error) {
 		return nil, err
 	}
 	if u.status != statusUnconfirmed {
-		return nil, notAuthorized("User cannot be confirmed. Current status is " + u.status)
+		return nil, notAuthorized("User cannot be confirmed. Current status is " + string(u.status))
 	}
 	// Unlike ConfirmSignUp, this verifies no attribute.
 	u.status = statusConfirmed
@@ -623,7 +623,7 @@ func (f *userFilter) matchLocked(u *user) bool {
 	case "sub":
 		got = u.sub
 	case "cognito:user_status":
-		got, fold = u.status, true
+		got, fold = string(u.status), true
 	case "status":
 		got = "Enabled"
 		if u.disabled {

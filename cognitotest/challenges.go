@@ -12,7 +12,7 @@ import (
 // afterPasswordLocked checks the presented device once the password is known to
 // be right, then continues. e.mu must be held.
 func (e *Handler) afterPasswordLocked(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, error) {
-	if s.deviceKey != "" && s.pool.tracking != "off" && s.user.devices[s.deviceKey] == nil {
+	if s.deviceKey != "" && s.pool.tracking != trackingOff && s.user.devices[s.deviceKey] == nil {
 		return nil, nil, newError(errResourceNotFound, msgDeviceNotFound)
 	}
 	return e.advanceLocked(rc, s)
@@ -79,7 +79,7 @@ func (e *Handler) advanceLocked(rc *reqCtx, s *authSession) (*authOutput, *pendi
 		return step(chNewPasswordRequired, newPasswordParamsLocked(u), nil)
 	}
 	var d *device
-	if s.deviceKey != "" && p.tracking != "off" {
+	if s.deviceKey != "" && p.tracking != trackingOff {
 		d = u.devices[s.deviceKey]
 	}
 	if s.passwordDone && !s.deviceDone && p.trustedLocked(d) {
@@ -102,7 +102,7 @@ func (e *Handler) advanceLocked(rc *reqCtx, s *authSession) (*authOutput, *pendi
 				return step(chSelectMFAType, map[string]string{"MFAS_CAN_CHOOSE": string(choices)}, func(n *authSession) {
 					n.mfaChoices = slices.Clone(factors)
 				})
-			case p.mfa == "ON":
+			case p.mfa == mfaOn:
 				return step(chMFASetup, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`}, nil)
 			}
 		}

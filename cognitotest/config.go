@@ -307,11 +307,12 @@ func (c Config) Validate() error {
 			bad(pp+".id", "%q is used twice", p.ID)
 		}
 		poolIDs[p.ID] = true
-		if p.DeviceTracking != "" && !slices.Contains(deviceTrackings, p.DeviceTracking) {
-			bad(pp+".deviceTracking", "%q is not one of %s", p.DeviceTracking, strings.Join(deviceTrackings, ", "))
+		// The parsers that newPool uses: what loads is what runs.
+		if _, err := parseDeviceTracking(p.DeviceTracking); err != nil {
+			bad(pp+".deviceTracking", "%v", err)
 		}
-		if p.MFA != "" && !slices.Contains(poolMFAs, p.MFA) {
-			bad(pp+".mfa", "%q is not one of %s", p.MFA, strings.Join(poolMFAs, ", "))
+		if _, err := parseMFAMode(p.MFA, nil); err != nil {
+			bad(pp+".mfa", "%v", err)
 		}
 		if sp := p.SignInPolicy; sp != nil {
 			if len(sp.AllowedFirstAuthFactors) == 0 {

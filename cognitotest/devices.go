@@ -91,8 +91,8 @@ func (e *Handler) confirmDevice(rc *reqCtx, body []byte) (any, error) {
 	d.verifier = v
 	d.name = in.DeviceName
 	d.modified = rc.now
-	d.remembered = g.pool.tracking == "always"
-	return map[string]bool{"UserConfirmationNecessary": g.pool.tracking == "opt-in"}, nil
+	d.remembered = g.pool.tracking == trackingAlways
+	return map[string]bool{"UserConfirmationNecessary": g.pool.tracking == trackingOptIn}, nil
 }
 
 type deviceInput struct {

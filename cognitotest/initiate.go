@@ -250,7 +250,7 @@ func availableChallengesLocked(p *pool, u *user) []string {
 	if p.firstFactors[factorPassword] {
 		av = append(av, chPasswordSRP, chPassword)
 	}
-	passwordless := p.mfa != "ON" && len(p.mfaFactorsLocked(u)) == 0
+	passwordless := p.mfa != mfaOn && len(p.mfaFactorsLocked(u)) == 0
 	if passwordless && p.firstFactors[factorEmailOTP] && u.attrs["email"] != "" {
 		av = append(av, chEmailOTP)
 	}

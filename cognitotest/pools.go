@@ -213,7 +213,7 @@ func (e *Handler) describePoolLocked(p *pool) userPoolType {
 			RequireLowercase: pol.RequireLowercase, RequireNumbers: pol.RequireNumbers,
 			RequireSymbols: pol.RequireSymbols, TemporaryPasswordValidityDays: &pol.TemporaryPasswordValidityDays,
 		}},
-		MfaConfiguration:       p.mfa,
+		MfaConfiguration:       p.mfa.String(),
 		AutoVerifiedAttributes: slices.Clone(st.autoVerified),
 		AliasAttributes:        slices.Clone(aliasAttributes),
 		UsernameAttributes:     slices.Clone(st.usernameAttrs),
@@ -223,8 +223,8 @@ func (e *Handler) describePoolLocked(p *pool) userPoolType {
 	if len(st.usernameAttrs) > 0 {
 		out.AliasAttributes = nil // a pool has one or the other
 	}
-	if p.tracking != "off" {
-		out.DeviceConfiguration = &deviceConfiguration{DeviceOnlyRememberedOnUserPrompt: p.tracking == "opt-in"}
+	if p.tracking != trackingOff {
+		out.DeviceConfiguration = &deviceConfiguration{DeviceOnlyRememberedOnUserPrompt: p.tracking == trackingOptIn}
 	}
 	sp := &signInPolicyType{AllowedFirstAuthFactors: []string{}}
 	for _, f := range firstAuthFactors {

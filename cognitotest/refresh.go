@@ -173,7 +173,7 @@ func (e *Handler) checkRefresh(rc *reqCtx, c *appClient, rq refreshRequest) (*pe
 // key that is sent must still be the sign-in's (none). Failing any of these
 // is "Invalid Refresh Token". e.mu must be held.
 func refreshDeviceOKLocked(g *grant, deviceKey string) bool {
-	if g.pool.tracking == "off" {
+	if g.pool.tracking == trackingOff {
 		return deviceKey == "" || deviceKey == g.deviceKey
 	}
 	d := g.user.devices[g.deviceKey]

@@ -227,7 +227,7 @@ func (r *responder) takeVerifierStep(device bool) (s *authSession, deviceKey str
 		// The answer's DEVICE_KEY, even if empty, replaces InitiateAuth's.
 		deviceKey = dk
 	}
-	if !device && deviceKey != "" && s.pool.tracking != "off" && s.user.devices[deviceKey] == nil {
+	if !device && deviceKey != "" && s.pool.tracking != trackingOff && s.user.devices[deviceKey] == nil {
 		// Like Cognito, answer before using up the challenge: AWS's
 		// clients then forget the device and send the same answer again
 		// without it.

@@ -37,17 +37,80 @@ const (
 	chCustomChallenge        = "CUSTOM_CHALLENGE"
 	chPassword               = "PASSWORD"
 	chPasswordSRP            = "PASSWORD_SRP"
-
-	statusConfirmed     = "CONFIRMED"
-	statusForceChange   = "FORCE_CHANGE_PASSWORD"
-	statusUnconfirmed   = "UNCONFIRMED"
-	statusResetRequired = "RESET_REQUIRED"
 )
+
+// userStatus is a user's state, Cognito's UserStatusType: a User's Status
+// (CONFIRMED or FORCE_CHANGE_PASSWORD, checked by Config.Validate) or a
+// state that the API moves the user to.
+type userStatus string
+
+const (
+	statusConfirmed     userStatus = "CONFIRMED"
+	statusForceChange   userStatus = "FORCE_CHANGE_PASSWORD"
+	statusUnconfirmed   userStatus = "UNCONFIRMED"
+	statusResetRequired userStatus = "RESET_REQUIRED"
+)
+
+// deviceTracking is a pool's DeviceTracking, parsed once by newPool.
+type deviceTracking int
+
+const (
+	trackingOff    deviceTracking = iota // "off", the default: no devices
+	trackingAlways                       // "always": every device is remembered
+	trackingOptIn                        // "opt-in": the user must remember a device (UpdateDeviceStatus)
+)
+
+// parseDeviceTracking parses a UserPool's DeviceTracking ("" is "off").
+func parseDeviceTracking(s string) (deviceTracking, error) {
+	switch s {
+	case "", "off":
+		return trackingOff, nil
+	case "always":
+		return trackingAlways, nil
+	case "opt-in":
+		return trackingOptIn, nil
+	}
+	return 0, fmt.Errorf("%q is not one of %s", s, strings.Join(deviceTrackings, ", "))
+}
+
+// mfaMode is a pool's MFA configuration, Cognito's UserPoolMfaType, parsed
+// once by newPool.
+type mfaMode int
+
+const (
+	mfaOff      mfaMode = iota // OFF
+	mfaOptional                // OPTIONAL: users with a factor use it
+	mfaOn                      // ON: every user must have a factor (MFA_SETUP)
+)
+
+// parseMFAMode parses a UserPool's MFA; "" is OPTIONAL if one of users has a
+// factor and OFF otherwise.
+func parseMFAMode(s string, users []User) (mfaMode, error) {
+	switch s {
+	case "":
+		for _, u := range users {
+			if len(u.MFA) > 0 || u.TOTPSecret != "" {
+				return mfaOptional, nil
+			}
+		}
+		return mfaOff, nil
+	case "OFF":
+		return mfaOff, nil
+	case "OPTIONAL":
+		return mfaOptional, nil
+	case "ON":
+		return mfaOn, nil
+	}
+	return 0, fmt.Errorf("%q is not one of %s", s, strings.Join(poolMFAs, ", "))
+}
+
+// String returns Cognito's name of m, as DescribeUserPool's MfaConfiguration.
+func (m mfaMode) String() string { return poolMFAs[m] }
 
 type pool struct {
 	id, name     string
-	tracking     string // always, opt-in, off
-	mfa          string // OFF, OPTIONAL, ON
+	tracking     deviceTracking
+	mfa          mfaMode
 	customAnswer string
 	clients      []*appClient
 	firstFactors map[string]bool // SignInPolicy.AllowedFirstAuthFactors
@@ -85,7 +148,7 @@ type user struct {
 	name        string
 	sub         string
 	attrs       map[string]string
-	status      string
+	status      userStatus
 	verifier    *srp.Verifier
 	totpSecret  []byte
 	pendingTOTP []byte   // AssociateSoftwareToken's secret, until verified
@@ -174,7 +237,7 @@ func (p *pool) trustedLocked(d *device) bool {
 	if d == nil || !d.confirmed() {
 		return false
 	}
-	return p.tracking == "always" || d.remembered
+	return p.tracking == trackingAlways || d.remembered
 }
 
 func newPool(pc UserPool, created time.Time) (*pool, error) {
@@ -182,33 +245,30 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cognitotest: pool %s: %w", pc.ID, err)
 	}
+	tracking, err := parseDeviceTracking(pc.DeviceTracking)
+	if err != nil {
+		return nil, fmt.Errorf("cognitotest: pool %s: deviceTracking: %w", pc.ID, err)
+	}
+	mfa, err := parseMFAMode(pc.MFA, pc.Users)
+	if err != nil {
+		return nil, fmt.Errorf("cognitotest: pool %s: mfa: %w", pc.ID, err)
+	}
 	p := &pool{
 		id:           pc.ID,
 		name:         name,
-		tracking:     pc.DeviceTracking,
-		mfa:          pc.MFA,
+		tracking:     tracking,
+		mfa:          mfa,
 		customAnswer: pc.CustomChallengeAnswer,
 		users:        map[string]*user{},
 		aliases:      map[string]*user{},
 		groups:       map[string]*group{},
 		settings:     configPoolSettings(pc, created),
 	}
-	if p.tracking == "" {
-		p.tracking = "off"
-	}
 	p.firstFactors = map[string]bool{factorPassword: true}
 	if pc.SignInPolicy != nil {
 		p.firstFactors = map[string]bool{}
 		for _, f := range pc.SignInPolicy.AllowedFirstAuthFactors {
 			p.firstFactors[f] = true
-		}
-	}
-	if p.mfa == "" {
-		p.mfa = "OFF"
-		for _, u := range pc.Users {
-			if len(u.MFA) > 0 || u.TOTPSecret != "" {
-				p.mfa = "OPTIONAL"
-			}
 		}
 	}
 	for _, cc := range pc.Clients {
@@ -226,7 +286,7 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		u := &user{
 			name:     uc.Username,
 			attrs:    maps.Clone(uc.Attributes),
-			status:   uc.Status,
+			status:   userStatus(uc.Status), // one of userStatuses (Config.Validate)
 			verifier: v,
 			required: slices.Clone(uc.RequiredAttributes),
 			groupKey: "-" + randomAlnum(9),
@@ -347,7 +407,7 @@ func (p *pool) aliasHolderLocked(u *user, attr, value string) *user {
 // mfaFactorsLocked returns the factors that sign-in asks for, given the
 // pool's MFA setting. e.mu must be held.
 func (p *pool) mfaFactorsLocked(u *user) []string {
-	if p.mfa == "OFF" {
+	if p.mfa == mfaOff {
 		return nil
 	}
 	if u.preferred != "" && slices.Contains(u.factors, u.preferred) {

@@ -123,7 +123,7 @@ func (e *Handler) completeSignInLocked(rc *reqCtx, s *authSession) *pendingToken
 	p, u := s.pool, s.user
 	pt := &pendingTokens{}
 	deviceKey := ""
-	if p.tracking != "off" {
+	if p.tracking != trackingOff {
 		if d := u.devices[s.deviceKey]; d != nil {
 			deviceKey = d.key
 			d.lastAuth = rc.now

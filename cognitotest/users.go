@@ -409,7 +409,7 @@ func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]strin
 }
 
 // newUserLocked adds a user to p. e.mu must be held.
-func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status string, now time.Time) (*user, error) {
+func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status userStatus, now time.Time) (*user, error) {
 	total := 0
 	for _, q := range e.pools {
 		total += len(q.users)
@@ -622,7 +622,7 @@ func (e *Handler) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
 		return nil, newError(errUserNotFound, msgClientUserNotFound)
 	}
 	if u.status != statusUnconfirmed {
-		return nil, notAuthorized("User cannot be confirmed. Current status is " + u.status)
+		return nil, notAuthorized("User cannot be confirmed. Current status is " + string(u.status))
 	}
 	if aerr := useCodeLocked(u, purposeSignUp, in.ConfirmationCode, rc.now); aerr != nil {
 		return nil, aerr
