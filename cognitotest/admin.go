@@ -19,7 +19,7 @@ import (
 // AdminListDevices, AdminGetDevice, AdminForgetDevice,
 // AdminUpdateDeviceStatus, AdminInitiateAuth and
 // AdminRespondToAuthChallenge. Cognito requires these to be signed with
-// AWS credentials (SigV4); the emulator requires a signature but accepts
+// AWS credentials (SigV4); the server requires a signature but accepts
 // any: it does not evaluate IAM.
 // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pools-API-operations.html
 

@@ -10,13 +10,13 @@ import (
 	"strings"
 )
 
-// Config is the emulator's configuration: the JSON that `cognitosrp serve
+// Config is the server's configuration: the JSON that `cognitosrp serve
 // --config FILE` reads (see [LoadConfig]).
 type Config struct {
-	// Region is the AWS region the emulator pretends to be in, such as
+	// Region is the AWS region the server pretends to be in, such as
 	// "us-east-1". Every user pool id starts with it.
 	Region string `json:"region"`
-	// UserPools are the user pools the emulator serves. There may be
+	// UserPools are the user pools the server serves. There may be
 	// none: CreateUserPool adds pools.
 	UserPools []UserPool `json:"userPools"`
 }
@@ -53,7 +53,7 @@ type UserPool struct {
 	// NEW_PASSWORD_REQUIRED, AdminSetUserPassword and the rest) must
 	// follow. The passwords of Users are not checked against it. When
 	// absent, passwords need at least 8 characters and nothing else (what
-	// the emulator has always checked); CreateUserPool's default is
+	// the server has always checked); CreateUserPool's default is
 	// Cognito's default policy instead.
 	PasswordPolicy *PasswordPolicy `json:"passwordPolicy,omitempty"`
 	// AutoVerifiedAttributes are the attributes, "email" and
@@ -112,7 +112,7 @@ type SignInPolicy struct {
 	// "PASSWORD" (PASSWORD and PASSWORD_SRP), "EMAIL_OTP" (users with an
 	// email) and "SMS_OTP" (users with a phone_number). "WEB_AUTHN" is
 	// accepted, so that a policy copied from Cognito loads, but never
-	// offered: the emulator has no passkeys.
+	// offered: the server has no passkeys.
 	AllowedFirstAuthFactors []string `json:"allowedFirstAuthFactors"`
 }
 
@@ -181,7 +181,7 @@ type TokenValidityUnits struct {
 type User struct {
 	// Username is the internal user name (USER_ID_FOR_SRP).
 	Username string `json:"username"`
-	// Password is the user's password. The emulator keeps only an SRP
+	// Password is the user's password. The server keeps only an SRP
 	// verifier computed from it.
 	Password string `json:"password"`
 	// Attributes are the user's attributes, such as "email". The attributes

@@ -121,7 +121,7 @@
 //
 // # Outbox
 //
-// Every message the emulator would send — sign-up and resent codes,
+// Every message the server would send — sign-up and resent codes,
 // password reset codes, invitations (with the temporary password), MFA and
 // OTP codes, attribute verification codes — is kept in an outbox, with the
 // reason it was sent (see [Message]): [Server.Messages] and
@@ -258,7 +258,7 @@
 // encoding/json would merge) are a SerializationException. Member names
 // matchLocked exactly; any other key, including a case variant of a member, is an
 // unknown member and ignored, as Cognito does. At most 32 requests are read
-// and served at once; others wait. No input makes the emulator panic or
+// and served at once; others wait. No input makes the server panic or
 // answer 5xx; a recover() answering InternalErrorException is only a last
 // resort against bugs.
 //

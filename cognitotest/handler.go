@@ -166,7 +166,7 @@ func (e *Handler) locked(f func() error) error {
 	return f()
 }
 
-// Region returns the region of the emulated user pools.
+// Region returns the region of the user pools it serves.
 func (e *Handler) Region() string { return e.region }
 
 // DeviceCount returns how many confirmed devices the user (by internal user
@@ -203,7 +203,7 @@ type Stats struct {
 	// client with the most is ended).
 	Sessions int
 	// UsedSessions are the answered or expired Session tokens that the
-	// emulator remembers for 10 minutes past their expiry, to tell a
+	// server remembers for 10 minutes past their expiry, to tell a
 	// replayed or expired Session from an unknown one. At most 100,000 are
 	// kept; beyond that, one is forgotten for each new one, and a replay of
 	// it is answered as an unknown Session (rejected all the same).

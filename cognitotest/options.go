@@ -102,7 +102,7 @@ func WithCognitoIssuer() Option { return func(o *options) { o.issuer.cognito = t
 // is served under /_cognitosrp/.
 func WithOutboxHTTP() Option { return func(o *options) { o.outboxHTTP = true } }
 
-// WithCodeLog makes the emulator log every message it delivers, code or
+// WithCodeLog makes the server log every message it delivers, code or
 // temporary password included, to the logger of [WithLogger] at level
 // Info. It is a test-only power, off by default: the other log lines never
 // hold a code.

@@ -19,7 +19,7 @@ const (
 	ReasonVerifyUserAttribute = "VerifyUserAttribute"
 )
 
-// Message is a message that the emulator "delivered" by SMS or email: a
+// Message is a message that the server "delivered" by SMS or email: a
 // code, or for an invitation (AdminCreateUser) the temporary password.
 type Message struct {
 	// UserPoolID and Username (the internal name) say whom it was sent to.
@@ -39,7 +39,7 @@ type Message struct {
 	// Code is the 6-digit code, or the temporary password of an
 	// invitation.
 	Code string
-	// Time is when it was sent, by the emulator's clock.
+	// Time is when it was sent, by the server's clock.
 	Time time.Time
 }
 

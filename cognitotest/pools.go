@@ -31,7 +31,7 @@ func init() {
 }
 
 // Caps on what the API creates, so that a client cannot grow the
-// emulator's memory without bound. Cognito's own quotas are 1000 pools per
+// server's memory without bound. Cognito's own quotas are 1000 pools per
 // account and 1000 clients per pool.
 const (
 	maxPools   = 1000

@@ -26,7 +26,7 @@ const (
 )
 
 // maxGrantTokens bounds the refresh tokens that rotation issues for one
-// sign-in and that the emulator remembers (to answer reuse with
+// sign-in and that the server remembers (to answer reuse with
 // RefreshTokenReuseException): beyond it, the oldest is forgotten and
 // answered as an invalid refresh token.
 const maxGrantTokens = 16

@@ -181,7 +181,7 @@ type user struct {
 // lockout period expires, or not initiate any sign-in attempts for 15
 // consecutive minutes at any time after a lockout."
 // (https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior).
-// The emulator applies the same rule, counted apart, to wrong codes of
+// The server applies the same rule, counted apart, to wrong codes of
 // every kind, which Cognito does not document.
 type failures struct {
 	n     int       // failed attempts, not counting those during a lockout

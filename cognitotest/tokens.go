@@ -40,7 +40,7 @@ func (k *signingKey) sign(claims map[string]any) (string, error) {
 	return jwt.Signed(k.signer).Claims(claims).Serialize()
 }
 
-// signingKeys are the emulator's token signing keys: like Cognito, which
+// signingKeys are the server's token signing keys: like Cognito, which
 // publishes two keys per pool, it signs ID tokens and access tokens with
 // different keys (unless [WithSigningKey] gave it only one).
 type signingKeys struct {
@@ -232,7 +232,7 @@ func (e *Handler) tokenClaimsLocked(rc *reqCtx, g *grant) (access, id map[string
 	return access, id, int(lt.access / time.Second)
 }
 
-// accessClaims are the claims of an access token that the emulator checks.
+// accessClaims are the claims of an access token that the server checks.
 type accessClaims struct {
 	TokenUse  string `json:"token_use"`
 	OriginJTI string `json:"origin_jti"`

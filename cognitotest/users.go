@@ -70,7 +70,7 @@ const (
 
 // Limits on user data, from Cognito's input types (AttributeType: names
 // of 1 to 32 characters, values of at most 2048; UsernameType: 1 to 128)
-// plus an emulator cap on each user's attributes.
+// plus a cap of the server on each user's attributes.
 const (
 	maxAttrName     = 32
 	maxAttrValue    = 2048
