@@ -73,7 +73,7 @@ func (s *Server) now() time.Time {
 }
 
 // Now returns the server's current time: its clock (time.Now unless
-// [WithClock] or [SetClock] changed it) plus what [Server.Advance] added.
+// [WithClock] or [Server.SetClock] changed it) plus what [Server.Advance] added.
 func (s *Server) Now() time.Time { return s.now() }
 
 // Advance moves the server's clock forward by d (back if d is negative),
@@ -126,7 +126,8 @@ var testCredentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Cre
 	return aws.Credentials{AccessKeyID: "AKIDCOGNITOTEST", SecretAccessKey: "cognitotest-made-up-secret", Source: "cognitotest"}, nil
 })
 
-// Handler returns the server's http.Handler, to mount it elsewhere.
+// Handler returns the server's [Handler], to mount it elsewhere (it serves
+// the same state as s).
 func (s *Server) Handler() *Handler { return s.emu }
 
 // LastCode returns the code (or invitation's temporary password) of the

@@ -267,8 +267,8 @@ func writableName(name string) bool {
 const maxConfigSize = 16 << 20
 
 // LoadConfig reads a JSON configuration strictly: unknown fields, trailing
-// data and wrong types are errors. It does not validate the result; [New]
-// does (see [Config.Validate]).
+// data and wrong types are errors. It does not validate the result;
+// [NewHandler] and [NewServer] do (see [Config.Validate]).
 func LoadConfig(r io.Reader) (Config, error) {
 	var cfg Config
 	dec := json.NewDecoder(io.LimitReader(r, maxConfigSize+1))

@@ -328,8 +328,8 @@ func truncate(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// userPoolOf returns the pool of a Verifier-free user pool id check; used by
-// the well-known endpoints.
+// serveWellKnown serves a pool's JSON Web Key Set and OpenID configuration
+// under /<poolId>/.well-known/.
 func (e *Handler) serveWellKnown(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		writeError(w, &apiError{Status: http.StatusMethodNotAllowed, Type: errUnknownOperation, Message: "Only GET is supported here"})

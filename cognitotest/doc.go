@@ -39,19 +39,52 @@
 //
 // # Test-only powers
 //
-// The server's clock is the test's: [Server.Advance] moves it forward, so
-// that a test steps past a token's or session's expiry instead of waiting
-// ([WithClock] and [Server.SetClock] replace it outright). [WithCognitoIssuer]
-// makes tokens carry Cognito's own issuer. [WithOutboxHTTP] serves the
-// outbox over HTTP, for tests in other languages or processes, and
-// [WithCodeLog] logs every code. None exists in Cognito, and none is on
-// unless a test asks for it.
+// A few options and methods give tests powers that Cognito does not have.
+// Each is off unless a test asks for it, and none should be turned on for a
+// server that others can reach:
+//
+//   - a controlled clock: [WithClock] sets it, [Server.SetClock] replaces it
+//     and [Server.Advance] moves it, so that a test steps past the expiry of
+//     a session, a temporary password or a token instead of waiting;
+//     [Server.Now] tells the time a client must sign its TIMESTAMP with;
+//   - the outbox in process: [Server.Messages] and [Server.LastCode] (or
+//     [Handler.Messages] and [Handler.LastCode]) read every code and
+//     temporary password the server "sent" (see Outbox below);
+//   - the outbox over HTTP ([WithOutboxHTTP]) and codes in the log
+//     ([WithCodeLog]), for tests in other languages or processes;
+//   - Cognito's own issuer on locally signed tokens ([WithCognitoIssuer]),
+//     so that verifiers that accept only Cognito's issuer accept them;
+//   - fixed signing keys ([WithSigningKey], [WithSigningKeys]) and a
+//     shorter Session lifetime ([WithSessionTTL]).
 //
 // # Serving
 //
-// `cognitosrp serve` serves the same handler without a test: [LoadConfig]
-// reads the JSON configuration, [NewHandler] returns the [http.Handler] for
-// it, and [NewHTTPServer] wraps it in an [http.Server] with timeouts.
+// `cognitosrp serve` serves the same handler outside a test: [LoadConfig]
+// reads the JSON configuration, [NewHandler] returns the [Handler] for it
+// (an [http.Handler]), and [NewHTTPServer] wraps it in an [http.Server]
+// with read, write and idle timeouts. [NewServer] does the same on
+// 127.0.0.1 with a free port, and panics where NewHandler returns an error.
+// Both take the same [Option] values.
+//
+// # Configuration
+//
+// A [Config] is the region and its user pools ([UserPool]), each with app
+// clients ([AppClient]), users ([User]) and groups ([Group]); the doc of
+// each field gives its allowed values and default. As JSON, the file that
+// `cognitosrp serve --config` reads, field names are Cognito's in
+// lowerCamelCase, so that values can be copied from `aws cognito-idp
+// describe-user-pool-client` and friends:
+//
+//	{"region": "us-east-1", "userPools": [{
+//	  "id": "us-east-1_Example", "deviceTracking": "opt-in",
+//	  "clients": [{"id": "exampleclient", "refreshTokenRotation": {"feature": "ENABLED"}}],
+//	  "users": [{"username": "alice", "password": "...", "attributes": {"email": "alice@example.com"}}]}]}
+//
+// [Config.Validate] names the first bad field by its JSON path; the values
+// that are words (deviceTracking, mfa, status, token validity units,
+// refresh token rotation) are parsed once, when the handler is made. A
+// config may have no pools, and a pool no clients or users: CreateUserPool,
+// CreateUserPoolClient, SignUp and AdminCreateUser add them.
 //
 // # Protocol
 //
@@ -72,7 +105,7 @@
 // GET /<poolId>/.well-known/jwks.json and an OpenID configuration at
 // GET /<poolId>/.well-known/openid-configuration.
 //
-// # What is modeled
+// # What is modelled
 //
 // Operations: InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken,
 // ConfirmDevice, UpdateDeviceStatus, ForgetDevice, ListDevices, GetDevice,
@@ -118,17 +151,6 @@
 // the cognito:groups claim of its ID and access tokens, lowest precedence
 // first (the order is not documented by Cognito), and group roles in the
 // ID token's cognito:roles and cognito:preferred_role.
-//
-// # Outbox
-//
-// Every message the server would send — sign-up and resent codes,
-// password reset codes, invitations (with the temporary password), MFA and
-// OTP codes, attribute verification codes — is kept in an outbox, with the
-// reason it was sent (see [Message]): [Server.Messages] and
-// [Server.LastCode] read it in process. [WithOutboxHTTP] also serves it at
-// GET /_cognitosrp/outbox?userPoolId=ID[&username=NAME], and [WithCodeLog]
-// logs each message. Both are test-only powers, off by default: nothing is
-// served under /_cognitosrp/ without WithOutboxHTTP.
 //
 // Auth flows: USER_SRP_AUTH; CUSTOM_AUTH, with or without CHALLENGE_NAME=SRP_A,
 // where a pool's CustomChallengeAnswer stands in for the Lambda triggers;
@@ -222,7 +244,18 @@
 // troubleshooting article lists). An expired refresh token is answered as
 // expired for 10 minutes, then as invalid.
 //
-// # What is not modeled
+// # Outbox
+//
+// Every message the server would send — sign-up and resent codes,
+// password reset codes, invitations (with the temporary password), MFA and
+// OTP codes, attribute verification codes — is kept in an outbox, with the
+// reason it was sent (see [Message]): [Server.Messages] and
+// [Server.LastCode] read it in process. [WithOutboxHTTP] also serves it at
+// GET /_cognitosrp/outbox?userPoolId=ID[&username=NAME], and [WithCodeLog]
+// logs each message. Both are test-only powers, off by default: nothing is
+// served under /_cognitosrp/ without WithOutboxHTTP.
+//
+// # What is not modelled
 //
 // Hosted UI and OAuth endpoints (the OpenID configuration lists them at the
 // server's URL, but they are not served), Lambda triggers (ClientMetadata is
@@ -283,13 +316,16 @@
 // groups. Only refresh tokens grow with the number of sign-ins, until they
 // expire; rotation keeps at most 16 refresh tokens per sign-in (an older
 // one is then answered as invalid rather than reused).
-// [Server.Stats] counts all of these. The
-// emulator keeps SRP verifiers, never plaintext passwords. [WithLogger] logs
-// one line per request: the operation (an unknown one by its X-Amz-Target,
-// at most 100 bytes, control characters escaped), status, duration, and when
-// present the auth flow, challenge name, app client id, user name (the
-// USERNAME sent), error type and message; never a password, code, token,
-// signature, secret hash, session or SRP value.
+// [Server.Stats] and [Handler.Stats] count all of these. The server keeps
+// SRP verifiers, never plaintext passwords.
+//
+// [WithLogger] logs one line per request: the operation (an unknown one by
+// its X-Amz-Target, at most 100 bytes, control characters escaped), status,
+// duration, and when present the auth flow, challenge name, app client id,
+// user name (the USERNAME sent), error type and message; never a password,
+// code, token, signature, secret hash, session or SRP value. Only the
+// test-only [WithCodeLog] adds a line per delivered message, with its code
+// or temporary password.
 //
 // A [Server] and its handler are safe for concurrent use. Library packages
 // must not import cognitotest; tests and commands may.

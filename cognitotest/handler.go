@@ -15,6 +15,11 @@ import (
 // as they would to Cognito. Its state (sessions, tokens, devices, changed
 // passwords, delivered codes) lives in memory only and is lost when it is
 // discarded. It is safe for concurrent use.
+//
+// [NewHandler] makes one for `cognitosrp serve`; [NewServer] makes one and
+// serves it on 127.0.0.1 for a test. Its methods other than ServeHTTP read
+// its state for tests: the outbox ([Handler.Messages], [Handler.LastCode]),
+// devices and [Handler.Stats].
 type Handler struct {
 	region     string
 	now        func() time.Time
