@@ -33,6 +33,19 @@ func (e *Handler) finish(out *authOutput, pt *pendingTokens, aerr error) (any, e
 	return out, nil
 }
 
+// stepThenSign runs step with e.mu held, then signs the tokens it
+// prepared, if any, outside the lock.
+func (e *Handler) stepThenSign(step func() (*authOutput, *pendingTokens, error)) (any, error) {
+	var out *authOutput
+	var pt *pendingTokens
+	err := e.locked(func() error {
+		var err error
+		out, pt, err = step()
+		return err
+	})
+	return e.finish(out, pt, err)
+}
+
 // stepFrom returns the state of the next challenge of a sign-in.
 func stepFrom(prev *authSession, challenge string) *authSession {
 	n := *prev
@@ -248,38 +261,38 @@ func (r *responder) code() (any, error) {
 		return nil, err
 	}
 	code := r.cr[key]
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, aerr := r.sessionLocked()
-	if aerr != nil {
-		return nil, aerr
-	}
-	if s.user.codeFails.locked(r.rc.now) {
-		return nil, errCodeAttempts()
-	}
-	var ok bool
-	if r.in.ChallengeName == chSoftwareTokenMFA {
-		ok = s.user.totpSecret != nil && checkTOTP(s.user.totpSecret, code, r.rc.now)
-	} else {
-		ok = s.code != "" && subtle.ConstantTimeCompare([]byte(s.code), []byte(code)) == 1
-	}
-	if !ok {
-		s.user.codeFails.fail(r.rc.now)
-		s.attempts++
-		if s.attempts >= maxCodeAttempts {
-			e.dropSessionLocked(s)
+	return e.stepThenSign(func() (*authOutput, *pendingTokens, error) {
+		s, aerr := r.sessionLocked()
+		if aerr != nil {
+			return nil, nil, aerr
 		}
+		if s.user.codeFails.locked(r.rc.now) {
+			return nil, nil, errCodeAttempts()
+		}
+		var ok bool
 		if r.in.ChallengeName == chSoftwareTokenMFA {
-			return nil, newError(errCodeMismatch, msgTOTPMismatch)
+			ok = s.user.totpSecret != nil && checkTOTP(s.user.totpSecret, code, r.rc.now)
+		} else {
+			ok = s.code != "" && subtle.ConstantTimeCompare([]byte(s.code), []byte(code)) == 1
 		}
-		return nil, newError(errCodeMismatch, msgCodeMismatch)
-	}
-	s.user.codeFails.succeed()
-	e.dropSessionLocked(s)
-	if !s.otpFirstFactor {
-		s.mfaDone = true
-	}
-	return e.finish(e.advanceLocked(r.rc, s))
+		if !ok {
+			s.user.codeFails.fail(r.rc.now)
+			s.attempts++
+			if s.attempts >= maxCodeAttempts {
+				e.dropSessionLocked(s)
+			}
+			if r.in.ChallengeName == chSoftwareTokenMFA {
+				return nil, nil, newError(errCodeMismatch, msgTOTPMismatch)
+			}
+			return nil, nil, newError(errCodeMismatch, msgCodeMismatch)
+		}
+		s.user.codeFails.succeed()
+		e.dropSessionLocked(s)
+		if !s.otpFirstFactor {
+			s.mfaDone = true
+		}
+		return e.advanceLocked(r.rc, s)
+	})
 }
 
 // selectMFAType answers SELECT_MFA_TYPE.
@@ -309,24 +322,24 @@ func (r *responder) mfaSetup() (any, error) {
 	if r.in.Session == "" {
 		return nil, missingParam("Session")
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, aerr := r.sessionLocked()
-	if aerr != nil {
-		return nil, aerr
-	}
-	if !s.setupChecked {
-		return nil, newError(errSoftwareTokenNotFound, "Software Token MFA has not been verified for the user.")
-	}
-	e.dropSessionLocked(s)
-	u := s.user
-	u.totpSecret = s.setupSecret
-	if !slices.Contains(u.factors, mfaTOTP) {
-		u.factors = append(u.factors, mfaTOTP)
-	}
-	u.preferred = mfaTOTP
-	s.mfaDone = true
-	return e.finish(e.advanceLocked(r.rc, s))
+	return e.stepThenSign(func() (*authOutput, *pendingTokens, error) {
+		s, aerr := r.sessionLocked()
+		if aerr != nil {
+			return nil, nil, aerr
+		}
+		if !s.setupChecked {
+			return nil, nil, newError(errSoftwareTokenNotFound, "Software Token MFA has not been verified for the user.")
+		}
+		e.dropSessionLocked(s)
+		u := s.user
+		u.totpSecret = s.setupSecret
+		if !slices.Contains(u.factors, mfaTOTP) {
+			u.factors = append(u.factors, mfaTOTP)
+		}
+		u.preferred = mfaTOTP
+		s.mfaDone = true
+		return e.advanceLocked(r.rc, s)
+	})
 }
 
 // selectChallenge answers USER_AUTH's SELECT_CHALLENGE.
@@ -379,24 +392,24 @@ func (r *responder) customChallenge() (any, error) {
 	if err := r.require("USERNAME", "ANSWER"); err != nil {
 		return nil, err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s, aerr := r.sessionLocked()
-	if aerr != nil {
-		return nil, aerr
-	}
-	// The answer stands in for a Lambda trigger's secret: wrong answers
-	// are counted with wrong codes, so that it cannot be guessed across
-	// sessions either.
-	if s.user.codeFails.locked(r.rc.now) {
-		return nil, errCodeAttempts()
-	}
-	e.dropSessionLocked(s)
-	if subtle.ConstantTimeCompare([]byte(s.pool.customAnswer), []byte(r.cr["ANSWER"])) != 1 {
-		s.user.codeFails.fail(r.rc.now)
-		return nil, notAuthorized(msgIncorrect)
-	}
-	s.user.codeFails.succeed()
-	s.customDone = true
-	return e.finish(e.advanceLocked(r.rc, s))
+	return e.stepThenSign(func() (*authOutput, *pendingTokens, error) {
+		s, aerr := r.sessionLocked()
+		if aerr != nil {
+			return nil, nil, aerr
+		}
+		// The answer stands in for a Lambda trigger's secret: wrong answers
+		// are counted with wrong codes, so that it cannot be guessed across
+		// sessions either.
+		if s.user.codeFails.locked(r.rc.now) {
+			return nil, nil, errCodeAttempts()
+		}
+		e.dropSessionLocked(s)
+		if subtle.ConstantTimeCompare([]byte(s.pool.customAnswer), []byte(r.cr["ANSWER"])) != 1 {
+			s.user.codeFails.fail(r.rc.now)
+			return nil, nil, notAuthorized(msgIncorrect)
+		}
+		s.user.codeFails.succeed()
+		s.customDone = true
+		return e.advanceLocked(r.rc, s)
+	})
 }

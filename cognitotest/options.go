@@ -76,7 +76,8 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 // and the local address of the connection a request came on (the address
 // the server listens on), never the request's Host header, so that the
 // issuer is the same for "localhost" and "127.0.0.1". A server that listens
-// on every interface (0.0.0.0) should set it.
+// on every interface (0.0.0.0) should set it. [NewServer] sets it to
+// [Server.URL] unless it is given.
 func WithIssuerBase(base string) Option {
 	return func(o *options) { o.issuer.base = strings.TrimSuffix(base, "/") }
 }
