@@ -1,4 +1,4 @@
-// Package evidence holds tests, and no code, that check cognitosrp as a
+// Package e2e holds end-to-end tests, and no code, that check cognitosrp as a
 // whole from the outside: package flows with the real AWS SDK client against
 // the local server of package cognitotest, over 127.0.0.1 only. Every test
 // starts its own servers and stops them, and every request loop is bounded
@@ -80,12 +80,12 @@
 // The default run waits about 6 s on purpose on stalled requests; the
 // rest is CPU bound.
 //
-//	go test -race ./internal/evidence/
+//	go test -race ./internal/e2e/
 //
 // Heavier runs, with -v for the figures:
 //
-//	COGNITOSRP_LOAD=2000 go test -race -run 'TestLoad$' -v -timeout 60m ./internal/evidence/
-//	COGNITOSRP_FLOOD=10000 go test -run TestAbandonedLogins -v ./internal/evidence/
+//	COGNITOSRP_LOAD=2000 go test -race -run 'TestLoad$' -v -timeout 60m ./internal/e2e/
+//	COGNITOSRP_FLOOD=10000 go test -run TestAbandonedLogins -v ./internal/e2e/
 //
 // COGNITOSRP_LOAD is the number of sign-ins of TestLoad (default 128) and
 // COGNITOSRP_FLOOD the number of abandoned sign-ins of each kind of
@@ -93,4 +93,4 @@
 // of these runs, with the machine they were taken on, are in
 // bench/README.md; BenchmarkLoginLoopback in package bench times one
 // sign-in at a time over the same path.
-package evidence
+package e2e
