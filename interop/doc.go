@@ -15,7 +15,8 @@
 // own verifier, aws-jwt-verify's CognitoJwtVerifier (pinned in
 // _js/package.json too), given the key set the server serves, accepts the
 // tokens and refuses a changed signature, the wrong token use and another
-// app client.
+// app client. A second server, started with neither flag, has no outbox,
+// and aws-jwt-verify refuses its tokens for their local issuer.
 //
 // A second test, TestAmplify, runs AWS Amplify JS v6 (aws-amplify, pinned
 // with all its dependencies in _amplify/package.json) the same way, through

@@ -26,7 +26,7 @@ import (
 
 // steps is how many steps _js/interop.js runs; the test fails if it
 // reports a different number, so a step cannot silently disappear.
-const steps = 16
+const steps = 17
 
 // referenceClientVersion is the version of amazon-cognito-identity-js that
 // _js/package.json pins.
@@ -56,13 +56,15 @@ func TestReferenceClient(t *testing.T) {
 	writeJSON(t, configFile, cfg)
 
 	// The script reads a sign-up code from the outbox and verifies tokens
-	// with aws-jwt-verify, which accepts only Cognito's issuer.
+	// with aws-jwt-verify, which accepts only Cognito's issuer; on the plain
+	// server, without those test-only flags, it finds neither.
 	srv := startServer(t, bin, configFile, "--outbox", "--cognito-issuer")
+	plain := startServer(t, bin, configFile)
 
 	start = time.Now()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "interop.js", srv.url, configFile)
+	cmd := exec.CommandContext(ctx, node, "interop.js", srv.url, configFile, plain.url)
 	cmd.Dir = "_js"
 	out, err := cmd.CombinedOutput()
 	t.Logf("node interop.js %s (%v):\n%s", srv.url, time.Since(start).Round(time.Millisecond), out)
@@ -71,27 +73,39 @@ func TestReferenceClient(t *testing.T) {
 	}
 	checkSummary(t, string(out))
 
-	code := srv.stop(t)
-	logs := srv.stderr.String()
+	logs := map[*server]string{}
+	for _, s := range []*server{srv, plain} {
+		code := s.stop(t)
+		logs[s] = s.stderr.String()
+		if code != 0 {
+			t.Errorf("cognitosrp serve exited with status %d after SIGTERM, want 0", code)
+		}
+	}
 	defer func() {
 		if t.Failed() {
-			t.Logf("cognitosrp serve's log:\n%s", logs)
+			t.Logf("cognitosrp serve's log:\n%s", logs[srv])
+			t.Logf("the plain cognitosrp serve's log:\n%s", logs[plain])
 		}
 	}()
-	if code != 0 {
-		t.Errorf("cognitosrp serve exited with status %d after SIGTERM, want 0", code)
-	}
 
-	checkServerLog(t, logs)
-	checkSignUpLog(t, logs)
-	// And logged no secret.
-	for _, secret := range cfg.secrets() {
-		if strings.Contains(logs, secret) {
-			t.Errorf("the server's log contains a secret from the config (%.3s...)", secret)
-		}
+	checkServerLog(t, logs[srv])
+	checkSignUpLog(t, logs[srv])
+	if !strings.Contains(logs[plain], `op="GET /_cognitosrp/outbox" status=404`) {
+		t.Errorf("the plain server's log has no outbox request answered 404")
 	}
-	if jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ`).FindString(logs); jwt != "" {
-		t.Errorf("the server's log contains a token (%.12s...)", jwt)
+	if strings.Contains(logs[plain], "test-only") {
+		t.Errorf("the plain server's log speaks of test-only powers")
+	}
+	// And logged no secret.
+	for _, l := range logs {
+		for _, secret := range cfg.secrets() {
+			if strings.Contains(l, secret) {
+				t.Errorf("a server's log contains a secret from the config (%.3s...)", secret)
+			}
+		}
+		if jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ`).FindString(l); jwt != "" {
+			t.Errorf("a server's log contains a token (%.12s...)", jwt)
+		}
 	}
 }
 

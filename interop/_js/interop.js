@@ -2,10 +2,12 @@
 // Cognito-compatible server (cognitosrp serve) and checks every sign-in
 // path that cognitosrp implements.
 //
-// Usage: node interop.js URL CONFIG
+// Usage: node interop.js URL CONFIG PLAIN_URL
 //
 // URL is the server's endpoint (the first line that cognitosrp serve
-// prints) and CONFIG the JSON file the server was started with. The script
+// prints) and CONFIG the JSON file the server was started with, with
+// --outbox and --cognito-issuer; PLAIN_URL is a second server started with
+// CONFIG and neither flag. The script
 // uses the first user pool, its first client without a secret (the reference
 // client cannot send SECRET_HASH), and picks its users by what they are:
 //
@@ -24,7 +26,9 @@
 //     serve --outbox), a wrong code refused, ConfirmSignUp, USER_SRP_AUTH;
 //   - tokens verified with AWS's own verifier, aws-jwt-verify's
 //     CognitoJwtVerifier, given the key set the server serves (cognitosrp
-//     serve --cognito-issuer, which issues Cognito's iss).
+//     serve --cognito-issuer, which issues Cognito's iss);
+//   - on the plain server: no outbox, and tokens that aws-jwt-verify refuses
+//     for their local issuer.
 //
 // Each step prints "ok NAME" or "not ok NAME: why"; the last line is
 // "N passed, M failed" and the exit status is 0 only when nothing failed.
@@ -79,6 +83,7 @@ const { CognitoJwtVerifier } = require('aws-jwt-verify');
 const {
 	CognitoJwtInvalidClientIdError,
 	CognitoJwtInvalidTokenUseError,
+	JwtBaseError,
 	JwtInvalidSignatureError,
 } = require('aws-jwt-verify/error');
 
@@ -241,9 +246,9 @@ function totp(base32Secret, now = Date.now()) {
 }
 
 function main() {
-	const [url, configFile] = process.argv.slice(2);
-	if (!url || !configFile) {
-		console.error('usage: node interop.js URL CONFIG');
+	const [url, configFile, plainURL] = process.argv.slice(2);
+	if (!url || !configFile || !plainURL) {
+		console.error('usage: node interop.js URL CONFIG PLAIN_URL');
 		process.exit(2);
 	}
 	const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
@@ -267,15 +272,17 @@ function main() {
 	const deviceTracking = pool.deviceTracking || 'off';
 	const endpoint = url.endsWith('/') ? url : `${url}/`;
 
-	const newPool = storage =>
+	const plainEndpoint = plainURL.endsWith('/') ? plainURL : `${plainURL}/`;
+
+	const newPool = (storage, at = endpoint) =>
 		new CognitoUserPool({
 			UserPoolId: pool.id,
 			ClientId: client.id,
-			endpoint,
+			endpoint: at,
 			Storage: storage,
 		});
-	const newUser = (username, storage) =>
-		new CognitoUser({ Username: username, Pool: newPool(storage), Storage: storage });
+	const newUser = (username, storage, at = endpoint) =>
+		new CognitoUser({ Username: username, Pool: newPool(storage, at), Storage: storage });
 	const need = (role, what) => {
 		expect(roles[role], `${configFile} has no ${what}`);
 		return roles[role];
@@ -293,8 +300,8 @@ function main() {
 
 	// getJSON fetches a URL of the server with Node's own fetch (not the
 	// recording wrapper, which is for the reference client's requests).
-	const getJSON = async path => {
-		const response = await nodeFetch(`${endpoint}${path}`);
+	const getJSON = async (path, at = endpoint) => {
+		const response = await nodeFetch(`${at}${path}`);
 		const text = await response.text();
 		expect(response.status === 200, `GET /${path}: HTTP ${response.status} ${text}`);
 		try {
@@ -670,6 +677,37 @@ function main() {
 				}
 				expect(err instanceof want, `aws-jwt-verify with ${what}: ${err ? `${err.constructor.name}: ${err.message}` : 'accepted'}, want ${want.name}`);
 			}
+		}],
+		['plain-server', async () => {
+			// Without --outbox nothing is served under /_cognitosrp/.
+			const response = await nodeFetch(`${plainEndpoint}_cognitosrp/outbox?userPoolId=${encodeURIComponent(pool.id)}`);
+			const text = await response.text();
+			expect(response.status === 404 && !text.includes('messages'), `GET /_cognitosrp/outbox without --outbox: HTTP ${response.status} ${text}, want 404`);
+
+			// Without --cognito-issuer the issuer is the server's URL, which
+			// aws-jwt-verify's CognitoJwtVerifier does not accept.
+			const u = need('password', 'CONFIRMED user with an email attribute');
+			const result = expectSuccess(
+				await signIn(newUser(u.username, new MemoryStorage(), plainEndpoint), u.username, u.password),
+				'USER_SRP_AUTH on the plain server'
+			);
+			const { id } = checkSession(result.session, u.username);
+			const localIssuer = `${plainEndpoint}${pool.id}`;
+			expect(id.iss === localIssuer, `the plain server's ID token has iss ${id.iss}, want ${localIssuer}`);
+			const verifier = CognitoJwtVerifier.create({ userPoolId: pool.id, tokenUse: 'id', clientId: client.id });
+			verifier.cacheJwks(await getJSON(`${pool.id}/.well-known/jwks.json`, plainEndpoint));
+			let err = null;
+			try {
+				await verifier.verify(result.session.getIdToken().getJwtToken());
+			} catch (e) {
+				err = e;
+			}
+			// aws-jwt-verify 5.2.1 says "issuer not configured" (a
+			// ParameterValidationError) for an issuer it was not set up for.
+			expect(
+				err instanceof JwtBaseError && /issuer/i.test(err.message),
+				`aws-jwt-verify with the local issuer: ${err ? `${err.constructor.name}: ${err.message}` : 'accepted'}, want a refusal of the issuer`
+			);
 		}],
 	];
 
