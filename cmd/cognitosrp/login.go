@@ -23,6 +23,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cognitosrp/cognitosrp/flows"
+	"github.com/cognitosrp/cognitosrp/internal/safetext"
 )
 
 const loginUsage = `Usage:
@@ -739,7 +740,7 @@ func escapeJSONControls(b []byte) []byte {
 	var out []byte
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
-		if r >= 0x7f && unsafeRune(r) {
+		if r >= 0x7f && safetext.Unsafe(r) {
 			if out == nil {
 				out = append(make([]byte, 0, len(b)+8), b[:i]...)
 			}
