@@ -107,7 +107,7 @@ func TestBinaryPromptsOnTerminal(t *testing.T) {
 	scr.wait(t, regexp.MustCompile(`Password for olivia: $`))
 	master.Write([]byte(oliviaPassword + "\n"))
 	secret := scr.wait(t, regexp.MustCompile(`Add this secret to the app: ([A-Z2-7]+)\r?\n`))
-	scr.wait(t, regexp.MustCompile(`otpauth://totp/olivia\?secret=`+secret))
+	scr.wait(t, regexp.MustCompile(`otpauth://totp/Cognito:olivia\?issuer=Cognito&secret=`+secret+`\r?\n`))
 	scr.wait(t, regexp.MustCompile(`Code from your authenticator app: $`))
 	master.Write([]byte(cognitotest.TOTPCode(secret, now) + "\n"))
 	select {

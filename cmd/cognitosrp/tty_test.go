@@ -47,12 +47,12 @@ func TestLoginSecretsOnTerminalOnly(t *testing.T) {
 	if secret == "" {
 		t.Fatal("no secret")
 	}
-	for _, s := range []string{secret, "otpauth://", "authenticator", "Cognito requires"} {
+	for _, s := range []string{secret, "otpauth://", "authenticator", "Set up"} {
 		if strings.Contains(r.stderr, s) || strings.Contains(r.stdout, s) {
 			t.Errorf("stdout or stderr holds %q: %v", s, r)
 		}
 	}
-	if !strings.Contains(strings.Join(tty.printed, "\n"), "otpauth://totp/olivia?secret="+secret) {
+	if !strings.Contains(strings.Join(tty.printed, "\n"), "otpauth://totp/Cognito:olivia?issuer=Cognito&secret="+secret) {
 		t.Errorf("no otpauth URI on the terminal: %q", tty.printed)
 	}
 
