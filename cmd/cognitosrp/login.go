@@ -38,8 +38,11 @@ it. Prints the tokens as "aws cognito-idp initiate-auth" does:
 
 The password is read from the terminal without echo, or from standard input
 with --password-stdin; never from the command line. MFA codes, a new
-password (NEW_PASSWORD_REQUIRED) and other answers Cognito asks for are read
-from the terminal; without one, the sign-in fails and says what was needed.
+password (NEW_PASSWORD_REQUIRED, asked twice) and other answers Cognito asks
+for are read from the terminal, and asked again after an empty answer, a
+code that Cognito rejected or new passwords that differ (three tries); an
+MFA type can be chosen as totp, sms or email. Without a terminal, the
+sign-in fails and says what was needed.
 Prompts, and the secret of a new authenticator app (MFA_SETUP), are shown
 on the terminal itself (/dev/tty), never on standard output or standard
 error, which may be redirected into a log.

@@ -548,6 +548,16 @@ func TestLoginSoftwareTokenMFA(t *testing.T) {
 	}
 	tty.done()
 
+	// An empty answer is asked again; spaces in a code are dropped.
+	code := cognitotest.TOTPCode(tinaTOTP, now)
+	tty = newFakeTerminal(t, secretAnswer("Password", "Tina-Pass-1"), lineAnswer("authenticator", ""),
+		lineAnswer("Code from your authenticator app: ", " "+code[:3]+" "+code[3:]))
+	r = runCLI(t, tty, loginArgs(srv, "tina")...)
+	if r.code != 0 || !slices.Equal(tty.printed, []string{"An answer is needed."}) {
+		t.Errorf("empty code, then the right one spaced: %v\nprinted %q", r, tty.printed)
+	}
+	tty.done()
+
 	// A wrong code is asked again, up to three times.
 	wrong := "000000"
 	if cognitotest.TOTPCode(tinaTOTP, now) == wrong {
@@ -633,24 +643,27 @@ func TestLoginNewPasswordRequired(t *testing.T) {
 
 func TestLoginSelectMFAType(t *testing.T) {
 	srv := newServer(t)
-	tty := newFakeTerminal(t,
-		secretAnswer("Password for sam", "Sam-Pass-1"),
-		lineAnswer("Choose an MFA type: 1) totp, 2) sms: ", "carrier pigeon"),
-		lineAnswer("Choose an MFA type: 1) totp, 2) sms: ", "sms_mfa"),
-		answer{prompt: "Code sent by SMS", value: func([]string) string {
-			code, ok := srv.LastCode(testPool, "sam")
-			if !ok {
-				t.Error("no SMS code was sent")
-			}
-			return code
-		}})
-	r := runCLI(t, tty, loginArgs(srv, "sam")...)
-	if r.code != 0 {
-		t.Errorf("%v", r)
-	}
-	tty.done()
-	if len(tty.printed) != 1 || !strings.Contains(tty.printed[0], `"carrier pigeon" is not one of`) {
-		t.Errorf("printed %q", tty.printed)
+	// By Cognito's name in any case, by friendly name, by number.
+	for _, choice := range []string{"sms_mfa", "sms", "2"} {
+		tty := newFakeTerminal(t,
+			secretAnswer("Password for sam", "Sam-Pass-1"),
+			lineAnswer("Choose an MFA type: 1) totp, 2) sms: ", "carrier pigeon"),
+			lineAnswer("Choose an MFA type: 1) totp, 2) sms: ", choice),
+			answer{prompt: "Code sent by SMS to +*******0123: ", value: func([]string) string {
+				code, ok := srv.LastCode(testPool, "sam")
+				if !ok {
+					t.Error("no SMS code was sent")
+				}
+				return code
+			}})
+		r := runCLI(t, tty, loginArgs(srv, "sam")...)
+		if r.code != 0 {
+			t.Errorf("%s: %v", choice, r)
+		}
+		tty.done()
+		if len(tty.printed) != 1 || !strings.Contains(tty.printed[0], `"carrier pigeon" is not one of the choices.`) {
+			t.Errorf("%s: printed %q", choice, tty.printed)
+		}
 	}
 }
 
