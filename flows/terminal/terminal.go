@@ -107,8 +107,8 @@ func New(in io.Reader, out io.Writer, opts ...Option) *Handler {
 	return h
 }
 
-// NoEcho returns a secret reader for [WithSecretReader] that turns the echo
-// of the terminal in off, then writes the prompt to out, reads a line from
+// NoEcho returns a secret reader for [WithSecretReader] that turns off the
+// echo of the terminal in, then writes the prompt to out, reads a line from
 // in (golang.org/x/term's ReadPassword) and puts the terminal back as it
 // was. in and out are usually the same file, the terminal.
 func NoEcho(in *os.File, out io.Writer) func(prompt string) ([]byte, error) {
