@@ -79,10 +79,12 @@ var policy = map[string]rule{
 	module + "/secrethash":          stdlibOnly,
 	module + "/internal/ctmath":     anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
 	module + "/internal/atomicfile": stdlibOnly,
+	module + "/internal/safetext":   stdlibOnly,
+	module + "/internal/noecho":     anyOf(stdlibOnly, prefixes("golang.org/x/sys/unix")),
 	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash", module+"/internal/atomicfile",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",
 		"github.com/aws/smithy-go", "golang.org/x/oauth2")),
-	module + "/flows/terminal": anyOf(stdlibOnly, prefixes(module+"/flows",
+	module + "/flows/terminal": anyOf(stdlibOnly, prefixes(module+"/flows", module+"/internal/safetext", module+"/internal/noecho",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types", "golang.org/x/term")),
 }
 
@@ -90,7 +92,7 @@ var policy = map[string]rule{
 var forbidden = prefixes(module+"/cognitotest", module+"/internal/emulator", "github.com/aws/aws-sdk-go-v2/config")
 
 func TestImportPolicy(t *testing.T) {
-	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...", "./internal/atomicfile/...")
+	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...", "./internal/atomicfile/...", "./internal/safetext/...", "./internal/noecho/...")
 	if len(pkgs) == 0 {
 		t.Fatal("no packages listed")
 	}
