@@ -28,22 +28,6 @@ func (m *Modulus) montSqrADX(z, x *Nat) {
 	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
 }
 
-// montMulADXCalls is montMulADX with the loop in Go, one kernel call per
-// pass: kept as a cross-check of the assembly loop.
-func (m *Modulus) montMulADXCalls(z, x, y *Nat) {
-	var t [2 * Limbs]uint64
-	var carry uint64
-	for i := 0; i < Limbs; i++ {
-		c1 := addMulVVW48(&t[i], &x[0], y[i])
-		c2 := addMulVVW48(&t[i], &m.m[0], t[i]*m.m0inv)
-		s, cc1 := bits.Add64(t[i+Limbs], c1, carry)
-		s, cc2 := bits.Add64(s, c2, 0)
-		t[i+Limbs] = s
-		carry = cc1 + cc2
-	}
-	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
-}
-
 // montMulGeneric is montMul in portable Go (coarsely integrated operand
 // scanning, CIOS).
 func (m *Modulus) montMulGeneric(z, x, y *Nat) {

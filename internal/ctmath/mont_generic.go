@@ -4,10 +4,6 @@ package ctmath
 
 const useADX = false
 
-func addMulVVW48(z *uint64, x *uint64, y uint64) uint64 {
-	panic("ctmath: internal error: no assembly kernel")
-}
-
 func montMulADX48(t *[2 * Limbs]uint64, x, y, m *uint64, m0inv uint64) uint64 {
 	panic("ctmath: internal error: no assembly kernel")
 }
