@@ -4,7 +4,7 @@ import "math/bits"
 
 // montMul sets z = x·y·R⁻¹ mod m, for x, y < m. z may alias x or y.
 func (m *Modulus) montMul(z, x, y *Nat) {
-	if useADX {
+	if m.kernel != kernelGo {
 		m.montMulADX(z, x, y)
 		return
 	}
@@ -71,7 +71,7 @@ func (m *Modulus) montMulGeneric(z, x, y *Nat) {
 
 // montSqr sets z = x²·R⁻¹ mod m.
 func (m *Modulus) montSqr(z, x *Nat) {
-	if useADX {
+	if m.kernel != kernelGo {
 		m.montSqrADX(z, x)
 		return
 	}
@@ -139,11 +139,11 @@ func (m *Modulus) montReduce(z *Nat, t *[2 * Limbs]uint64) {
 	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
 }
 
-// ToMont sets z = x·R mod m (x < m).
-func (m *Modulus) ToMont(z, x *Nat) { m.montMul(z, x, &m.rr) }
+// toMont sets z = x·R mod m (x < m).
+func (m *Modulus) toMont(z, x *Nat) { m.montMul(z, x, &m.rr) }
 
-// FromMont sets z = x·R⁻¹ mod m.
-func (m *Modulus) FromMont(z, x *Nat) {
+// fromMont sets z = x·R⁻¹ mod m.
+func (m *Modulus) fromMont(z, x *Nat) {
 	var one Nat
 	one[0] = 1
 	m.montMul(z, x, &one)
@@ -151,6 +151,10 @@ func (m *Modulus) FromMont(z, x *Nat) {
 
 // Mul sets z = x·y mod m (x, y < m, normal representation).
 func (m *Modulus) Mul(z, x, y *Nat) {
+	if m.kernel == kernelIFMA {
+		m.mul52(z, x, y)
+		return
+	}
 	var t Nat
 	m.montMul(&t, x, y)     // x·y·R⁻¹
 	m.montMul(z, &t, &m.rr) // x·y
