@@ -113,7 +113,7 @@ func (m *Modulus) mul52(z, x, y *Nat) {
 	var a, b nat52
 	toNat52(&a, x)
 	toNat52(&b, y)
-	m.amm(&a, &a, &b)       // x·y·R'⁻¹
+	m.amm(&a, &a, &b)      // x·y·R'⁻¹
 	m.amm(&a, &a, &m.rr52) // x·y, below 2m
 	m.reduce52(z, &a)
 }
