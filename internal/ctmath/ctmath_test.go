@@ -474,6 +474,27 @@ func BenchmarkMontMul(b *testing.B) {
 	})
 }
 
+// BenchmarkExp1024 is a 3072-bit exponentiation with a 1024-bit exponent
+// (the size of the client's a) on each kernel; bench/openssl/montmul.c
+// prints OpenSSL's BN_mod_exp_mont_consttime under the same name.
+func BenchmarkExp1024(b *testing.B) {
+	e := make([]byte, 128)
+	for i := range e {
+		e[i] = byte(i*37 + 11)
+	}
+	e[0] |= 0x80
+	var x Nat
+	setBytes(&x, new(big.Int).Sub(rfc3526, big.NewInt(12345)).Bytes())
+	for _, k := range kernels() {
+		m, _ := newModulus(rfc3526.Bytes(), k)
+		b.Run("kernel="+k.String(), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				m.Exp(&x, &x, e)
+			}
+		})
+	}
+}
+
 // TestKernelsAgree checks every kernel's Montgomery multiplication and
 // squaring against the portable one, and Mul across all kernels.
 func TestKernelsAgree(t *testing.T) {
