@@ -4,7 +4,7 @@ import "math/bits"
 
 // montMul sets z = x·y·R⁻¹ mod m, for x, y < m. z may alias x or y.
 func (m *Modulus) montMul(z, x, y *Nat) {
-	if m.kernel != kernelGo {
+	if hasADX && m.kernel != kernelGo { // the IFMA kernel's moduli too
 		m.montMulADX(z, x, y)
 		return
 	}
@@ -71,7 +71,7 @@ func (m *Modulus) montMulGeneric(z, x, y *Nat) {
 
 // montSqr sets z = x²·R⁻¹ mod m.
 func (m *Modulus) montSqr(z, x *Nat) {
-	if m.kernel != kernelGo {
+	if hasADX && m.kernel != kernelGo { // the IFMA kernel's moduli too
 		m.montSqrADX(z, x)
 		return
 	}

@@ -1,5 +1,7 @@
 package ctmath
 
+import "math/bits"
+
 // The IFMA kernel's arithmetic: residues as 60 digits of 52 bits in 64-bit
 // lanes (type nat52), Montgomery's R' = 2^3120, and almost Montgomery
 // multiplication (Gueron and Krasnov, "Software Implementation of Modular
@@ -50,7 +52,78 @@ func fromNat52(z *Nat, x *nat52) (hi uint64) {
 }
 
 // amm sets z = x·y·R'⁻¹ mod m, below 2m for x·y < R'·m. z may alias x or y.
-func (m *Modulus) amm(z, x, y *nat52) { ammIFMA(z, x, y, &m.m52, m.k0) }
+// Without AVX-512 IFMA (in tests) it runs the portable twin.
+func (m *Modulus) amm(z, x, y *nat52) {
+	if hasIFMA {
+		ammIFMA(z, x, y, &m.m52, m.k0)
+		return
+	}
+	ammGeneric(z, x, y, &m.m52, m.k0)
+}
+
+// ammGeneric is the assembly's algorithm in portable Go, step for step but
+// for digit 0, which it keeps in the lanes: the twin that the tests check
+// the assembly against, and that runs the IFMA kernel's code paths on
+// machines without it.
+func ammGeneric(z, a, b, m *nat52, k0 uint64) {
+	var acc [digits52]uint64 // lanes below 2^60: carries are left in them
+	for i := 0; i < digits52; i++ {
+		bi := b[i]
+		var hiA, hiM [digits52]uint64
+		for j := range acc {
+			hi, lo := bits.Mul64(a[j], bi)
+			acc[j] += lo & mask52
+			hiA[j] = hi<<12 | lo>>52
+		}
+		y := acc[0] * k0 & mask52
+		for j := range acc {
+			hi, lo := bits.Mul64(m[j], y)
+			acc[j] += lo & mask52
+			hiM[j] = hi<<12 | lo>>52
+		}
+		carry := acc[0] >> 52 // acc[0] is a multiple of 2^52 now
+		copy(acc[:], acc[1:])
+		acc[digits52-1] = 0
+		acc[0] += carry
+		for j := range acc {
+			acc[j] += hiA[j] + hiM[j]
+		}
+	}
+	var c uint64
+	for j := range acc {
+		v := acc[j] + c
+		z[j] = v & mask52
+		c = v >> 52
+	}
+	for j := digits52; j < len(z); j++ {
+		z[j] = 0
+	}
+}
+
+// lookup52 sets z = table[k], reading every entry.
+func lookup52(z *nat52, table []nat52, k uint64) {
+	if hasIFMA {
+		lookupZ64(&z[0], &table[0][0], len(table), k)
+		return
+	}
+	*z = nat52{}
+	for i := range table {
+		d := uint64(i) ^ k
+		mask := ((d | -d) >> 63) - 1
+		for j := range z {
+			z[j] |= table[i][j] & mask
+		}
+	}
+}
+
+// lookupNat is lookup, with the vector code where the IFMA kernel runs.
+func lookupNat(z *Nat, table []Nat, k uint64) {
+	if hasIFMA {
+		lookupZ48(&z[0], &table[0][0], len(table), k)
+		return
+	}
+	lookup(z, table, k)
+}
 
 // reduce52 sets z = x mod m for x < 2m, in 64-bit limbs.
 func (m *Modulus) reduce52(z *Nat, x *nat52) {
@@ -136,12 +209,12 @@ func (m *Modulus) exp52(z, x *Nat, e []byte) {
 		pos -= expWindow
 	}
 	var acc, sel nat52
-	lookupZ64(&acc[0], &table[0][0], len(table), bitsAt(e, pos, expWindow))
+	lookup52(&acc, table[:], bitsAt(e, pos, expWindow))
 	for pos -= expWindow; pos >= 0; pos -= expWindow {
 		for i := 0; i < expWindow; i++ {
 			m.amm(&acc, &acc, &acc)
 		}
-		lookupZ64(&sel[0], &table[0][0], len(table), bitsAt(e, pos, expWindow))
+		lookup52(&sel, table[:], bitsAt(e, pos, expWindow))
 		m.amm(&acc, &acc, &sel)
 	}
 	m.fromMont52(z, &acc)
@@ -190,10 +263,10 @@ func (fb *FixedBase) exp52(z *Nat, e []byte) {
 	var sel52 nat52
 	for i := range e {
 		b := e[len(e)-1-i]
-		lookupZ48(&sel[0], &fb.tables[2*i][0][0], 1<<window, uint64(b&15))
+		lookupNat(&sel, fb.tables[2*i][:], uint64(b&15))
 		toNat52(&sel52, &sel)
 		m.amm(&acc, &acc, &sel52)
-		lookupZ48(&sel[0], &fb.tables[2*i+1][0][0], 1<<window, uint64(b>>4))
+		lookupNat(&sel, fb.tables[2*i+1][:], uint64(b>>4))
 		toNat52(&sel52, &sel)
 		m.amm(&acc, &acc, &sel52)
 	}

@@ -63,25 +63,32 @@ const (
 )
 
 func (k kernel) String() string {
+	if k == kernelIFMA && !hasIFMA {
+		return "ifma-portable"
+	}
 	return [...]string{"go", "adx", "ifma"}[k]
 }
 
-// kernels returns the kernels that run on this processor, slowest first.
+// kernels returns the kernels that run here: the portable one, ADX where
+// the processor has it, and the IFMA kernel, through the portable twin of
+// its assembly where the processor lacks AVX-512 IFMA (for the tests).
 func kernels() []kernel {
 	ks := []kernel{kernelGo}
 	if hasADX {
 		ks = append(ks, kernelADX)
 	}
-	if hasIFMA {
-		ks = append(ks, kernelIFMA)
-	}
-	return ks
+	return append(ks, kernelIFMA)
 }
 
 // bestKernel is the kernel that NewModulus chooses.
 func bestKernel() kernel {
-	ks := kernels()
-	return ks[len(ks)-1]
+	switch {
+	case hasIFMA:
+		return kernelIFMA
+	case hasADX:
+		return kernelADX
+	}
+	return kernelGo
 }
 
 // NewModulus returns the odd modulus whose big-endian encoding is b.
