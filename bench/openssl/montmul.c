@@ -5,7 +5,11 @@
 // internal/ctmath's BenchmarkMontMul. See bench/README.md.
 //
 //	cc -O2 -o montmul bench/openssl/montmul.c -lcrypto
-//	./montmul [-count N]
+//	./montmul [-count N] [-ms T]
+//
+// Each benchmark line is one burst of about T milliseconds (default 20),
+// like go test -benchtime 20ms, so that both see the same share of a busy
+// machine's preemptions.
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/opensslv.h>
@@ -43,16 +47,49 @@ static void die(const char *what) {
 	exit(1);
 }
 
+// burst runs op in batches until ms milliseconds have passed and returns
+// the number of calls and the time per call in nanoseconds.
+static double burst(int (*op)(void), double ms, int batch, long *calls) {
+	long n = 0;
+	double t0 = now(), t;
+	do {
+		for (int i = 0; i < batch; i++)
+			if (!op())
+				die("operation");
+		n += batch;
+		t = now();
+	} while ((t - t0) * 1e3 < ms);
+	*calls = n;
+	return (t - t0) / n * 1e9;
+}
+
+static BN_CTX *ctx;
+static BIGNUM *n, *a, *b, *r, *e;
+static BN_MONT_CTX *mont;
+
+static int mul(void) { return BN_mod_mul_montgomery(a, a, b, mont, ctx); }
+static int sqr(void) { return BN_mod_mul_montgomery(a, a, a, mont, ctx); }
+static int exp1024(void) { return BN_mod_exp_mont_consttime(r, b, e, n, ctx, mont); }
+
 int main(int argc, char **argv) {
 	int count = 1;
-	if (argc == 3 && strcmp(argv[1], "-count") == 0)
-		count = atoi(argv[2]);
-	BN_CTX *ctx = BN_CTX_new();
-	BIGNUM *n = NULL, *a = BN_new(), *b = BN_new(), *r = BN_new(), *e = BN_new();
+	double ms = 20;
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "-count") == 0)
+			count = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "-ms") == 0)
+			ms = atof(argv[i + 1]);
+		else {
+			fprintf(stderr, "usage: montmul [-count N] [-ms T]\n");
+			return 2;
+		}
+	}
+	ctx = BN_CTX_new();
+	a = BN_new(), b = BN_new(), r = BN_new(), e = BN_new();
 	if (!BN_hex2bn(&n, nhex))
 		die("BN_hex2bn");
 	BN_set_flags(n, BN_FLG_CONSTTIME);
-	BN_MONT_CTX *mont = BN_MONT_CTX_new();
+	mont = BN_MONT_CTX_new();
 	if (!BN_MONT_CTX_set(mont, n, ctx))
 		die("BN_MONT_CTX_set");
 	// The operands of BenchmarkMontMul: N − 12345, in the Montgomery domain.
@@ -71,26 +108,13 @@ int main(int argc, char **argv) {
 	printf("goos: linux\ngoarch: amd64\npkg: github.com/cognitosrp/cognitosrp/internal/ctmath\n");
 	printf("# %s\n", OpenSSL_version(OPENSSL_VERSION));
 	for (int c = 0; c < count; c++) {
-		const int iters = 20000;
-		double t0 = now();
-		for (int i = 0; i < iters; i++)
-			if (!BN_mod_mul_montgomery(a, a, b, mont, ctx))
-				die("BN_mod_mul_montgomery");
-		double t1 = now();
-		printf("BenchmarkMontMul/kernel=openssl/op=mul-2 \t%8d\t%10.1f ns/op\n", iters, (t1 - t0) / iters * 1e9);
-		t0 = now();
-		for (int i = 0; i < iters; i++)
-			if (!BN_mod_mul_montgomery(a, a, a, mont, ctx))
-				die("BN_mod_mul_montgomery");
-		t1 = now();
-		printf("BenchmarkMontMul/kernel=openssl/op=sqr-2 \t%8d\t%10.1f ns/op\n", iters, (t1 - t0) / iters * 1e9);
-		const int eiters = 40;
-		t0 = now();
-		for (int i = 0; i < eiters; i++)
-			if (!BN_mod_exp_mont_consttime(r, b, e, n, ctx, mont))
-				die("BN_mod_exp_mont_consttime");
-		t1 = now();
-		printf("BenchmarkExp1024/kernel=openssl-2 \t%8d\t%10.1f ns/op\n", eiters, (t1 - t0) / eiters * 1e9);
+		long calls;
+		double ns = burst(mul, ms, 100, &calls);
+		printf("BenchmarkMontMul/kernel=openssl/op=mul-2 \t%8ld\t%10.1f ns/op\n", calls, ns);
+		ns = burst(sqr, ms, 100, &calls);
+		printf("BenchmarkMontMul/kernel=openssl/op=sqr-2 \t%8ld\t%10.1f ns/op\n", calls, ns);
+		ns = burst(exp1024, ms, 1, &calls);
+		printf("BenchmarkExp1024/kernel=openssl-2 \t%8ld\t%10.1f ns/op\n", calls, ns);
 		fflush(stdout);
 	}
 	BN_MONT_CTX_free(mont);
