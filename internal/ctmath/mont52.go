@@ -6,9 +6,10 @@ import "math/bits"
 // lanes (type nat52), Montgomery's R' = 2^3120, and almost Montgomery
 // multiplication (Gueron and Krasnov, "Software Implementation of Modular
 // Exponentiation, Using Advanced Vector Instructions Architectures", 2012):
-// the product is left below 2m instead of m, which needs no conditional
-// subtraction; 4m < R' keeps it there for inputs below 2m (and for those
-// below 4m, which the doubling of ExpBase2 makes). Values stay in this form
+// the product (x·y + q·m)/R' is left below x·y/R' + m instead of m, which
+// needs no conditional subtraction: it stays below 2m for inputs below 2m
+// since 4m < R', and for inputs below 4m (which the doubling of ExpBase2
+// makes) since 16m < R'. Values stay in this form
 // through a whole exponentiation; the conversion to 64-bit limbs and the one
 // conditional subtraction happen at the end.
 
