@@ -7235,7 +7235,8 @@ ammLoop:
 	VPMADD52LUQ Z29, Z9, Z5
 	VPMADD52LUQ Z30, Z9, Z6
 	VPMADD52LUQ Z31, Z9, Z7
-	// Shift down one digit; lane 0 is replaced by BX.
+	// Shift down one digit. BX holds the new digit 0: it adds the lane, whose
+	// later contents are shifted out unused (or replaced by BX at the end).
 	VALIGNQ $1, Z0, Z1, Z0
 	VALIGNQ $1, Z1, Z2, Z1
 	VALIGNQ $1, Z2, Z3, Z2

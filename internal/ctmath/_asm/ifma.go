@@ -80,7 +80,8 @@ func ifma(p func(string, ...any)) {
 	for i := 0; i < zregs; i++ {
 		p("\tVPMADD52LUQ %s, Z9, %s", mReg(i), acc(i))
 	}
-	p("\t// Shift down one digit; lane 0 is replaced by BX.")
+	p("\t// Shift down one digit. BX holds the new digit 0: it adds the lane, whose")
+	p("\t// later contents are shifted out unused (or replaced by BX at the end).")
 	for i := 0; i < zregs-1; i++ {
 		p("\tVALIGNQ $1, %s, %s, %s", acc(i), acc(i+1), acc(i))
 	}
