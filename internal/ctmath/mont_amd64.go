@@ -11,7 +11,7 @@ import "golang.org/x/sys/cpu"
 // saves the AVX-512 state).
 var (
 	hasADX  = cpu.X86.HasADX && cpu.X86.HasBMI2
-	hasIFMA = hasADX && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512IFMA
+	hasIFMA = !noIFMA && hasADX && cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512IFMA
 )
 
 // montMulADX48 is the whole Montgomery multiplication loop; see the

@@ -10,7 +10,9 @@
 // kernel on 52-bit digits (amd64 with AVX512F, AVX512VL and AVX512IFMA),
 // which keeps values in its own form through whole exponentiations. A
 // [Modulus] takes the fastest one the processor has when it is made; the
-// build tag purego leaves only the portable one. The assembly is generated
+// build tag noifma leaves the IFMA kernel out (to test the ADX kernel
+// through the packages above on a machine that has IFMA), and purego
+// leaves only the portable one. The assembly is generated
 // by _asm (go generate).
 //
 // # Constant time
