@@ -1,4 +1,4 @@
-//go:build !noifma
+//go:build amd64 && !purego && !noifma
 
 package ctmath
 
