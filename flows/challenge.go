@@ -127,44 +127,6 @@ func (c *Challenge) OTPAuthURI(issuer string) string {
 	return u.String()
 }
 
-// Prompt returns a short English request for the user's answer to c, such
-// as "Code sent by SMS to +*******1234", for terminal programs.
-//
-// Deprecated: flows holds no user-interface text; package
-// [github.com/cognitosrp/cognitosrp/flows/terminal] prompts on a terminal,
-// and its Prompt function returns this text.
-func (c *Challenge) Prompt() string {
-	switch c.Name {
-	case types.ChallengeNameTypeSmsMfa, types.ChallengeNameTypeSmsOtp, types.ChallengeNameTypeEmailOtp:
-		medium := c.DeliveryMedium
-		if medium == "" {
-			medium = "SMS"
-			if c.Name == types.ChallengeNameTypeEmailOtp {
-				medium = "email"
-			}
-		} else if medium == "EMAIL" {
-			medium = "email"
-		}
-		if c.Destination == "" {
-			return "Code sent by " + medium
-		}
-		return "Code sent by " + medium + " to " + c.Destination
-	case types.ChallengeNameTypeSoftwareTokenMfa:
-		return "Code from your authenticator app"
-	case types.ChallengeNameTypeMfaSetup:
-		return "Add the secret " + c.SecretCode + " to your authenticator app, then enter its code"
-	case types.ChallengeNameTypeSelectMfaType, types.ChallengeNameTypeSelectChallenge:
-		return "Choose one of " + strings.Join(c.Options, ", ")
-	case types.ChallengeNameTypeNewPasswordRequired:
-		if len(c.RequiredAttributes) == 0 {
-			return "New password"
-		}
-		return "New password, and values for " + strings.Join(c.RequiredAttributes, ", ")
-	default:
-		return "Answer to challenge " + string(c.Name)
-	}
-}
-
 // newChallenge parses the parameters of a challenge for a handler.
 func newChallenge(name types.ChallengeNameType, username string, params map[string]string, available []types.ChallengeNameType) (*Challenge, error) {
 	c := &Challenge{

@@ -9,6 +9,8 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cognitosrp/cognitosrp/internal/atomicfile"
@@ -107,6 +109,9 @@ func parseTokenFile(path string, b []byte) ([]*Tokens, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, nil
 	}
+	if list, ok := parseLegacyTokenFile(b); ok {
+		return list, nil
+	}
 	var f tokenFileJSON
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -158,4 +163,58 @@ func marshalTokenFile(list []*Tokens) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// legacyToken is an entry of the file that cognitosrp login's --token-store
+// wrote before the versioned format: a JSON object whose keys are
+// "<userPoolId>/<clientId>/<name typed at sign-in>".
+type legacyToken struct {
+	RefreshToken string    `json:"refreshToken"`
+	Username     string    `json:"username"` // the internal user name
+	Saved        time.Time `json:"saved"`
+}
+
+// parseLegacyTokenFile reads a token file in the command's earlier format,
+// so that its refresh tokens are kept: the next change rewrites the file in
+// the current format. ok is false when b is not such a file.
+func parseLegacyTokenFile(b []byte) (list []*Tokens, ok bool) {
+	var m map[string]legacyToken
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if dec.Decode(&m) != nil || dec.More() || m == nil {
+		return nil, false
+	}
+	if _, versioned := m["version"]; versioned {
+		return nil, false
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same file gives the same list
+	for _, k := range keys {
+		e := m[k]
+		parts := strings.SplitN(k, "/", 3)
+		if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" || e.Username == "" {
+			return nil, false
+		}
+		if e.RefreshToken == "" {
+			continue
+		}
+		pool, client, typed := parts[0], parts[1], parts[2]
+		var t *Tokens
+		for _, have := range list {
+			if have.UserPoolID == pool && have.ClientID == client && have.Username == e.Username {
+				t = have
+			}
+		}
+		if t == nil {
+			t = &Tokens{UserPoolID: pool, ClientID: client, Username: e.Username, RefreshToken: e.RefreshToken}
+			list = append(list, t)
+		}
+		if typed != e.Username && !slices.Contains(t.Aliases, typed) {
+			t.Aliases = append(t.Aliases, typed)
+		}
+	}
+	return list, true
 }

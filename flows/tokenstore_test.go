@@ -115,3 +115,48 @@ func TestFileTokenStoreMalformed(t *testing.T) {
 		}
 	}
 }
+
+// TestFileTokenStoreLegacy reads a file in the format that cognitosrp
+// login's --token-store wrote before the versioned one: its refresh tokens
+// are found by the internal user name and by the name typed at sign-in, and
+// the next change rewrites the file in the current format, keeping them.
+func TestFileTokenStoreLegacy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.json")
+	legacy := `{
+  "` + tokPool + `/` + tokPlain + `/alice@example.com": {"refreshToken": "rt-alice", "username": "alice-internal", "saved": "2026-01-02T03:04:05Z"},
+  "` + tokPool + `/` + tokPlain + `/alice-internal": {"refreshToken": "rt-alice", "username": "alice-internal", "saved": "2026-01-02T03:04:05Z"},
+  "` + tokPool + `/` + tokPlain + `/bob": {"refreshToken": "rt-bob", "username": "bob", "saved": "2026-01-02T03:04:05Z"}
+}`
+	if err := os.WriteFile(path, []byte(legacy), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := flows.NewFileTokenStore(path)
+	for _, name := range []string{"alice@example.com", "alice-internal"} {
+		tok, err := s.Get(ctx, tokPool, tokPlain, name)
+		if err != nil || tok == nil || tok.RefreshToken != "rt-alice" || tok.Username != "alice-internal" {
+			t.Fatalf("Get(%q) = %v, %v", name, tok, err)
+		}
+	}
+	if err := s.Update(ctx, tokPool, tokPlain, "bob", func(old *flows.Tokens) (*flows.Tokens, error) {
+		if old == nil || old.RefreshToken != "rt-bob" {
+			t.Errorf("Update: old = %v", old)
+		}
+		n := *old
+		n.RefreshToken = "rt-bob-2"
+		return &n, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `"version": 1`) {
+		t.Fatalf("not rewritten in the current format:\n%s", b)
+	}
+	if tok, err := s.Get(ctx, tokPool, tokPlain, "alice@example.com"); err != nil || tok == nil || tok.RefreshToken != "rt-alice" {
+		t.Fatalf("after the rewrite, Get(alice@example.com) = %v, %v", tok, err)
+	}
+	if tok, err := s.Get(ctx, tokPool, tokPlain, "bob"); err != nil || tok == nil || tok.RefreshToken != "rt-bob-2" {
+		t.Fatalf("after the rewrite, Get(bob) = %v, %v", tok, err)
+	}
+}

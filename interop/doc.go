@@ -8,7 +8,15 @@
 // and UpdateDeviceStatus, DEVICE_SRP_AUTH, REFRESH_TOKEN_AUTH, GetUser,
 // ListDevices, a forgotten device, GlobalSignOut, sign-in by email alias,
 // CUSTOM_AUTH with SRP, NEW_PASSWORD_REQUIRED and SOFTWARE_TOKEN_MFA, and
-// checks what it sent and what the server answered.
+// checks what it sent and what the server answered. The server runs with
+// --outbox and --cognito-issuer: the script signs a new user up, reads the
+// confirmation code from the outbox over HTTP, has a wrong code refused
+// (CodeMismatchException), confirms the user and signs in with SRP; and AWS's
+// own verifier, aws-jwt-verify's CognitoJwtVerifier (pinned in
+// _js/package.json too), given the key set the server serves, accepts the
+// tokens and refuses a changed signature, the wrong token use and another
+// app client. A second server, started with neither flag, has no outbox,
+// and aws-jwt-verify refuses its tokens for their local issuer.
 //
 // A second test, TestAmplify, runs AWS Amplify JS v6 (aws-amplify, pinned
 // with all its dependencies in _amplify/package.json) the same way, through

@@ -8,6 +8,7 @@ import (
 	"encoding/base32"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -25,7 +26,7 @@ import (
 
 // steps is how many steps _js/interop.js runs; the test fails if it
 // reports a different number, so a step cannot silently disappear.
-const steps = 14
+const steps = 17
 
 // referenceClientVersion is the version of amazon-cognito-identity-js that
 // _js/package.json pins.
@@ -54,12 +55,16 @@ func TestReferenceClient(t *testing.T) {
 	configFile := filepath.Join(dir, "interop.json")
 	writeJSON(t, configFile, cfg)
 
-	srv := startServer(t, bin, configFile)
+	// The script reads a sign-up code from the outbox and verifies tokens
+	// with aws-jwt-verify, which accepts only Cognito's issuer; on the plain
+	// server, without those test-only flags, it finds neither.
+	srv := startServer(t, bin, configFile, "--outbox", "--cognito-issuer")
+	plain := startServer(t, bin, configFile)
 
 	start = time.Now()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "interop.js", srv.url, configFile)
+	cmd := exec.CommandContext(ctx, node, "interop.js", srv.url, configFile, plain.url)
 	cmd.Dir = "_js"
 	out, err := cmd.CombinedOutput()
 	t.Logf("node interop.js %s (%v):\n%s", srv.url, time.Since(start).Round(time.Millisecond), out)
@@ -68,26 +73,39 @@ func TestReferenceClient(t *testing.T) {
 	}
 	checkSummary(t, string(out))
 
-	code := srv.stop(t)
-	logs := srv.stderr.String()
+	logs := map[*server]string{}
+	for _, s := range []*server{srv, plain} {
+		code := s.stop(t)
+		logs[s] = s.stderr.String()
+		if code != 0 {
+			t.Errorf("cognitosrp serve exited with status %d after SIGTERM, want 0", code)
+		}
+	}
 	defer func() {
 		if t.Failed() {
-			t.Logf("cognitosrp serve's log:\n%s", logs)
+			t.Logf("cognitosrp serve's log:\n%s", logs[srv])
+			t.Logf("the plain cognitosrp serve's log:\n%s", logs[plain])
 		}
 	}()
-	if code != 0 {
-		t.Errorf("cognitosrp serve exited with status %d after SIGTERM, want 0", code)
-	}
 
-	checkServerLog(t, logs)
-	// And logged no secret.
-	for _, secret := range cfg.secrets() {
-		if strings.Contains(logs, secret) {
-			t.Errorf("the server's log contains a secret from the config (%.3s...)", secret)
-		}
+	checkServerLog(t, logs[srv])
+	checkSignUpLog(t, logs[srv])
+	if !strings.Contains(logs[plain], `op="GET /_cognitosrp/outbox" status=404`) {
+		t.Errorf("the plain server's log has no outbox request answered 404")
 	}
-	if jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ`).FindString(logs); jwt != "" {
-		t.Errorf("the server's log contains a token (%.12s...)", jwt)
+	if strings.Contains(logs[plain], "test-only") {
+		t.Errorf("the plain server's log speaks of test-only powers")
+	}
+	// And logged no secret.
+	for _, l := range logs {
+		for _, secret := range cfg.secrets() {
+			if strings.Contains(l, secret) {
+				t.Errorf("a server's log contains a secret from the config (%.3s...)", secret)
+			}
+		}
+		if jwt := regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ`).FindString(l); jwt != "" {
+			t.Errorf("a server's log contains a token (%.12s...)", jwt)
+		}
 	}
 }
 
@@ -120,6 +138,25 @@ func checkServerLog(t *testing.T, logs string) {
 	}
 	if !found {
 		t.Errorf("the server's log shows no device sign-in (InitiateAuth, then three accepted RespondToAuthChallenge)")
+	}
+}
+
+// checkSignUpLog checks, from the server's side, that the script's sign-up
+// went through the outbox: SignUp, the outbox read over HTTP, a wrong code
+// refused, then ConfirmSignUp accepted, in that order; and that no code was
+// logged (serve runs without --log-codes).
+func checkSignUpLog(t *testing.T, logs string) {
+	t.Helper()
+	var seq []string
+	for _, m := range regexp.MustCompile(`(?m)\bop=("GET /_cognitosrp/outbox"|SignUp|ConfirmSignUp) status=(\d+)`).FindAllStringSubmatch(logs, -1) {
+		seq = append(seq, strings.Trim(m[1], `"`)+" "+m[2])
+	}
+	want := []string{"SignUp 200", "GET /_cognitosrp/outbox 200", "ConfirmSignUp 400", "ConfirmSignUp 200"}
+	if !slices.Equal(seq, want) {
+		t.Errorf("the server's log shows %q, want %q", seq, want)
+	}
+	if strings.Contains(logs, "code=") {
+		t.Errorf("the server's log holds a code without --log-codes")
 	}
 }
 
@@ -169,11 +206,12 @@ func buildCLI(t *testing.T, dir string) string {
 	return bin
 }
 
-// installReferenceClient runs npm install in _js unless the pinned
-// reference client is already there.
+// installReferenceClient runs npm install in _js unless the packages that
+// _js/package.json pins (the reference client and aws-jwt-verify) are
+// already there, each in its version.
 func installReferenceClient(t *testing.T) {
 	t.Helper()
-	if installedVersion() == referenceClientVersion {
+	if checkInstalled() == nil {
 		return
 	}
 	cmd := exec.Command(lookPath(t, "npm"), "install", "--no-audit", "--no-fund")
@@ -181,13 +219,38 @@ func installReferenceClient(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("npm install in interop/_js: %v\n%s", err, out)
 	}
-	if v := installedVersion(); v != referenceClientVersion {
-		t.Fatalf("npm installed amazon-cognito-identity-js %q, want %s", v, referenceClientVersion)
+	if err := checkInstalled(); err != nil {
+		t.Fatalf("after npm install in interop/_js: %v", err)
 	}
 }
 
-func installedVersion() string {
-	data, err := os.ReadFile(filepath.Join("_js", "node_modules", "amazon-cognito-identity-js", "package.json"))
+// checkInstalled checks that each dependency of _js/package.json is
+// installed in the version pinned there, and that the reference client's is
+// referenceClientVersion.
+func checkInstalled() error {
+	data, err := os.ReadFile(filepath.Join("_js", "package.json"))
+	if err != nil {
+		return err
+	}
+	var pkg struct{ Dependencies map[string]string }
+	if err := json.Unmarshal(data, &pkg); err != nil {
+		return fmt.Errorf("_js/package.json: %w", err)
+	}
+	if v := pkg.Dependencies["amazon-cognito-identity-js"]; v != referenceClientVersion {
+		return fmt.Errorf("_js/package.json pins amazon-cognito-identity-js %q, want %s", v, referenceClientVersion)
+	}
+	for name, want := range pkg.Dependencies {
+		if v := installedVersion(name); v != want {
+			return fmt.Errorf("%s %q is installed, want %s", name, v, want)
+		}
+	}
+	return nil
+}
+
+// installedVersion returns the version of the package name installed in
+// _js/node_modules, or "".
+func installedVersion(name string) string {
+	data, err := os.ReadFile(filepath.Join("_js", "node_modules", name, "package.json"))
 	if err != nil {
 		return ""
 	}
@@ -298,12 +361,12 @@ type server struct {
 	done   chan error
 }
 
-// startServer starts "cognitosrp serve" on a free loopback port and reads
-// its URL from the first line of its standard output.
-func startServer(t *testing.T, bin, configFile string) *server {
+// startServer starts "cognitosrp serve" on a free loopback port, with the
+// flags more, and reads its URL from the first line of its standard output.
+func startServer(t *testing.T, bin, configFile string, more ...string) *server {
 	t.Helper()
 	s := &server{stderr: new(syncBuffer), done: make(chan error, 1)}
-	s.cmd = exec.Command(bin, "serve", "--config", configFile, "--addr", "127.0.0.1:0")
+	s.cmd = exec.Command(bin, append([]string{"serve", "--config", configFile, "--addr", "127.0.0.1:0"}, more...)...)
 	s.cmd.Stderr = s.stderr
 	stdout, err := s.cmd.StdoutPipe()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func TestCounts(t *testing.T) {
 		file, typ, result, flag string
 		min                     int
 	}{
-		{"password_claim.json", TypePasswordClaim, ResultValid, "", 300},
+		{"password_claim.json", TypePasswordClaim, ResultValid, "", 150},
 		{"device.json", TypeDeviceVerifier, ResultValid, "", 30},
 		{"device.json", TypePasswordClaim, ResultValid, "Device", 30},
 		{"server.json", TypeServer, ResultValid, "", 24},
@@ -73,6 +74,15 @@ func TestCounts(t *testing.T) {
 		if n := count(c.file, c.typ, c.result, c.flag); n < c.min {
 			t.Errorf("%s: %d %s %s tests with flag %q, want at least %d", c.file, n, c.result, c.typ, c.flag, c.min)
 		}
+	}
+	random := 0
+	for _, tc := range files["password_claim.json"].Tests {
+		if strings.HasPrefix(tc.Comment, "random sign-in ") {
+			random++
+		}
+	}
+	if random < 32 {
+		t.Errorf("password_claim.json: %d random sign-ins, want at least 32", random)
 	}
 	// Every deliberately chosen property occurs.
 	for _, flag := range []string{
@@ -116,6 +126,96 @@ func TestREADMEDefinesFlags(t *testing.T) {
 				t.Errorf("%s: flag %s is not documented in README.md", name, flag)
 			}
 		}
+	}
+}
+
+// readmeFlags returns the flags README.md's "## Flags" section defines, in
+// the order of its tables (rows of the form "| `Name` | meaning |").
+func readmeFlags(readme string) []string {
+	_, section, ok := strings.Cut(readme, "\n## Flags\n")
+	if !ok {
+		return nil
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	var flags []string
+	for _, m := range flagRow.FindAllStringSubmatch(section, -1) {
+		flags = append(flags, m[1])
+	}
+	return flags
+}
+
+var flagRow = regexp.MustCompile("(?m)^\\| `([A-Za-z0-9]+)` \\|")
+
+// uncoveredFlags returns the flags of README.md that no test of files
+// carries.
+func uncoveredFlags(readme string, files map[string]*File) []string {
+	carried := map[string]bool{}
+	for _, f := range files {
+		for i := range f.Tests {
+			for _, flag := range f.Tests[i].Flags {
+				carried[flag] = true
+			}
+		}
+	}
+	var out []string
+	for _, flag := range readmeFlags(readme) {
+		if !carried[flag] {
+			out = append(out, flag)
+		}
+	}
+	return out
+}
+
+// TestEveryFlagCovered checks that every flag the specification defines is
+// carried by at least one test, so that no edge case is lost when the
+// vectors are regenerated.
+func TestEveryFlagCovered(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flags := readmeFlags(string(readme))
+	// The tables define 61 flags; fewer means the section was not found or
+	// its format changed, and the check would pass vacuously.
+	if len(flags) < 61 {
+		t.Fatalf("README.md defines %d flags, want at least 61: %v", len(flags), flags)
+	}
+	if missing := uncoveredFlags(string(readme), loadAll(t)); len(missing) > 0 {
+		t.Errorf("no test carries the flag(s) %v that README.md defines", missing)
+	}
+	// The check fails when a flag is not carried.
+	extra := strings.Replace(string(readme), "\n## Flags\n", "\n## Flags\n\n| `NoSuchFlag` | never carried |\n", 1)
+	if got := uncoveredFlags(extra, loadAll(t)); len(got) != 1 || got[0] != "NoSuchFlag" {
+		t.Errorf("with an uncarried flag added to README.md, uncoveredFlags = %v, want [NoSuchFlag]", got)
+	}
+}
+
+// TestREADMEFlagsMatchGenerator checks that README.md defines exactly the
+// flags the generator knows (_generate/flags.js), so that the coverage
+// check above covers every flag the generator can compute.
+func TestREADMEFlagsMatchGenerator(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("_generate/flags.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, descriptions, ok := strings.Cut(string(src), "\nconst DESCRIPTIONS = {\n")
+	if !ok {
+		t.Fatal("_generate/flags.js: no DESCRIPTIONS")
+	}
+	body, _, _ := strings.Cut(descriptions, "\n};\n")
+	var generator []string
+	for _, m := range regexp.MustCompile(`(?m)^\t([A-Za-z0-9]+): '`).FindAllStringSubmatch(body, -1) {
+		generator = append(generator, m[1])
+	}
+	spec := readmeFlags(string(readme))
+	slices.Sort(generator)
+	slices.Sort(spec)
+	if !slices.Equal(generator, spec) {
+		t.Errorf("README.md defines the flags\n%v\n_generate/flags.js knows\n%v", spec, generator)
 	}
 }
 

@@ -17,7 +17,6 @@ import (
 // may show it. The flag package's own messages quote values
 // ("invalid boolean value \"hunter2-secret\""), and so did ours.
 func TestArgumentsNeverEchoed(t *testing.T) {
-	var cfg, addr string
 	commands := []struct {
 		name string
 		fs   *flag.FlagSet
@@ -25,7 +24,7 @@ func TestArgumentsNeverEchoed(t *testing.T) {
 	}{
 		{"login", loginFlagSet(new(loginFlags)), []string{"--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u"}},
 		{"token", tokenFlagSet(new(loginFlags)), []string{"--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--token-store", filepath.Join(t.TempDir(), "t.json")}},
-		{"serve", serveFlagSet(&cfg, &addr), []string{"--config", examplesConfig, "--addr", "127.0.0.1:0"}},
+		{"serve", serveFlagSet(new(serveFlags)), []string{"--config", examplesConfig, "--addr", "127.0.0.1:0"}},
 		{"demo", newFlagSet("demo"), nil},
 		{"help", newFlagSet("help"), nil},
 	}

@@ -23,6 +23,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cognitosrp/cognitosrp/flows"
+	fterm "github.com/cognitosrp/cognitosrp/flows/terminal"
+	"github.com/cognitosrp/cognitosrp/internal/safetext"
 )
 
 const loginUsage = `Usage:
@@ -36,8 +38,11 @@ it. Prints the tokens as "aws cognito-idp initiate-auth" does:
 
 The password is read from the terminal without echo, or from standard input
 with --password-stdin; never from the command line. MFA codes, a new
-password (NEW_PASSWORD_REQUIRED) and other answers Cognito asks for are read
-from the terminal; without one, the sign-in fails and says what was needed.
+password (NEW_PASSWORD_REQUIRED, asked twice) and other answers Cognito asks
+for are read from the terminal, and asked again after an empty answer, a
+code that Cognito rejected or new passwords that differ (three tries); an
+MFA type can be chosen as totp, sms or email. Without a terminal, the
+sign-in fails and says what was needed.
 Prompts, and the secret of a new authenticator app (MFA_SETUP), are shown
 on the terminal itself (/dev/tty), never on standard output or standard
 error, which may be redirected into a log.
@@ -464,8 +469,14 @@ func isTerminal(r io.Reader) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// terminalHandler answers the challenges that need the user at the
-// terminal tty, which is nil when there is none.
+// terminalHandler answers the challenges that need the user with the
+// Handler of package flows/terminal, at the terminal tty, which is nil when
+// there is none. The Handler words the prompts, asks again after an empty
+// answer, a code that Cognito rejected, a choice not offered and new
+// passwords that differ, and escapes what came from the server; tty shows
+// its lines and prompts (and escapes them again, which changes nothing),
+// turns echo off before it shows a secret's prompt, and gives up a read
+// when ctx is done (Ctrl-C), putting the terminal back as it was.
 func terminalHandler(tty terminal) flows.ChallengeHandler {
 	return flows.ChallengeHandlerFunc(func(ctx context.Context, c *flows.Challenge) (flows.Answer, error) {
 		if tty == nil {
@@ -473,64 +484,72 @@ func terminalHandler(tty terminal) flows.ChallengeHandler {
 				err:   fmt.Errorf("no terminal to ask for %s (%s), which Cognito asks for", describeChallenge(c), c.Name),
 				hints: []string{"run cognitosrp login in a terminal; with --password-stdin, the terminal still answers the other prompts"}}
 		}
-		if c.Err != nil {
-			tty.Println("Cognito rejected that code (" + apiErrorText(c.Err) + "). Try again.")
+		tio := &terminalIO{ctx: ctx, t: tty}
+		h := fterm.New(tio, tio, fterm.WithSecretReader(tio.readSecret))
+		a, err := h.HandleChallenge(ctx, c)
+		tio.flush()
+		if errors.Is(err, fterm.ErrTooManyAttempts) {
+			return a, &cliError{code: exitUsage, err: fmt.Errorf("no usable answer to %s in %d tries (empty, not one of the choices, or new passwords that differ)",
+				c.Name, fterm.DefaultMaxAttempts)}
 		}
-		switch c.Name {
-		case types.ChallengeNameTypeNewPasswordRequired:
-			tty.Println("Cognito requires a new password for " + c.Username + ".")
-			p, err := tty.ReadSecret(ctx, "New password: ")
-			if err != nil {
-				return flows.Answer{}, err
-			}
-			again, err := tty.ReadSecret(ctx, "New password again: ")
-			if err != nil {
-				return flows.Answer{}, err
-			}
-			if p != again {
-				return flows.Answer{}, &cliError{code: exitUsage, err: errors.New("the new passwords differ")}
-			}
-			attrs := map[string]string{}
-			for _, name := range c.RequiredAttributes {
-				v, err := tty.ReadLine(ctx, "Value for the required attribute "+name+": ")
-				if err != nil {
-					return flows.Answer{}, err
-				}
-				attrs[name] = v
-			}
-			return flows.Answer{Value: p, UserAttributes: attrs}, nil
-		case types.ChallengeNameTypeSelectMfaType, types.ChallengeNameTypeSelectChallenge:
-			for {
-				v, err := tty.ReadLine(ctx, c.Prompt()+": ")
-				if err != nil {
-					return flows.Answer{}, err
-				}
-				v = strings.TrimSpace(v)
-				for _, o := range c.Options {
-					if strings.EqualFold(v, o) {
-						return flows.Answer{Value: o}, nil
-					}
-				}
-				tty.Println(fmt.Sprintf("%q is not one of %s.", v, strings.Join(c.Options, ", ")))
-			}
-		case types.ChallengeNameTypeMfaSetup:
-			tty.Println("Cognito requires setting up an authenticator app (TOTP) for " + c.Username + ".")
-			tty.Println("Add this secret to the app: " + c.SecretCode)
-			tty.Println("or this URI: otpauth://totp/" + url.PathEscape(c.Username) + "?secret=" + c.SecretCode + "&issuer=Cognito")
-			v, err := tty.ReadLine(ctx, "Code from your authenticator app: ")
-			return flows.Answer{Value: strings.TrimSpace(v)}, err
-		case types.ChallengeNameTypeCustomChallenge:
-			if len(c.Parameters) > 0 {
-				b, _ := json.Marshal(c.Parameters)
-				tty.Println("Custom challenge: " + string(b))
-			}
-			v, err := tty.ReadLine(ctx, "Answer: ")
-			return flows.Answer{Value: v}, err
-		default:
-			v, err := tty.ReadLine(ctx, c.Prompt()+": ")
-			return flows.Answer{Value: strings.TrimSpace(v)}, err
-		}
+		return a, err
 	})
+}
+
+// terminalIO is the input and output of a flows/terminal Handler on a
+// terminal: the text written to it is shown line by line; the text after
+// the last line ending is the prompt of the next read, which reads a line
+// with the terminal's ReadLine, or ReadSecret for a secret.
+type terminalIO struct {
+	ctx     context.Context
+	t       terminal
+	pending string // written, not yet shown: the next prompt
+	input   []byte // read, not yet returned
+}
+
+// Write shows the complete lines of p and keeps the rest as the prompt.
+func (w *terminalIO) Write(p []byte) (int, error) {
+	w.pending += string(p)
+	for {
+		line, rest, ok := strings.Cut(w.pending, "\n")
+		if !ok {
+			return len(p), nil
+		}
+		w.t.Println(line)
+		w.pending = rest
+	}
+}
+
+// Read reads a line, with its line ending, after showing the prompt.
+func (w *terminalIO) Read(p []byte) (int, error) {
+	if len(w.input) == 0 {
+		prompt := w.pending
+		w.pending = ""
+		line, err := w.t.ReadLine(w.ctx, prompt)
+		if err != nil {
+			return 0, err
+		}
+		w.input = []byte(line + "\n")
+	}
+	n := copy(p, w.input)
+	w.input = w.input[n:]
+	return n, nil
+}
+
+// readSecret is the Handler's secret reader: ReadSecret turns echo off,
+// shows the prompt and reads a line.
+func (w *terminalIO) readSecret(prompt string) ([]byte, error) {
+	prompt, w.pending = w.pending+prompt, ""
+	s, err := w.t.ReadSecret(w.ctx, prompt)
+	return []byte(s), err
+}
+
+// flush shows what is left of a prompt.
+func (w *terminalIO) flush() {
+	if w.pending != "" {
+		w.t.Println(w.pending)
+		w.pending = ""
+	}
 }
 
 // describeChallenge says in words what a challenge needs.
@@ -541,7 +560,8 @@ func describeChallenge(c *flows.Challenge) string {
 	case types.ChallengeNameTypeSoftwareTokenMfa:
 		return "the code from the user's authenticator app"
 	case types.ChallengeNameTypeSmsMfa, types.ChallengeNameTypeSmsOtp, types.ChallengeNameTypeEmailOtp:
-		return "the " + strings.ToLower(c.Prompt()[:1]) + c.Prompt()[1:]
+		p := fterm.Prompt(c)
+		return "the " + strings.ToLower(p[:1]) + p[1:]
 	case types.ChallengeNameTypeSelectMfaType, types.ChallengeNameTypeSelectChallenge:
 		return "a choice among " + strings.Join(c.Options, ", ")
 	case types.ChallengeNameTypeMfaSetup:
@@ -551,15 +571,6 @@ func describeChallenge(c *flows.Challenge) string {
 	default:
 		return "an answer"
 	}
-}
-
-// apiErrorText returns "Type: message" of an error from Cognito.
-func apiErrorText(err error) string {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return sanitize(ae.ErrorCode() + ": " + ae.ErrorMessage())
-	}
-	return sanitize(err.Error())
 }
 
 // refusals are Cognito's errors that refuse a sign-in (exit status 1).
@@ -739,7 +750,7 @@ func escapeJSONControls(b []byte) []byte {
 	var out []byte
 	for i := 0; i < len(b); {
 		r, n := utf8.DecodeRune(b[i:])
-		if r >= 0x7f && unsafeRune(r) {
+		if r >= 0x7f && safetext.Unsafe(r) {
 			if out == nil {
 				out = append(make([]byte, 0, len(b)+8), b[:i]...)
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -547,6 +548,16 @@ func TestLoginSoftwareTokenMFA(t *testing.T) {
 	}
 	tty.done()
 
+	// An empty answer is asked again; spaces in a code are dropped.
+	code := cognitotest.TOTPCode(tinaTOTP, now)
+	tty = newFakeTerminal(t, secretAnswer("Password", "Tina-Pass-1"), lineAnswer("authenticator", ""),
+		lineAnswer("Code from your authenticator app: ", " "+code[:3]+" "+code[3:]))
+	r = runCLI(t, tty, loginArgs(srv, "tina")...)
+	if r.code != 0 || !slices.Equal(tty.printed, []string{"An answer is needed."}) {
+		t.Errorf("empty code, then the right one spaced: %v\nprinted %q", r, tty.printed)
+	}
+	tty.done()
+
 	// A wrong code is asked again, up to three times.
 	wrong := "000000"
 	if cognitotest.TOTPCode(tinaTOTP, now) == wrong {
@@ -555,7 +566,7 @@ func TestLoginSoftwareTokenMFA(t *testing.T) {
 	tty = newFakeTerminal(t, secretAnswer("Password", "Tina-Pass-1"), lineAnswer("authenticator", wrong),
 		lineAnswer("authenticator", cognitotest.TOTPCode(tinaTOTP, now)))
 	r = runCLI(t, tty, loginArgs(srv, "tina")...)
-	if r.code != 0 || len(tty.printed) != 1 || !strings.Contains(tty.printed[0], "Cognito rejected that code (CodeMismatchException") {
+	if r.code != 0 || len(tty.printed) != 1 || !strings.Contains(tty.printed[0], "That code was not accepted (CodeMismatchException: ") {
 		t.Errorf("wrong code, then the right one: %v\nprinted %q", r, tty.printed)
 	}
 	tty.done()
@@ -580,7 +591,7 @@ func TestLoginNewPasswordRequired(t *testing.T) {
 		secretAnswer("Password for nancy", nancyPassword),
 		secretAnswer("New password: ", "Nancy-New-Pass-1"),
 		secretAnswer("New password again: ", "Nancy-New-Pass-1"),
-		lineAnswer("Value for the required attribute name: ", "Nancy Example"))
+		lineAnswer("Value for name: ", "Nancy Example"))
 	r := runCLI(t, tty, loginArgs(srv, "nancy")...)
 	if r.code != 0 {
 		t.Fatalf("%v", r)
@@ -593,15 +604,37 @@ func TestLoginNewPasswordRequired(t *testing.T) {
 		t.Errorf("the new password does not sign in: %v", r)
 	}
 
+	// New passwords that differ are asked for again.
 	srv = newServer(t)
 	tty = newFakeTerminal(t,
 		secretAnswer("Password for nancy", nancyPassword),
 		secretAnswer("New password: ", "Nancy-New-Pass-1"),
-		secretAnswer("New password again: ", "Nancy-New-Pass-2"))
+		secretAnswer("New password again: ", "Nancy-New-Pass-2"),
+		secretAnswer("New password: ", "Nancy-New-Pass-3"),
+		secretAnswer("New password again: ", "Nancy-New-Pass-3"),
+		lineAnswer("Value for name: ", "Nancy Example"))
 	r = runCLI(t, tty, loginArgs(srv, "nancy")...)
-	if r.code != exitUsage || !strings.Contains(r.stderr, "the new passwords differ") {
-		t.Errorf("mismatch: %v", r)
+	if r.code != 0 || !slices.Contains(tty.printed, "The two passwords differ.") {
+		t.Fatalf("mismatch, then the same twice: %v\nprinted %q", r, tty.printed)
 	}
+	tty.done()
+	if r := runCLI(t, strings.NewReader("Nancy-New-Pass-3"), loginArgs(srv, "nancy", "--password-stdin")...); r.code != 0 {
+		t.Errorf("the new password given after a mismatch does not sign in: %v", r)
+	}
+
+	// Three times, and the command gives up without setting one.
+	srv = newServer(t)
+	answers := []answer{secretAnswer("Password for nancy", nancyPassword)}
+	for i := range 3 {
+		answers = append(answers, secretAnswer("New password: ", "Nancy-New-Pass-1"), secretAnswer("New password again: ", fmt.Sprintf("Nancy-Other-%d", i)))
+	}
+	tty = newFakeTerminal(t, answers...)
+	r = runCLI(t, tty, loginArgs(srv, "nancy")...)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "no usable answer to NEW_PASSWORD_REQUIRED in 3 tries") ||
+		len(tty.printed) != 4 || strings.Count(strings.Join(tty.printed, "\n"), "The two passwords differ.") != 3 {
+		t.Errorf("mismatch: %v\nprinted %q", r, tty.printed)
+	}
+	tty.done()
 	r = runCLI(t, strings.NewReader(nancyPassword), loginArgs(srv, "nancy", "--password-stdin")...)
 	if r.code != exitUsage || !strings.Contains(r.stderr, "a new password (NEW_PASSWORD_REQUIRED)") {
 		t.Errorf("no terminal: %v", r)
@@ -610,24 +643,27 @@ func TestLoginNewPasswordRequired(t *testing.T) {
 
 func TestLoginSelectMFAType(t *testing.T) {
 	srv := newServer(t)
-	tty := newFakeTerminal(t,
-		secretAnswer("Password for sam", "Sam-Pass-1"),
-		lineAnswer("Choose one of", "carrier pigeon"),
-		lineAnswer("Choose one of", "sms_mfa"),
-		answer{prompt: "Code sent by SMS", value: func([]string) string {
-			code, ok := srv.LastCode(testPool, "sam")
-			if !ok {
-				t.Error("no SMS code was sent")
-			}
-			return code
-		}})
-	r := runCLI(t, tty, loginArgs(srv, "sam")...)
-	if r.code != 0 {
-		t.Errorf("%v", r)
-	}
-	tty.done()
-	if len(tty.printed) != 1 || !strings.Contains(tty.printed[0], `"carrier pigeon" is not one of`) {
-		t.Errorf("printed %q", tty.printed)
+	// By Cognito's name in any case, by friendly name, by number.
+	for _, choice := range []string{"sms_mfa", "sms", "2"} {
+		tty := newFakeTerminal(t,
+			secretAnswer("Password for sam", "Sam-Pass-1"),
+			lineAnswer("Choose an MFA type: 1) totp, 2) sms: ", "carrier pigeon"),
+			lineAnswer("Choose an MFA type: 1) totp, 2) sms: ", choice),
+			answer{prompt: "Code sent by SMS to +*******0123: ", value: func([]string) string {
+				code, ok := srv.LastCode(testPool, "sam")
+				if !ok {
+					t.Error("no SMS code was sent")
+				}
+				return code
+			}})
+		r := runCLI(t, tty, loginArgs(srv, "sam")...)
+		if r.code != 0 {
+			t.Errorf("%s: %v", choice, r)
+		}
+		tty.done()
+		if len(tty.printed) != 1 || !strings.Contains(tty.printed[0], `"carrier pigeon" is not one of the choices.`) {
+			t.Errorf("%s: printed %q", choice, tty.printed)
+		}
 	}
 }
 
@@ -635,11 +671,13 @@ func TestLoginMFASetup(t *testing.T) {
 	srv := newServer(t)
 	now := time.Now()
 	srv.SetClock(func() time.Time { return now })
+	var secret string
 	tty := newFakeTerminal(t,
 		secretAnswer("Password for olivia", oliviaPassword),
 		answer{prompt: "Code from your authenticator app", value: func(printed []string) string {
 			for _, p := range printed {
-				if secret, ok := strings.CutPrefix(p, "Add this secret to the app: "); ok {
+				if s, ok := strings.CutPrefix(p, "Add this secret to the app: "); ok {
+					secret = s
 					return cognitotest.TOTPCode(secret, now)
 				}
 			}
@@ -651,7 +689,7 @@ func TestLoginMFASetup(t *testing.T) {
 		t.Errorf("%v", r)
 	}
 	tty.done()
-	if !strings.Contains(strings.Join(tty.printed, "\n"), "otpauth://totp/olivia?secret=") {
+	if secret == "" || !slices.Contains(tty.printed, "or this URI (as a QR code): otpauth://totp/Cognito:olivia?issuer=Cognito&secret="+secret) {
 		t.Errorf("no otpauth URI: %q", tty.printed)
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cognitosrp/cognitosrp/flows"
 )
@@ -221,45 +220,4 @@ func (f *recordingTerminal) answer(prompt string) (string, error) {
 		return "SOFTWARE_TOKEN_MFA", nil
 	}
 	return "x", nil
-}
-
-func TestSanitize(t *testing.T) {
-	for in, want := range map[string]string{
-		"":                        "",
-		"plain text, ünïcode ✓":   "plain text, ünïcode ✓",
-		"\x1b]0;title\x07\x1b[2J": `\x1b]0;title\x07\x1b[2J`,
-		"a\u009bb\x9bc\x7f":       `a\u009bb\x9bc\x7f`,
-		"line\r\nnext\tcol":       `line\r\nnext\tcol`,
-		"\u202eevil\u2066\u2028":  `\u202eevil\u2066\u2028`,
-		"\u0080\u009f\u00a0":      `\u0080\u009f` + "\u00a0",
-		"\xff\xfe":                `\xff\xfe`,
-	} {
-		if got := sanitize(in); got != want {
-			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// FuzzSanitize: whatever a server sends, sanitize's output is valid UTF-8
-// without a character that a terminal obeys, and text without one is left
-// as it is.
-func FuzzSanitize(f *testing.F) {
-	f.Add(hostile)
-	f.Add("plain")
-	f.Add("\xc2\x9b\xe2\x80\xae\r\n\t")
-	f.Fuzz(func(t *testing.T, s string) {
-		out := sanitize(s)
-		if !utf8.ValidString(out) {
-			t.Fatalf("sanitize(%q) = %q, not UTF-8", s, out)
-		}
-		for _, r := range out {
-			if unsafeRune(r) {
-				t.Fatalf("sanitize(%q) = %q holds %U", s, out, r)
-			}
-		}
-		clean := utf8.ValidString(s) && !strings.ContainsFunc(s, unsafeRune)
-		if clean != (out == s) {
-			t.Fatalf("sanitize(%q) = %q", s, out)
-		}
-	})
 }

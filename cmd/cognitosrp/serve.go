@@ -20,13 +20,14 @@ import (
 )
 
 const serveUsage = `Usage:
-    cognitosrp serve --config FILE [--addr 127.0.0.1:0]
+    cognitosrp serve --config FILE [--addr 127.0.0.1:0] [test-only options]
 
 Runs the local Cognito-compatible server: the user pools, app clients and
 users of FILE, served over the AWS JSON 1.1 protocol that the AWS SDKs and
 amazon-cognito-identity-js speak, with real SRP and device SRP verification.
 Point a client at it with its endpoint option (AWS_ENDPOINT_URL, the SDK's
-BaseEndpoint, --endpoint-url). No AWS credentials are needed or checked.
+BaseEndpoint, --endpoint-url). No AWS credentials are needed, and IAM is not
+evaluated: the admin operations accept any signature.
 
 The first line of standard output is the URL the server listens on; each
 request is logged on standard error, without secrets. SIGINT or SIGTERM
@@ -35,21 +36,66 @@ seconds to finish, and the connections of clients that stalled in the
 middle of a request are closed.
 
 Options:
-    --config FILE   The JSON config, such as examples/serve.json:
+    --config FILE   The JSON config, such as examples/serve.json. Field
+                    names are Cognito's API's in lowerCamelCase; all but
+                    the ids, username and password are optional:
                     {"region": "us-east-1", "userPools": [{
-                      "id": "us-east-1_Example",
+                      "id": "us-east-1_Example", "name",
                       "deviceTracking": "always" | "opt-in" | "off",
                       "mfa": "OFF" | "OPTIONAL" | "ON",
+                      "signInPolicy": {"allowedFirstAuthFactors":
+                        ["PASSWORD", "EMAIL_OTP", "SMS_OTP"]},
+                      "passwordPolicy": {"minimumLength",
+                        "requireUppercase", "requireLowercase",
+                        "requireNumbers", "requireSymbols",
+                        "temporaryPasswordValidityDays"},
+                      "autoVerifiedAttributes": ["email", "phone_number"],
+                      "usernameAttributes": ["email", "phone_number"],
                       "customChallengeAnswer": "...",
-                      "clients": [{"id", "secret"?, "explicitAuthFlows"?}],
-                      "users": [{"username", "password", "attributes"?,
-                        "status": "CONFIRMED" | "FORCE_CHANGE_PASSWORD",
-                        "totpSecret"?, "mfa"?, "requiredAttributes"?}]}]}
+                      "groups": [{"groupName", "description",
+                        "precedence", "roleArn"}],
+                      "clients": [{"id", "secret", "clientName",
+                        "explicitAuthFlows", "writeAttributes",
+                        "refreshTokenRotation": {"feature": "ENABLED",
+                          "retryGracePeriodSeconds": 0..60},
+                        "accessTokenValidity", "idTokenValidity",
+                        "refreshTokenValidity", "tokenValidityUnits":
+                          {"accessToken": "seconds" | "minutes" |
+                           "hours" | "days", "idToken", "refreshToken"}}],
+                      "users": [{"username", "password", "attributes",
+                        "status": "CONFIRMED" | "FORCE_CHANGE_PASSWORD" |
+                          "UNCONFIRMED" | "RESET_REQUIRED",
+                        "enabled": false, "groups": ["..."],
+                        "totpSecret", "mfa": ["SOFTWARE_TOKEN_MFA" |
+                          "SMS_MFA" | "EMAIL_OTP"],
+                        "requiredAttributes"}]}]}
                     The attributes email, phone_number and
                     preferred_username are aliases to sign in with; a
-                    totpSecret (base32) enables SOFTWARE_TOKEN_MFA.
+                    totpSecret (base32) enables SOFTWARE_TOKEN_MFA. Every
+                    field's meaning and default: go doc
+                    github.com/cognitosrp/cognitosrp/cognitotest Config
     --addr ADDR     The address to listen on (default 127.0.0.1:0, a free
                     port on the loopback interface).
+
+Test-only options, each off by default; Cognito has no such thing, and
+anyone who can reach the server gets every code and temporary password:
+    --outbox        Serve the messages the server would have sent by email
+                    or SMS (sign-up, reset, MFA and OTP codes, invitations
+                    with their temporary password), oldest first, at
+                    GET URL/_cognitosrp/outbox?userPoolId=ID[&username=NAME]
+                    as {"messages": [{"userPoolId", "username",
+                    "deliveryMedium", "destination", "reason", "code",
+                    "time"}]}. Without it nothing is served under
+                    /_cognitosrp/.
+    --log-codes     Also log each of those messages, code included, on
+                    standard error.
+    --cognito-issuer
+                    Issue tokens with Cognito's own issuer,
+                    https://cognito-idp.REGION.amazonaws.com/POOL_ID, so
+                    that verifiers that accept only it (aws-jwt-verify's
+                    CognitoJwtVerifier) take them; give them the key set
+                    still served at URL/POOL_ID/.well-known/jwks.json.
+                    Without it the issuer is URL/POOL_ID.
 
 Example:
     $ cognitosrp serve --config examples/serve.json --addr 127.0.0.1:9229
@@ -89,20 +135,50 @@ func newHTTPServer(h http.Handler, errorLog *log.Logger, to serverTimeouts) *htt
 	return srv
 }
 
-// serveFlagSet declares serve's flags.
-func serveFlagSet(configFile, addr *string) *flag.FlagSet {
+// serveFlags are serve's options.
+type serveFlags struct {
+	config, addr string
+	// The test-only powers, off by default.
+	outbox, logCodes, cognitoIssuer bool
+}
+
+// serveFlagSet declares serve's flags into f.
+func serveFlagSet(f *serveFlags) *flag.FlagSet {
 	fs := newFlagSet("serve")
-	fs.StringVar(configFile, "config", "", "")
-	fs.StringVar(addr, "addr", "127.0.0.1:0", "")
+	fs.StringVar(&f.config, "config", "", "")
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:0", "")
+	fs.BoolVar(&f.outbox, "outbox", false, "")
+	fs.BoolVar(&f.logCodes, "log-codes", false, "")
+	fs.BoolVar(&f.cognitoIssuer, "cognito-issuer", false, "")
 	return fs
 }
 
+// testOnlyPowers returns the options of the test-only powers that f turns
+// on (see serveUsage), and their flags' names.
+func (f *serveFlags) testOnlyPowers() (opts []cognitotest.Option, names []string) {
+	for _, p := range []struct {
+		on   bool
+		name string
+		opt  cognitotest.Option
+	}{
+		{f.outbox, "--outbox", cognitotest.WithOutboxHTTP()},
+		{f.logCodes, "--log-codes", cognitotest.WithCodeLog()},
+		{f.cognitoIssuer, "--cognito-issuer", cognitotest.WithCognitoIssuer()},
+	} {
+		if p.on {
+			opts, names = append(opts, p.opt), append(names, p.name)
+		}
+	}
+	return opts, names
+}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var configFile, addr string
-	fs := serveFlagSet(&configFile, &addr)
+	var f serveFlags
+	fs := serveFlagSet(&f)
 	if err := parseFlags(fs, "serve", serveUsage, args, stdout); err != nil {
 		return err
 	}
+	configFile, addr := f.config, f.addr
 	if configFile == "" {
 		return usageError("serve", "--config FILE is required")
 	}
@@ -112,7 +188,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	em, err := cognitotest.NewHandler(cfg, cognitotest.WithLogger(logger))
+	powers, names := f.testOnlyPowers()
+	em, err := cognitotest.NewHandler(cfg, append(powers, cognitotest.WithLogger(logger))...)
 	if err != nil {
 		return &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "cognitotest: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
@@ -125,6 +202,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if ip := ln.Addr().(*net.TCPAddr).IP; !ip.IsLoopback() {
 		fmt.Fprintf(stderr, "cognitosrp: warning: listening on %s, not on a loopback address: anyone who can reach it can sign in as the configured users\n", ln.Addr())
+	}
+	if len(names) > 0 {
+		logger.Warn("test-only powers on, not for anything but tests", "flags", strings.Join(names, " "))
 	}
 	return serve(ctx, ln, em, logger, stdout)
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/cognitosrp/cognitosrp/internal/noecho"
 )
 
 // A terminal asks the user for input: a password, an MFA code, a choice.
@@ -131,7 +133,7 @@ func (t *ttyTerminal) ReadLine(ctx context.Context, prompt string) (string, erro
 func (t *ttyTerminal) ReadSecret(ctx context.Context, prompt string) (string, error) {
 	// Echo goes off before the prompt is shown: a user who types as soon as
 	// it appears (or ahead of it) must not see the secret echoed.
-	restore, err := echoOff(int(t.in.Fd()))
+	restore, err := noecho.Off(int(t.in.Fd()))
 	if err != nil {
 		return "", err
 	}

@@ -67,6 +67,136 @@ func (s *screen) wait(t *testing.T, re *regexp.Regexp) string {
 	return ""
 }
 
+// ptyRun is the command running with a pseudo-terminal as its controlling
+// terminal and standard input, and stdout and stderr redirected.
+type ptyRun struct {
+	cmd            *exec.Cmd
+	master, tty    *os.File
+	scr            *screen
+	stdout, stderr *syncBuffer
+	done           chan error
+}
+
+// startOnPTY starts the built command with args on a new pseudo-terminal.
+func startOnPTY(t *testing.T, args ...string) *ptyRun {
+	t.Helper()
+	master, tty := openPTY(t)
+	r := &ptyRun{cmd: exec.Command(binary(t), args...), master: master, tty: tty, scr: &screen{},
+		stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	r.cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	r.cmd.Stdin, r.cmd.Stdout, r.cmd.Stderr = tty, r.stdout, r.stderr
+	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		b := make([]byte, 4096)
+		for {
+			n, err := master.Read(b)
+			r.scr.mu.Lock()
+			r.scr.buf.Write(b[:n])
+			r.scr.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { r.done <- r.cmd.Wait() }()
+	t.Cleanup(func() { r.cmd.Process.Kill() })
+	return r
+}
+
+// wait waits for the command to exit and returns its exit status.
+func (r *ptyRun) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case err := <-r.done:
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the command did not finish:\nterminal %q\nstderr %q", r.scr.String(), r.stderr.String())
+	}
+	return r.cmd.ProcessState.ExitCode()
+}
+
+// echoOn reports whether the terminal f echoes what is typed.
+func echoOn(t *testing.T, f *os.File) bool {
+	t.Helper()
+	tio, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tio.Lflag&unix.ECHO != 0
+}
+
+// TestBinaryNewPasswordOnTerminal answers NEW_PASSWORD_REQUIRED at a real
+// (pseudo-)terminal, typing each answer as soon as its prompt shows: the
+// new password, asked twice by flows/terminal's Handler, is never echoed
+// (echo goes off before its prompt), and the prompts reach the terminal
+// only.
+func TestBinaryNewPasswordOnTerminal(t *testing.T) {
+	srv := newServer(t)
+	r := startOnPTY(t, loginArgs(srv, "nancy")...)
+	const newPassword = "Nancy-Typed-At-Once-1"
+	r.scr.wait(t, regexp.MustCompile(`Password for nancy: $`))
+	r.master.Write([]byte(nancyPassword + "\n"))
+	r.scr.wait(t, regexp.MustCompile(`A new password is required for nancy\.\r?\nNew password: $`))
+	r.master.Write([]byte(newPassword + "\n"))
+	r.scr.wait(t, regexp.MustCompile(`New password again: $`))
+	r.master.Write([]byte(newPassword + "\n"))
+	r.scr.wait(t, regexp.MustCompile(`Value for name: $`))
+	r.master.Write([]byte("Nancy Example\n"))
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d\nterminal %q\nstderr %q", code, r.scr.String(), r.stderr.String())
+	}
+	if c := claims(t, decodeJSON(t, r.stdout.String()).IdToken); c["name"] != "Nancy Example" {
+		t.Errorf("name claim %v", c["name"])
+	}
+	for _, s := range []string{nancyPassword, newPassword} {
+		if strings.Contains(r.scr.String(), s) {
+			t.Errorf("%q was echoed on the terminal: %q", s, r.scr.String())
+		}
+	}
+	for _, s := range []string{"password", "Value for"} {
+		if strings.Contains(r.stderr.String(), s) || strings.Contains(r.stdout.String(), s) {
+			t.Errorf("stdout or stderr holds %q:\nstdout %q\nstderr %q", s, r.stdout.String(), r.stderr.String())
+		}
+	}
+	if !echoOn(t, r.tty) {
+		t.Errorf("the terminal does not echo after the command")
+	}
+}
+
+// TestBinaryInterruptRestoresTerminal types Ctrl-C at the prompts of
+// flows/terminal's Handler: at a secret's, with echo off, and at a code's.
+// The command exits 130 (interrupted), and the terminal echoes again.
+func TestBinaryInterruptRestoresTerminal(t *testing.T) {
+	srv := newServer(t)
+	for _, tc := range []struct{ user, password, prompt string }{
+		{"nancy", nancyPassword, `New password: $`},
+		{"tina", "Tina-Pass-1", `Code from your authenticator app: $`},
+	} {
+		t.Run(tc.user, func(t *testing.T) {
+			r := startOnPTY(t, loginArgs(srv, tc.user)...)
+			r.scr.wait(t, regexp.MustCompile(`Password for `+tc.user+`: $`))
+			r.master.Write([]byte(tc.password + "\n"))
+			r.scr.wait(t, regexp.MustCompile(tc.prompt))
+			r.master.Write([]byte{3}) // Ctrl-C: SIGINT to the foreground process group
+			if code := r.wait(t); code != exitInterrupted {
+				t.Fatalf("exit %d, want %d\nterminal %q\nstderr %q", code, exitInterrupted, r.scr.String(), r.stderr.String())
+			}
+			if !strings.Contains(r.stderr.String(), "cognitosrp: error: interrupted") {
+				t.Errorf("stderr %q", r.stderr.String())
+			}
+			if !echoOn(t, r.tty) {
+				t.Errorf("the terminal does not echo after Ctrl-C")
+			}
+		})
+	}
+}
+
 // TestBinaryPromptsOnTerminal runs login at a real (pseudo-)terminal, the
 // process's controlling terminal and its standard input, with stdout and
 // stderr redirected: the password prompt, the TOTP secret and otpauth URI of
@@ -76,59 +206,26 @@ func TestBinaryPromptsOnTerminal(t *testing.T) {
 	srv := newServer(t)
 	now := time.Now()
 	srv.SetClock(func() time.Time { return now })
-	master, tty := openPTY(t)
-
-	cmd := exec.Command(binary(t), "login", "--endpoint-url", srv.URL, "--user-pool-id", testSetupPool,
+	r := startOnPTY(t, "login", "--endpoint-url", srv.URL, "--user-pool-id", testSetupPool,
 		"--client-id", "setupclient", "--username", "olivia")
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-	var stdout, stderr syncBuffer
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, &stdout, &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var scr screen
-	go func() {
-		b := make([]byte, 4096)
-		for {
-			n, err := master.Read(b)
-			scr.mu.Lock()
-			scr.buf.Write(b[:n])
-			scr.mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() { cmd.Process.Kill() })
 
-	scr.wait(t, regexp.MustCompile(`Password for olivia: $`))
-	master.Write([]byte(oliviaPassword + "\n"))
-	secret := scr.wait(t, regexp.MustCompile(`Add this secret to the app: ([A-Z2-7]+)\r?\n`))
-	scr.wait(t, regexp.MustCompile(`otpauth://totp/olivia\?secret=`+secret))
-	scr.wait(t, regexp.MustCompile(`Code from your authenticator app: $`))
-	master.Write([]byte(cognitotest.TOTPCode(secret, now) + "\n"))
-	select {
-	case err := <-done:
-		var ee *exec.ExitError
-		if err != nil && !errors.As(err, &ee) {
-			t.Fatal(err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("login did not finish:\nterminal %q\nstderr %q", scr.String(), stderr.String())
+	r.scr.wait(t, regexp.MustCompile(`Password for olivia: $`))
+	r.master.Write([]byte(oliviaPassword + "\n"))
+	secret := r.scr.wait(t, regexp.MustCompile(`Add this secret to the app: ([A-Z2-7]+)\r?\n`))
+	r.scr.wait(t, regexp.MustCompile(`otpauth://totp/Cognito:olivia\?issuer=Cognito&secret=`+secret+`\r?\n`))
+	r.scr.wait(t, regexp.MustCompile(`Code from your authenticator app: $`))
+	r.master.Write([]byte(cognitotest.TOTPCode(secret, now) + "\n"))
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d\nterminal %q\nstderr %q", code, r.scr.String(), r.stderr.String())
 	}
-	if code := cmd.ProcessState.ExitCode(); code != 0 {
-		t.Fatalf("exit %d\nterminal %q\nstderr %q", code, scr.String(), stderr.String())
-	}
+	stdout, stderr := r.stdout, r.stderr
 	decodeJSON(t, stdout.String())
 	for _, s := range []string{secret, "otpauth", "Password for", "authenticator"} {
 		if strings.Contains(stderr.String(), s) || strings.Contains(stdout.String(), s) {
 			t.Errorf("stdout or stderr holds %q:\nstdout %q\nstderr %q", s, stdout.String(), stderr.String())
 		}
 	}
-	if strings.Contains(scr.String(), oliviaPassword) {
+	if strings.Contains(r.scr.String(), oliviaPassword) {
 		t.Errorf("the password was echoed on the terminal")
 	}
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,12 +49,12 @@ func TestLoginSecretsOnTerminalOnly(t *testing.T) {
 	if secret == "" {
 		t.Fatal("no secret")
 	}
-	for _, s := range []string{secret, "otpauth://", "authenticator", "Cognito requires"} {
+	for _, s := range []string{secret, "otpauth://", "authenticator", "Set up"} {
 		if strings.Contains(r.stderr, s) || strings.Contains(r.stdout, s) {
 			t.Errorf("stdout or stderr holds %q: %v", s, r)
 		}
 	}
-	if !strings.Contains(strings.Join(tty.printed, "\n"), "otpauth://totp/olivia?secret="+secret) {
+	if !strings.Contains(strings.Join(tty.printed, "\n"), "otpauth://totp/Cognito:olivia?issuer=Cognito&secret="+secret) {
 		t.Errorf("no otpauth URI on the terminal: %q", tty.printed)
 	}
 
@@ -66,4 +68,33 @@ func TestLoginSecretsOnTerminalOnly(t *testing.T) {
 	if strings.Contains(r.stderr, "otpauth") || strings.Contains(r.stderr, "secret=") {
 		t.Errorf("no terminal: stderr shows the secret:\n%s", r.stderr)
 	}
+}
+
+// TestTerminalIO: flows/terminal's Handler writes lines and prompts and
+// reads lines; terminalIO shows the lines with Println and makes the text
+// after the last line ending the prompt of the next ReadLine or
+// ReadSecret, also for a line longer than a read's buffer.
+func TestTerminalIO(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	tty := newFakeTerminal(t, lineAnswer("Question: ", long), secretAnswer("Secret: ", "s"))
+	tio := &terminalIO{ctx: t.Context(), t: tty}
+	io.WriteString(tio, "first line\nsecond ")
+	io.WriteString(tio, "line\nQuest")
+	io.WriteString(tio, "ion: ")
+	if !slices.Equal(tty.printed, []string{"first line", "second line"}) {
+		t.Errorf("printed %q", tty.printed)
+	}
+	got, err := bufio.NewReader(tio).ReadString('\n')
+	if err != nil || got != long+"\n" {
+		t.Errorf("read %d bytes, %v", len(got), err)
+	}
+	if b, err := tio.readSecret("Secret: "); err != nil || string(b) != "s" {
+		t.Errorf("readSecret: %q, %v", b, err)
+	}
+	io.WriteString(tio, "left over")
+	tio.flush()
+	if !slices.Equal(tty.printed, []string{"first line", "second line", "left over"}) {
+		t.Errorf("printed %q", tty.printed)
+	}
+	tty.done()
 }

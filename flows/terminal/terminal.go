@@ -8,7 +8,7 @@
 //
 //	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
 //	...
-//	h := terminal.New(tty, tty, terminal.WithSecretReader(terminal.NoEcho(tty)))
+//	h := terminal.New(tty, tty, terminal.WithSecretReader(terminal.NoEcho(tty, tty)))
 //	res, err := c.Login(ctx, username, password, func(o *flows.Options) { o.Handler = h })
 //
 // The Handler asks again, instead of failing, after an empty answer, a
@@ -16,8 +16,15 @@
 // sign-in, which asks again with [flows.Challenge.Err] set) a code that
 // Cognito rejected; after [DefaultMaxAttempts] tries at one question it
 // gives up with [ErrTooManyAttempts]. Secrets (new passwords) are read
-// without echo when a secret reader is given. MFA types and factors can be
-// chosen by friendly name: totp, sms, email, password.
+// without echo when a secret reader is given; [NoEcho] turns echo off
+// before it shows the prompt. MFA types and factors can be chosen by
+// friendly name: totp, sms, email, password.
+//
+// Text that came from the server (a masked delivery destination, the names
+// of MFA types and attributes, a custom challenge's parameters, an error
+// message) is shown escaped, never obeyed: the Handler and [Prompt] write
+// control characters, bytes that are not UTF-8 and bidirectional
+// formatting characters as Go escapes (\x1b, \u009b, \u202e).
 //
 // The package holds the user-interface text that package flows does not:
 // [Prompt] words a challenge in English.
@@ -40,6 +47,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cognitosrp/cognitosrp/flows"
+	"github.com/cognitosrp/cognitosrp/internal/noecho"
+	"github.com/cognitosrp/cognitosrp/internal/safetext"
 )
 
 // DefaultMaxAttempts is how many times a [Handler] asks one question by
@@ -56,7 +65,7 @@ var ErrTooManyAttempts = errors.New("terminal: no usable answer after repeated t
 type Handler struct {
 	in          *bufio.Reader
 	out         io.Writer
-	readSecret  func() ([]byte, error)
+	readSecret  func(prompt string) ([]byte, error)
 	issuer      string
 	maxAttempts int
 }
@@ -67,9 +76,12 @@ var _ flows.ChallengeHandler = (*Handler)(nil)
 type Option func(*Handler)
 
 // WithSecretReader makes the Handler read secrets (new passwords) with
-// read, which reads one line without echoing it, such as [NoEcho] of the
-// terminal, instead of from the input with echo.
-func WithSecretReader(read func() ([]byte, error)) Option {
+// read, such as [NoEcho] of the terminal, instead of from the input with
+// echo. read shows prompt, which the Handler has escaped, and reads one
+// line without echoing it, nor its line ending; it turns echo off before it
+// shows prompt, so that what the user types as soon as the prompt appears
+// is not echoed either. It ends the line that the unechoed Enter did not.
+func WithSecretReader(read func(prompt string) ([]byte, error)) Option {
 	return func(h *Handler) { h.readSecret = read }
 }
 
@@ -95,24 +107,39 @@ func New(in io.Reader, out io.Writer, opts ...Option) *Handler {
 	return h
 }
 
-// NoEcho returns a secret reader for [WithSecretReader] that reads a line
-// from the terminal f with echo turned off (golang.org/x/term's
-// ReadPassword).
-func NoEcho(f *os.File) func() ([]byte, error) {
-	return func() ([]byte, error) { return term.ReadPassword(int(f.Fd())) }
+// NoEcho returns a secret reader for [WithSecretReader] that turns off the
+// echo of the terminal in, then writes the prompt to out, reads a line from
+// in (golang.org/x/term's ReadPassword) and puts the terminal back as it
+// was. in and out are usually the same file, the terminal.
+func NoEcho(in *os.File, out io.Writer) func(prompt string) ([]byte, error) {
+	return func(prompt string) ([]byte, error) {
+		fd := int(in.Fd())
+		// Echo goes off before the prompt is shown: ReadPassword turns it
+		// off only once it starts reading.
+		restore, err := noecho.Off(fd)
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
+		fmt.Fprint(out, prompt)
+		b, err := term.ReadPassword(fd)
+		fmt.Fprintln(out) // the user's Enter was not echoed
+		return b, err
+	}
 }
 
 // HandleChallenge implements [flows.ChallengeHandler]. It returns
 // promptly when ctx is done before a question, but a read from the terminal
-// that has started waits for its line.
+// that has started waits for its line (unless the input's Read itself
+// returns when ctx is done).
 func (h *Handler) HandleChallenge(ctx context.Context, c *flows.Challenge) (flows.Answer, error) {
 	if c.Err != nil {
-		h.println("That code was not accepted. Try again.")
+		h.println("That code was not accepted (" + errorText(c.Err) + "). Try again.")
 	}
 	switch c.Name {
 	case types.ChallengeNameTypeSmsMfa, types.ChallengeNameTypeSmsOtp, types.ChallengeNameTypeEmailOtp,
 		types.ChallengeNameTypeSoftwareTokenMfa:
-		v, err := h.askCode(ctx, Prompt(c))
+		v, err := h.askCode(ctx, prompt(c))
 		return flows.Answer{Value: v}, err
 
 	case types.ChallengeNameTypeMfaSetup:
@@ -140,9 +167,23 @@ func (h *Handler) HandleChallenge(ctx context.Context, c *flows.Challenge) (flow
 		return flows.Answer{Value: v}, err
 
 	default:
-		v, err := h.ask(ctx, Prompt(c), h.readLine)
+		v, err := h.ask(ctx, prompt(c), h.readLine)
 		return flows.Answer{Value: v}, err
 	}
+}
+
+// errorText returns "Code: message" of an error from Cognito (such as
+// "CodeMismatchException: Invalid code provided, please try again."), or
+// the error's text.
+func errorText(err error) string {
+	var ae interface {
+		ErrorCode() string
+		ErrorMessage() string
+	}
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	return err.Error()
 }
 
 // publicParams are the parameters of a custom challenge without the user
@@ -157,15 +198,14 @@ func publicParams(p map[string]string) map[string]string {
 	return out
 }
 
-// ask asks until read returns a non-empty answer, at most maxAttempts
-// times.
-func (h *Handler) ask(ctx context.Context, prompt string, read func() (string, error)) (string, error) {
+// ask asks until read, given the prompt, returns a non-empty answer, at
+// most maxAttempts times.
+func (h *Handler) ask(ctx context.Context, prompt string, read func(prompt string) (string, error)) (string, error) {
 	for range h.maxAttempts {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}
-		h.printf("%s: ", prompt)
-		v, err := read()
+		v, err := read(prompt + ": ")
 		if err != nil {
 			return "", err
 		}
@@ -237,7 +277,7 @@ func (h *Handler) choose(ctx context.Context, c *flows.Challenge) (string, error
 				return o, nil
 			}
 		}
-		h.printf("%q is not one of the choices.\n", v)
+		h.println(fmt.Sprintf("%q is not one of the choices.", v))
 	}
 	return "", ErrTooManyAttempts
 }
@@ -278,8 +318,10 @@ func (h *Handler) newPassword(ctx context.Context, c *flows.Challenge) (flows.An
 	return flows.Answer{Value: pw, UserAttributes: attrs}, nil
 }
 
-// readLine reads one line of input without its line ending.
-func (h *Handler) readLine() (string, error) {
+// readLine shows prompt and reads one line of input without its line
+// ending.
+func (h *Handler) readLine(prompt string) (string, error) {
+	h.print(prompt)
 	line, err := h.in.ReadString('\n')
 	if err != nil && (err != io.EOF || line == "") {
 		if err == io.EOF {
@@ -290,26 +332,33 @@ func (h *Handler) readLine() (string, error) {
 	return strings.TrimRight(line, "\r\n"), nil
 }
 
-// secret reads one line with the secret reader, or from the input.
-func (h *Handler) secret() (string, error) {
+// secret shows prompt and reads one line with the secret reader, or from
+// the input.
+func (h *Handler) secret(prompt string) (string, error) {
 	if h.readSecret == nil {
-		return h.readLine()
+		return h.readLine(prompt)
 	}
-	b, err := h.readSecret()
-	h.println("")
+	b, err := h.readSecret(safetext.Escape(prompt))
 	if err != nil {
 		return "", fmt.Errorf("terminal: reading a secret: %w", err)
 	}
 	return string(b), nil
 }
 
-func (h *Handler) println(s string) { fmt.Fprintln(h.out, s) }
+// println shows the line s, escaped: everything the Handler shows goes
+// through println, print or the secret reader with the prompt escaped.
+func (h *Handler) println(s string) { fmt.Fprintln(h.out, safetext.Escape(s)) }
 
-func (h *Handler) printf(format string, args ...any) { fmt.Fprintf(h.out, format, args...) }
+// print shows the prompt s, escaped.
+func (h *Handler) print(s string) { fmt.Fprint(h.out, safetext.Escape(s)) }
 
 // Prompt returns a short English request for the user's answer to c, such
-// as "Code sent by SMS to +*******1234".
-func Prompt(c *flows.Challenge) string {
+// as "Code sent by SMS to +*******1234", with what came from the server
+// escaped as the Handler shows it.
+func Prompt(c *flows.Challenge) string { return safetext.Escape(prompt(c)) }
+
+// prompt is Prompt, unescaped.
+func prompt(c *flows.Challenge) string {
 	switch c.Name {
 	case types.ChallengeNameTypeSmsMfa, types.ChallengeNameTypeSmsOtp, types.ChallengeNameTypeEmailOtp:
 		medium := c.DeliveryMedium

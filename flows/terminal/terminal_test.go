@@ -6,16 +6,19 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitosrp/cognitosrp/cognitotest"
 	"github.com/cognitosrp/cognitosrp/flows"
 	"github.com/cognitosrp/cognitosrp/flows/terminal"
+	"github.com/cognitosrp/cognitosrp/internal/safetext"
 )
 
 const (
@@ -122,7 +125,8 @@ func TestCodeAskedAgain(t *testing.T) {
 	if res.Username != "tina" {
 		t.Errorf("signed in as %q", res.Username)
 	}
-	for _, want := range []string{"Code from your authenticator app: ", "An answer is needed.", "That code was not accepted. Try again."} {
+	for _, want := range []string{"Code from your authenticator app: ", "An answer is needed.",
+		"That code was not accepted (CodeMismatchException: ", "). Try again."} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("terminal lacks %q:\n%s", want, out)
 		}
@@ -175,9 +179,11 @@ func TestNewPasswordAskedTwice(t *testing.T) {
 	srv := newServer(t)
 	out := &syncBuffer{}
 	var secretReads int
+	var prompts []string
 	read := lines(newPass, "something else", newPass, newPass)
-	h := terminal.New(lines("", "Nora N."), out, terminal.WithSecretReader(func() ([]byte, error) {
+	h := terminal.New(lines("", "Nora N."), out, terminal.WithSecretReader(func(prompt string) ([]byte, error) {
 		secretReads++
+		prompts = append(prompts, prompt)
 		var b [256]byte
 		n, _ := read.Read(b[:])
 		return bytes.TrimRight(b[:n], "\n"), nil
@@ -189,7 +195,13 @@ func TestNewPasswordAskedTwice(t *testing.T) {
 	if res.Username != "nora" || secretReads != 4 {
 		t.Errorf("user %q, %d secret reads", res.Username, secretReads)
 	}
-	if s := out.String(); !strings.Contains(s, "The two passwords differ.") || !strings.Contains(s, "Value for name: ") || strings.Contains(s, newPass) {
+	// The secret reader shows the prompts, after turning echo off: the
+	// Handler does not show them first.
+	if want := []string{"New password: ", "New password again: ", "New password: ", "New password again: "}; !slices.Equal(prompts, want) {
+		t.Errorf("secret prompts %q, want %q", prompts, want)
+	}
+	if s := out.String(); !strings.Contains(s, "The two passwords differ.") || !strings.Contains(s, "Value for name: ") || strings.Contains(s, newPass) ||
+		strings.Contains(s, "New password") {
 		t.Errorf("terminal:\n%s", s)
 	}
 }
@@ -257,5 +269,75 @@ func TestContextDone(t *testing.T) {
 	_, err := h.HandleChallenge(ctx, &flows.Challenge{Name: types.ChallengeNameTypeSoftwareTokenMfa})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// hostile is text from a server that tries to drive the terminal: set the
+// window title (OSC ... BEL), clear the screen (CSI 2J), a C1 CSI (U+009B)
+// and a lone 0x9b byte, DEL, a bidi override, and a line of its own making.
+const hostile = "bad\x1b]0;title\x07\x1b[2J\u009b6n\x9b\x7f\u202e\nNew password: "
+
+// hostileError is a Cognito error whose message is hostile.
+type hostileError struct{}
+
+func (hostileError) Error() string        { return "CodeMismatchException: " + hostile }
+func (hostileError) ErrorCode() string    { return "CodeMismatch\x1b[2JException" }
+func (hostileError) ErrorMessage() string { return hostile }
+
+// checkShown fails t if what a terminal was shown holds a character that a
+// terminal obeys, other than the line endings of the Handler's own lines,
+// or a line that the server made.
+func checkShown(t *testing.T, what, shown string) {
+	t.Helper()
+	if !utf8.ValidString(shown) {
+		t.Errorf("%s: shown text that is not UTF-8: %q", what, shown)
+	}
+	for _, l := range strings.Split(shown, "\n") {
+		if i := strings.IndexFunc(l, safetext.Unsafe); i >= 0 {
+			t.Errorf("%s: shown %q, which holds %q", what, shown, l[i:])
+		}
+		if strings.HasPrefix(l, "New password: ") && strings.Contains(what, "hostile") {
+			t.Errorf("%s: the server started a line: %q", what, shown)
+		}
+	}
+}
+
+// TestServerTextEscaped: what came from the server (delivery destinations
+// and media, MFA types, attribute names, custom parameters, user names, an
+// error message, a challenge's name) is shown escaped, in prompts, lines and
+// the prompts given to the secret reader, and by Prompt.
+func TestServerTextEscaped(t *testing.T) {
+	for _, c := range []flows.Challenge{
+		{Name: types.ChallengeNameTypeSmsMfa, DeliveryMedium: "SMS" + hostile, Destination: "+1555" + hostile, Err: hostileError{}},
+		{Name: types.ChallengeNameTypeEmailOtp, Destination: "a@" + hostile},
+		{Name: types.ChallengeNameTypeSoftwareTokenMfa, Err: errors.New(hostile)},
+		{Name: types.ChallengeNameTypeSelectMfaType, Options: []string{"SMS_MFA" + hostile, "SOFTWARE_TOKEN_MFA"}},
+		{Name: types.ChallengeNameTypeSelectChallenge, Options: []string{"EMAIL" + hostile, "PASSWORD_SRP"}},
+		{Name: types.ChallengeNameTypeMfaSetup, Username: "u" + hostile, SecretCode: "JBSWY3DP" + hostile},
+		{Name: types.ChallengeNameTypeCustomChallenge, Parameters: map[string]string{"q" + hostile: "what" + hostile}},
+		{Name: types.ChallengeNameTypeNewPasswordRequired, Username: "u" + hostile, RequiredAttributes: []string{"name" + hostile}},
+		{Name: types.ChallengeNameType("WEIRD" + hostile)},
+	} {
+		out := &syncBuffer{}
+		var secretPrompts string
+		in := lines("x", "x", "x", "x", "x", "x")
+		if len(c.Options) > 0 {
+			in = lines("nothing offered", "2")
+		}
+		h := terminal.New(in, out, terminal.WithSecretReader(func(prompt string) ([]byte, error) {
+			secretPrompts += prompt + "\n"
+			return []byte("pw"), nil
+		}))
+		if _, err := h.HandleChallenge(context.Background(), &c); err != nil {
+			t.Errorf("%s: %v", c.Name, err)
+		}
+		if out.String() == "" {
+			t.Errorf("%s: nothing shown", c.Name)
+		}
+		checkShown(t, "hostile "+string(c.Name), out.String()+secretPrompts)
+		checkShown(t, "hostile Prompt "+string(c.Name), terminal.Prompt(&c)+"\n")
+		if !strings.Contains(out.String(), `\x1b]0;title\x07`) && !strings.Contains(out.String(), `\u001b]0;title\u0007`) {
+			t.Errorf("%s: the server's text is not shown escaped:\n%s", c.Name, out)
+		}
 	}
 }

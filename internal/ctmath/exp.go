@@ -40,9 +40,13 @@ func bitsAt(e []byte, pos, w int) uint64 {
 // Exp sets z = x^e mod m, for x < m and a big-endian exponent e, with
 // fixed 5-bit windows. Only the length of e leaks.
 func (m *Modulus) Exp(z, x *Nat, e []byte) {
+	if m.kernel == kernelIFMA {
+		m.exp52(z, x, e)
+		return
+	}
 	var table [1 << expWindow]Nat // x^i·R
 	table[0] = m.one
-	m.ToMont(&table[1], x)
+	m.toMont(&table[1], x)
 	for i := 2; i < len(table); i++ {
 		if i%2 == 0 {
 			m.montSqr(&table[i], &table[i/2])
@@ -66,13 +70,17 @@ func (m *Modulus) Exp(z, x *Nat, e []byte) {
 		lookup(&sel, table[:], bitsAt(e, pos, expWindow))
 		m.montMul(&acc, &acc, &sel)
 	}
-	m.FromMont(z, &acc)
+	m.fromMont(z, &acc)
 }
 
 // ExpBase2 sets z = 2^e mod m with one squaring and one doubling per bit of
 // e, and no table: the cheapest fixed-base exponentiation without
 // precomputation. Only the length of e leaks.
 func (m *Modulus) ExpBase2(z *Nat, e []byte) {
+	if m.kernel == kernelIFMA {
+		m.expBase2_52(z, e)
+		return
+	}
 	acc := m.one
 	var d Nat
 	for _, b := range e {
@@ -83,11 +91,11 @@ func (m *Modulus) ExpBase2(z *Nat, e []byte) {
 			selectNat(&acc, uint64(b>>s)&1, &d, &acc)
 		}
 	}
-	m.FromMont(z, &acc)
+	m.fromMont(z, &acc)
 }
 
 // FixedBase holds the window tables of a fixed base g: entry [i][k] is
-// g^(k·16^i) in the Montgomery domain. A table for exponents of n bytes
+// g^(k·16^i) in the Montgomery domain of the modulus's kernel. A table for exponents of n bytes
 // takes 2n·16·384 bytes (192 KiB per 16 bytes of exponent).
 type FixedBase struct {
 	m      *Modulus
@@ -98,8 +106,12 @@ type FixedBase struct {
 // bytes, at the cost of about 30·maxBytes multiplications.
 func NewFixedBase(m *Modulus, g *Nat, maxBytes int) *FixedBase {
 	fb := &FixedBase{m: m, tables: make([][1 << window]Nat, 2*maxBytes)}
+	if m.kernel == kernelIFMA {
+		fb.init52(g)
+		return fb
+	}
 	var base Nat
-	m.ToMont(&base, g)
+	m.toMont(&base, g)
 	for i := range fb.tables {
 		t := &fb.tables[i]
 		t[0] = m.one
@@ -123,6 +135,10 @@ func (fb *FixedBase) Exp(z *Nat, e []byte) {
 		panic("ctmath: internal error: exponent longer than the fixed-base table")
 	}
 	m := fb.m
+	if m.kernel == kernelIFMA {
+		fb.exp52(z, e)
+		return
+	}
 	acc := m.one
 	var sel Nat
 	for i := range e {
@@ -132,5 +148,5 @@ func (fb *FixedBase) Exp(z *Nat, e []byte) {
 		lookup(&sel, fb.tables[2*i+1][:], uint64(b>>4))
 		m.montMul(&acc, &acc, &sel)
 	}
-	m.FromMont(z, &acc)
+	m.fromMont(z, &acc)
 }

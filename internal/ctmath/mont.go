@@ -4,7 +4,7 @@ import "math/bits"
 
 // montMul sets z = x·y·R⁻¹ mod m, for x, y < m. z may alias x or y.
 func (m *Modulus) montMul(z, x, y *Nat) {
-	if useADX {
+	if hasADX && m.kernel != kernelGo { // the IFMA kernel's moduli too
 		m.montMulADX(z, x, y)
 		return
 	}
@@ -25,22 +25,6 @@ func (m *Modulus) montMulADX(z, x, y *Nat) {
 func (m *Modulus) montSqrADX(z, x *Nat) {
 	var t [2 * Limbs]uint64
 	carry := montSqrADX48(&t, &x[0], &m.m[0], m.m0inv)
-	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
-}
-
-// montMulADXCalls is montMulADX with the loop in Go, one kernel call per
-// pass: kept as a cross-check of the assembly loop.
-func (m *Modulus) montMulADXCalls(z, x, y *Nat) {
-	var t [2 * Limbs]uint64
-	var carry uint64
-	for i := 0; i < Limbs; i++ {
-		c1 := addMulVVW48(&t[i], &x[0], y[i])
-		c2 := addMulVVW48(&t[i], &m.m[0], t[i]*m.m0inv)
-		s, cc1 := bits.Add64(t[i+Limbs], c1, carry)
-		s, cc2 := bits.Add64(s, c2, 0)
-		t[i+Limbs] = s
-		carry = cc1 + cc2
-	}
 	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
 }
 
@@ -87,7 +71,7 @@ func (m *Modulus) montMulGeneric(z, x, y *Nat) {
 
 // montSqr sets z = x²·R⁻¹ mod m.
 func (m *Modulus) montSqr(z, x *Nat) {
-	if useADX {
+	if hasADX && m.kernel != kernelGo { // the IFMA kernel's moduli too
 		m.montSqrADX(z, x)
 		return
 	}
@@ -155,11 +139,11 @@ func (m *Modulus) montReduce(z *Nat, t *[2 * Limbs]uint64) {
 	m.reduceOnce(z, carry, (*Nat)(t[Limbs:]))
 }
 
-// ToMont sets z = x·R mod m (x < m).
-func (m *Modulus) ToMont(z, x *Nat) { m.montMul(z, x, &m.rr) }
+// toMont sets z = x·R mod m (x < m).
+func (m *Modulus) toMont(z, x *Nat) { m.montMul(z, x, &m.rr) }
 
-// FromMont sets z = x·R⁻¹ mod m.
-func (m *Modulus) FromMont(z, x *Nat) {
+// fromMont sets z = x·R⁻¹ mod m.
+func (m *Modulus) fromMont(z, x *Nat) {
 	var one Nat
 	one[0] = 1
 	m.montMul(z, x, &one)
@@ -167,6 +151,10 @@ func (m *Modulus) FromMont(z, x *Nat) {
 
 // Mul sets z = x·y mod m (x, y < m, normal representation).
 func (m *Modulus) Mul(z, x, y *Nat) {
+	if m.kernel == kernelIFMA {
+		m.mul52(z, x, y)
+		return
+	}
 	var t Nat
 	m.montMul(&t, x, y)     // x·y·R⁻¹
 	m.montMul(z, &t, &m.rr) // x·y

@@ -3,6 +3,18 @@
 // in arrays, Montgomery multiplication (CIOS) and a dedicated squaring, no
 // heap allocation in the hot path, and fixed-base window tables.
 //
+// # Kernels
+//
+// Three Montgomery kernels compute the same results: portable Go; MULX,
+// ADCX and ADOX assembly (amd64 with BMI2 and ADX); and an AVX-512 IFMA
+// kernel on 52-bit digits (amd64 with AVX512F, AVX512VL and AVX512IFMA),
+// which keeps values in its own form through whole exponentiations. A
+// [Modulus] takes the fastest one the processor has when it is made; the
+// build tag noifma leaves the IFMA kernel out (to test the ADX kernel
+// through the packages above on a machine that has IFMA), and purego
+// leaves only the portable one. The assembly is generated
+// by _asm (go generate).
+//
 // # Constant time
 //
 // No function branches on, or indexes memory by, the value of a Nat or of an
@@ -34,10 +46,58 @@ type Modulus struct {
 	rr    Nat    // R² mod m
 	one   Nat    // R mod m, 1 in the Montgomery domain
 	size  int    // bytes in m's minimal encoding
+
+	kernel kernel
+	// The IFMA kernel's constants, R' = 2^3120 (kernel == kernelIFMA).
+	m52   nat52
+	rr52  nat52  // R'² mod m
+	one52 nat52  // R' mod m
+	k0    uint64 // −m⁻¹ mod 2^52
+}
+
+// kernel names a Montgomery multiplication kernel.
+type kernel uint8
+
+const (
+	kernelGo   kernel = iota // portable Go
+	kernelADX                // MULX/ADCX/ADOX assembly
+	kernelIFMA               // AVX-512 IFMA assembly on 52-bit digits
+)
+
+func (k kernel) String() string {
+	if k == kernelIFMA && !hasIFMA {
+		return "ifma-portable"
+	}
+	return [...]string{"go", "adx", "ifma"}[k]
+}
+
+// kernels returns the kernels that run here: the portable one, ADX where
+// the processor has it, and the IFMA kernel, through the portable twin of
+// its assembly where the processor lacks AVX-512 IFMA (for the tests).
+func kernels() []kernel {
+	ks := []kernel{kernelGo}
+	if hasADX {
+		ks = append(ks, kernelADX)
+	}
+	return append(ks, kernelIFMA)
+}
+
+// bestKernel is the kernel that NewModulus chooses.
+func bestKernel() kernel {
+	switch {
+	case hasIFMA:
+		return kernelIFMA
+	case hasADX:
+		return kernelADX
+	}
+	return kernelGo
 }
 
 // NewModulus returns the odd modulus whose big-endian encoding is b.
-func NewModulus(b []byte) (*Modulus, error) {
+func NewModulus(b []byte) (*Modulus, error) { return newModulus(b, bestKernel()) }
+
+// newModulus is NewModulus with the kernel k, which must run here.
+func newModulus(b []byte, k kernel) (*Modulus, error) {
 	for len(b) > 0 && b[0] == 0 {
 		b = b[1:]
 	}
@@ -47,7 +107,7 @@ func NewModulus(b []byte) (*Modulus, error) {
 	if len(b) == 0 || b[len(b)-1]&1 == 0 || (len(b) == 1 && b[0] == 1) {
 		return nil, errors.New("ctmath: modulus must be odd and greater than one")
 	}
-	m := &Modulus{size: len(b)}
+	m := &Modulus{size: len(b), kernel: k}
 	setBytes(&m.m, b)
 	// Newton's iteration for m⁻¹ mod 2^64.
 	inv := m.m[0]
@@ -65,6 +125,9 @@ func NewModulus(b []byte) (*Modulus, error) {
 		}
 	}
 	m.rr = x
+	if k == kernelIFMA {
+		m.initIFMA()
+	}
 	return m, nil
 }
 

@@ -79,10 +79,12 @@ var policy = map[string]rule{
 	module + "/secrethash":          stdlibOnly,
 	module + "/internal/ctmath":     anyOf(stdlibOnly, prefixes("golang.org/x/sys/cpu")),
 	module + "/internal/atomicfile": stdlibOnly,
+	module + "/internal/safetext":   stdlibOnly,
+	module + "/internal/noecho":     anyOf(stdlibOnly, prefixes("golang.org/x/sys/unix")),
 	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash", module+"/internal/atomicfile",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",
 		"github.com/aws/smithy-go", "golang.org/x/oauth2")),
-	module + "/flows/terminal": anyOf(stdlibOnly, prefixes(module+"/flows",
+	module + "/flows/terminal": anyOf(stdlibOnly, prefixes(module+"/flows", module+"/internal/safetext", module+"/internal/noecho",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types", "golang.org/x/term")),
 	// The local server (DESIGN §1): our SRP and SECRET_HASH, the SDK's
 	// client and types, one JOSE library and the standard library.
@@ -95,7 +97,7 @@ var policy = map[string]rule{
 var forbidden = prefixes(module+"/cognitotest", "github.com/aws/aws-sdk-go-v2/config")
 
 func TestImportPolicy(t *testing.T) {
-	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...", "./internal/atomicfile/...", "./cognitotest")
+	pkgs := list(t, "./srp/...", "./secrethash/...", "./flows/...", "./internal/ctmath/...", "./internal/atomicfile/...", "./internal/safetext/...", "./internal/noecho/...", "./cognitotest")
 	if len(pkgs) == 0 {
 		t.Fatal("no packages listed")
 	}

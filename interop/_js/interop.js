@@ -2,10 +2,12 @@
 // Cognito-compatible server (cognitosrp serve) and checks every sign-in
 // path that cognitosrp implements.
 //
-// Usage: node interop.js URL CONFIG
+// Usage: node interop.js URL CONFIG PLAIN_URL
 //
 // URL is the server's endpoint (the first line that cognitosrp serve
-// prints) and CONFIG the JSON file the server was started with. The script
+// prints) and CONFIG the JSON file the server was started with, with
+// --outbox and --cognito-issuer; PLAIN_URL is a second server started with
+// CONFIG and neither flag. The script
 // uses the first user pool, its first client without a secret (the reference
 // client cannot send SECRET_HASH), and picks its users by what they are:
 //
@@ -18,7 +20,15 @@
 //     (CHALLENGE_NAME=SRP_A) answered with the pool's customChallengeAnswer;
 //   - the first FORCE_CHANGE_PASSWORD user: NEW_PASSWORD_REQUIRED;
 //   - the first user with a "totpSecret": SOFTWARE_TOKEN_MFA, with a code
-//     computed here from that secret (RFC 6238).
+//     computed here from that secret (RFC 6238);
+//   - a new user: SignUp, a sign-in refused until confirmed, the
+//     confirmation code read from the server's outbox over HTTP (cognitosrp
+//     serve --outbox), a wrong code refused, ConfirmSignUp, USER_SRP_AUTH;
+//   - tokens verified with AWS's own verifier, aws-jwt-verify's
+//     CognitoJwtVerifier, given the key set the server serves (cognitosrp
+//     serve --cognito-issuer, which issues Cognito's iss);
+//   - on the plain server: no outbox, and tokens that aws-jwt-verify refuses
+//     for their local issuer.
 //
 // Each step prints "ok NAME" or "not ok NAME: why"; the last line is
 // "N passed, M failed" and the exit status is 0 only when nothing failed.
@@ -66,8 +76,16 @@ globalThis.fetch = async (url, options) => {
 const {
 	AuthenticationDetails,
 	CognitoUser,
+	CognitoUserAttribute,
 	CognitoUserPool,
 } = require('amazon-cognito-identity-js');
+const { CognitoJwtVerifier } = require('aws-jwt-verify');
+const {
+	CognitoJwtInvalidClientIdError,
+	CognitoJwtInvalidTokenUseError,
+	JwtBaseError,
+	JwtInvalidSignatureError,
+} = require('aws-jwt-verify/error');
 
 // MemoryStorage is the Storage the reference client keeps its tokens and
 // device keys in: a browser's localStorage, in memory.
@@ -228,9 +246,9 @@ function totp(base32Secret, now = Date.now()) {
 }
 
 function main() {
-	const [url, configFile] = process.argv.slice(2);
-	if (!url || !configFile) {
-		console.error('usage: node interop.js URL CONFIG');
+	const [url, configFile, plainURL] = process.argv.slice(2);
+	if (!url || !configFile || !plainURL) {
+		console.error('usage: node interop.js URL CONFIG PLAIN_URL');
 		process.exit(2);
 	}
 	const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
@@ -254,15 +272,17 @@ function main() {
 	const deviceTracking = pool.deviceTracking || 'off';
 	const endpoint = url.endsWith('/') ? url : `${url}/`;
 
-	const newPool = storage =>
+	const plainEndpoint = plainURL.endsWith('/') ? plainURL : `${plainURL}/`;
+
+	const newPool = (storage, at = endpoint) =>
 		new CognitoUserPool({
 			UserPoolId: pool.id,
 			ClientId: client.id,
-			endpoint,
+			endpoint: at,
 			Storage: storage,
 		});
-	const newUser = (username, storage) =>
-		new CognitoUser({ Username: username, Pool: newPool(storage), Storage: storage });
+	const newUser = (username, storage, at = endpoint) =>
+		new CognitoUser({ Username: username, Pool: newPool(storage, at), Storage: storage });
 	const need = (role, what) => {
 		expect(roles[role], `${configFile} has no ${what}`);
 		return roles[role];
@@ -270,6 +290,26 @@ function main() {
 
 	// State carried from step to step of the device story.
 	const device = { storage: new MemoryStorage(), user: null, session: null, deviceKey: null };
+	// The user that sign-up-outbox creates, and its session.
+	const signUp = {
+		username: `signup-${crypto.randomBytes(4).toString('hex')}`,
+		password: `Pw-${crypto.randomBytes(9).toString('base64url')}-1a`,
+		session: null,
+	};
+	signUp.email = `${signUp.username}@example.com`;
+
+	// getJSON fetches a URL of the server with Node's own fetch (not the
+	// recording wrapper, which is for the reference client's requests).
+	const getJSON = async (path, at = endpoint) => {
+		const response = await nodeFetch(`${at}${path}`);
+		const text = await response.text();
+		expect(response.status === 200, `GET /${path}: HTTP ${response.status} ${text}`);
+		try {
+			return JSON.parse(text);
+		} catch (err) {
+			fail(`GET /${path}: not JSON: ${text}`);
+		}
+	};
 
 	const steps = [
 		['wrong-password', async () => {
@@ -524,6 +564,149 @@ function main() {
 			expect(
 				refused.kind === 'failure' && refused.err.code === 'CodeMismatchException',
 				`a wrong TOTP code ended in ${refused.kind === 'failure' ? describeError(refused.err) : refused.kind}, want CodeMismatchException`
+			);
+		}],
+		['sign-up-outbox', async () => {
+			const { username, password, email } = signUp;
+			const storage = new MemoryStorage();
+			const userPool = newPool(storage);
+			let mark = wire.length;
+			const result = await nodeCallback(cb =>
+				userPool.signUp(username, password, [new CognitoUserAttribute({ Name: 'email', Value: email })], null, cb)
+			);
+			expectSent(mark, ['SignUp']);
+			expect(result.userConfirmed === false, `SignUp says userConfirmed ${JSON.stringify(result.userConfirmed)}, want false`);
+			expect(typeof result.userSub === 'string' && result.userSub !== '', 'SignUp returned no UserSub');
+			const delivery = result.codeDeliveryDetails || {};
+			expect(
+				delivery.DeliveryMedium === 'EMAIL' && delivery.AttributeName === 'email',
+				`SignUp's CodeDeliveryDetails ${JSON.stringify(delivery)}, want the email`
+			);
+			expect(!String(delivery.Destination).includes(username), `CodeDeliveryDetails.Destination ${delivery.Destination} is not masked`);
+
+			// Not confirmed yet: the password is right, the user is refused.
+			const early = await signIn(newUser(username, new MemoryStorage()), username, password);
+			expect(
+				early.kind === 'failure' && early.err.code === 'UserNotConfirmedException',
+				`signing in before confirming ended in ${early.kind === 'failure' ? describeError(early.err) : early.kind}, want UserNotConfirmedException`
+			);
+
+			// The code, from the outbox over HTTP (cognitosrp serve --outbox).
+			const outbox = await getJSON(
+				`_cognitosrp/outbox?userPoolId=${encodeURIComponent(pool.id)}&username=${encodeURIComponent(username)}`
+			);
+			const messages = outbox.messages || [];
+			expect(messages.length === 1, `the outbox has ${messages.length} messages for ${username}, want 1: ${JSON.stringify(outbox)}`);
+			const m = messages[0];
+			expect(
+				m.userPoolId === pool.id && m.username === username && m.deliveryMedium === 'EMAIL' &&
+					m.destination === email && m.reason === 'SignUp' && /^\d{6}$/.test(m.code) &&
+					!Number.isNaN(Date.parse(m.time)),
+				`the outbox's message ${JSON.stringify({ ...m, code: m.code && m.code.replace(/./g, '#') })}`
+			);
+
+			const user = result.user;
+			const wrong = m.code === '000000' ? '111111' : '000000';
+			let refused = null;
+			try {
+				await nodeCallback(cb => user.confirmRegistration(wrong, true, cb));
+			} catch (err) {
+				refused = err;
+			}
+			expect(
+				refused && /^CodeMismatchException/.test(refused.message),
+				`ConfirmSignUp with a wrong code: ${refused ? refused.message : 'succeeded'}, want CodeMismatchException`
+			);
+			mark = wire.length;
+			const confirmed = await nodeCallback(cb => user.confirmRegistration(m.code, true, cb));
+			expect(confirmed === 'SUCCESS', `ConfirmSignUp answered ${JSON.stringify(confirmed)}, want SUCCESS`);
+			expectSent(mark, ['ConfirmSignUp']);
+
+			mark = wire.length;
+			const signedIn = expectSuccess(await signIn(newUser(username, new MemoryStorage()), username, password), 'signing in after ConfirmSignUp');
+			const { id } = checkSession(signedIn.session, username);
+			expect(id.sub === result.userSub, `the ID token's sub ${id.sub} is not SignUp's UserSub ${result.userSub}`);
+			expect(id.email === email, `the ID token's email is ${JSON.stringify(id.email)}, want ${JSON.stringify(email)}`);
+			expect(
+				JSON.stringify(sent(mark).slice(0, 2)) === JSON.stringify(['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER']),
+				`the reference client sent ${JSON.stringify(sent(mark))}`
+			);
+			signUp.session = signedIn.session;
+		}],
+		['aws-jwt-verify', async () => {
+			expect(signUp.session, 'no session (sign-up-outbox failed)');
+			const cognitoIssuer = `https://cognito-idp.${pool.id.split('_')[0]}.amazonaws.com/${pool.id}`;
+			const oidc = await getJSON(`${pool.id}/.well-known/openid-configuration`);
+			expect(oidc.issuer === cognitoIssuer, `the OpenID configuration's issuer is ${oidc.issuer}, want ${cognitoIssuer} (cognitosrp serve --cognito-issuer)`);
+			const jwksPath = `${pool.id}/.well-known/jwks.json`;
+			expect(oidc.jwks_uri === `${endpoint}${jwksPath}`, `the OpenID configuration's jwks_uri is ${oidc.jwks_uri}, want the local ${endpoint}${jwksPath}`);
+			const jwks = await getJSON(jwksPath);
+
+			const idToken = signUp.session.getIdToken().getJwtToken();
+			const accessToken = signUp.session.getAccessToken().getJwtToken();
+			for (const [tokenUse, token] of [['id', idToken], ['access', accessToken]]) {
+				const verifier = CognitoJwtVerifier.create({ userPoolId: pool.id, tokenUse, clientId: client.id });
+				// The local key set: the verifier never fetches Cognito's.
+				verifier.cacheJwks(jwks);
+				let payload;
+				try {
+					payload = await verifier.verify(token);
+				} catch (err) {
+					fail(`aws-jwt-verify refused the ${tokenUse} token: ${err.constructor.name}: ${err.message}`);
+				}
+				expect(payload.iss === cognitoIssuer && payload.token_use === tokenUse, `aws-jwt-verify's payload: iss ${payload.iss}, token_use ${payload.token_use}`);
+			}
+
+			// And it does check: a changed signature, the ID token as an
+			// access token, another app client are refused.
+			const [head, body, sig] = idToken.split('.');
+			const flipped = `${head}.${body}.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`;
+			const refusals = [
+				['a changed signature', { tokenUse: 'id', clientId: client.id }, flipped, JwtInvalidSignatureError],
+				['the ID token as an access token', { tokenUse: 'access', clientId: client.id }, idToken, CognitoJwtInvalidTokenUseError],
+				['another app client', { tokenUse: 'id', clientId: 'someotherclient' }, idToken, CognitoJwtInvalidClientIdError],
+			];
+			for (const [what, props, token, want] of refusals) {
+				const verifier = CognitoJwtVerifier.create({ userPoolId: pool.id, ...props });
+				verifier.cacheJwks(jwks);
+				let err = null;
+				try {
+					await verifier.verify(token);
+				} catch (e) {
+					err = e;
+				}
+				expect(err instanceof want, `aws-jwt-verify with ${what}: ${err ? `${err.constructor.name}: ${err.message}` : 'accepted'}, want ${want.name}`);
+			}
+		}],
+		['plain-server', async () => {
+			// Without --outbox nothing is served under /_cognitosrp/.
+			const response = await nodeFetch(`${plainEndpoint}_cognitosrp/outbox?userPoolId=${encodeURIComponent(pool.id)}`);
+			const text = await response.text();
+			expect(response.status === 404 && !text.includes('messages'), `GET /_cognitosrp/outbox without --outbox: HTTP ${response.status} ${text}, want 404`);
+
+			// Without --cognito-issuer the issuer is the server's URL, which
+			// aws-jwt-verify's CognitoJwtVerifier does not accept.
+			const u = need('password', 'CONFIRMED user with an email attribute');
+			const result = expectSuccess(
+				await signIn(newUser(u.username, new MemoryStorage(), plainEndpoint), u.username, u.password),
+				'USER_SRP_AUTH on the plain server'
+			);
+			const { id } = checkSession(result.session, u.username);
+			const localIssuer = `${plainEndpoint}${pool.id}`;
+			expect(id.iss === localIssuer, `the plain server's ID token has iss ${id.iss}, want ${localIssuer}`);
+			const verifier = CognitoJwtVerifier.create({ userPoolId: pool.id, tokenUse: 'id', clientId: client.id });
+			verifier.cacheJwks(await getJSON(`${pool.id}/.well-known/jwks.json`, plainEndpoint));
+			let err = null;
+			try {
+				await verifier.verify(result.session.getIdToken().getJwtToken());
+			} catch (e) {
+				err = e;
+			}
+			// aws-jwt-verify 5.2.1 says "issuer not configured" (a
+			// ParameterValidationError) for an issuer it was not set up for.
+			expect(
+				err instanceof JwtBaseError && /issuer/i.test(err.message),
+				`aws-jwt-verify with the local issuer: ${err ? `${err.constructor.name}: ${err.message}` : 'accepted'}, want a refusal of the issuer`
 			);
 		}],
 	];

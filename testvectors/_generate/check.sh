@@ -13,6 +13,13 @@ command -v node >/dev/null || { echo "check.sh: node is not installed" >&2; exit
 command -v npm >/dev/null || { echo "check.sh: npm is not installed" >&2; exit 2; }
 
 npm install --no-audit --no-fund --loglevel=error >/dev/null
+# package.json's overrides pin the whole tree: no package may be missing,
+# of another version (npm ls fails) or extraneous (npm ls only says so).
+if ! tree="$(npm ls --all 2>&1)" || grep -qE ' (extraneous|invalid)' <<<"$tree"; then
+	echo "check.sh: node_modules is not the tree package.json pins:" >&2
+	echo "$tree" >&2
+	exit 1
+fi
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -98,7 +98,8 @@ function lazy(defs) {
 	return obj;
 }
 
-// A values cache across search tries (A for a fixed a, v for a fixed salt).
+// --search tries many seeds of one input with the others fixed: the model's
+// A (for a fixed a) and v (for a fixed x) are computed once across tries.
 const memo = new Map();
 function memoized(key, f) {
 	if (!memo.has(key)) memo.set(key, f());

@@ -10,15 +10,12 @@
 //                                        table that belongs in seeds.js
 //   node generate.js --search --write-seeds   ... and rewrite seeds.js
 //
-// Options: --jobs N (worker threads; default: the number of CPUs, at most 4),
-// --timing (print the time the workers spent per kind of recipe).
-// The output is deterministic byte for byte. See ../README.md.
+// The recipes run one after the other in this process, with the reference
+// client's own arithmetic. The output is deterministic byte for byte. See
+// ../README.md.
 
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
-const { performance } = require('perf_hooks');
-const { Worker, isMainThread, parentPort, workerData } = require('worker_threads');
 
 function allRecipes() {
 	const { recipes } = require('./cases');
@@ -31,91 +28,11 @@ function allRecipes() {
 	return all;
 }
 
-// ---- worker ------------------------------------------------------------------
-
-function workerMain() {
+// runAll runs every recipe through the reference client, one after the
+// other, and returns their vectors in recipe order.
+function runAll(all) {
 	const { runRecipe } = require('./run');
-	const all = allRecipes();
-	const out = [];
-	try {
-		for (const i of workerData.indices) {
-			const t0 = performance.now();
-			const vectors = runRecipe(all[i]);
-			out.push({ index: i, vectors, ms: performance.now() - t0 });
-		}
-		parentPort.postMessage({ ok: true, out });
-	} catch (e) {
-		parentPort.postMessage({ ok: false, error: e && e.stack ? e.stack : String(e) });
-	}
-}
-
-// ---- main --------------------------------------------------------------------
-
-const WEIGHTS = { claim: 1, device: 2.2, server: 2, invalidClaim: 0.3, invalidServer: 0.3, publishedClaim: 1, publishedDeviceClaim: 1 };
-
-function weight(r) {
-	if (r.kind === 'publishedClaim' && r.a.length > 512) return 8; // an 8186-bit a
-	return WEIGHTS[r.kind] || 0.02;
-}
-
-// schedule splits the recipes among n workers: recipes sharing an a stay
-// together (the client's modPow cache then computes that A once), and the
-// heaviest groups are placed first on the least loaded worker.
-function schedule(all, n) {
-	const groups = new Map();
-	all.forEach((r, i) => {
-		const key = (r.seeds && r.seeds.a && !(r.vary && r.vary.includes('a')) && r.seeds.a) || (r.kind === 'publishedClaim' && r.a) || r.id;
-		if (!groups.has(key)) groups.set(key, { w: 0, indices: [] });
-		const g = groups.get(key);
-		g.w += weight(r);
-		g.indices.push(i);
-	});
-	const sorted = [...groups.values()].sort((x, y) => y.w - x.w || x.indices[0] - y.indices[0]);
-	const bins = Array.from({ length: n }, () => ({ w: 0, indices: [] }));
-	for (const g of sorted) {
-		const bin = bins.reduce((best, b) => (b.w < best.w ? b : best));
-		bin.w += g.w;
-		bin.indices.push(...g.indices);
-	}
-	return bins.filter(b => b.indices.length > 0);
-}
-
-function runWorkers(all, jobs, timing) {
-	const bins = schedule(all, jobs);
-	return Promise.all(
-		bins.map(
-			bin =>
-				new Promise((resolve, reject) => {
-					const w = new Worker(__filename, { workerData: { indices: bin.indices } });
-					w.once('message', m => (m.ok ? resolve(m.out) : reject(new Error(m.error))));
-					w.once('error', reject);
-					w.once('exit', code => {
-						if (code !== 0) reject(new Error(`worker exited with ${code}`));
-					});
-				})
-		)
-	).then(parts => {
-		const byIndex = new Map();
-		const byKind = {};
-		for (const part of parts) {
-			for (const { index, vectors, ms } of part) {
-				byIndex.set(index, vectors);
-				const k = all[index].kind;
-				byKind[k] = byKind[k] || { n: 0, ms: 0 };
-				byKind[k].n++;
-				byKind[k].ms += ms;
-			}
-		}
-		if (timing) {
-			for (const [k, v] of Object.entries(byKind).sort((x, y) => y[1].ms - x[1].ms)) {
-				process.stderr.write(`timing: ${k}: ${v.n} recipes, ${(v.ms / 1000).toFixed(1)} s in workers, ${(v.ms / v.n).toFixed(0)} ms each\n`);
-			}
-		}
-		return all.map((r, i) => {
-			if (!byIndex.has(i)) throw new Error(`${r.id}: no result`);
-			return byIndex.get(i);
-		});
-	});
+	return all.map(r => runRecipe(r));
 }
 
 const FILES = {
@@ -217,24 +134,18 @@ function summary(files) {
 	return lines.join('\n');
 }
 
-async function main() {
+function main() {
 	const args = process.argv.slice(2);
 	let outDir = null;
 	let searchMode = false;
 	let writeSeeds = false;
-	let timing = false;
-	let jobs = Math.max(1, Math.min(os.availableParallelism ? os.availableParallelism() : os.cpus().length, 4));
-	for (let i = 0; i < args.length; i++) {
-		const a = args[i];
+	for (const a of args) {
 		if (a === '--search') searchMode = true;
 		else if (a === '--write-seeds') writeSeeds = true;
-		else if (a === '--timing') timing = true;
-		else if (a === '--jobs') jobs = Number(args[++i]);
 		else if (a.startsWith('-')) throw new Error(`unknown option ${a}`);
 		else if (outDir === null) outDir = a;
 		else throw new Error(`unexpected argument ${a}`);
 	}
-	if (!Number.isInteger(jobs) || jobs < 1) throw new Error('--jobs needs a positive integer');
 
 	const all = allRecipes();
 	const ids = new Set();
@@ -270,21 +181,23 @@ async function main() {
 	}
 
 	const t0 = Date.now();
-	const results = await runWorkers(all, jobs, timing);
+	const results = runAll(all);
 	const version = require('amazon-cognito-identity-js/package.json').version;
 	const files = assemble(all, results, version);
+	// Every flag stands for a property some test exercises.
+	const used = new Set(Object.values(files).flatMap(f => f.tests.flatMap(t => t.flags)));
+	const uncovered = Object.keys(require('./flags').DESCRIPTIONS).filter(f => !used.has(f));
+	if (uncovered.length > 0) throw new Error(`no test carries the flag(s) ${uncovered.join(', ')}`);
 	fs.mkdirSync(outDir, { recursive: true });
 	for (const [name, content] of Object.entries(files)) {
 		fs.writeFileSync(path.join(outDir, name), JSON.stringify(content, null, 2) + '\n');
 	}
-	process.stderr.write(`${summary(files)}\nwrote ${Object.keys(files).length} files to ${outDir} in ${((Date.now() - t0) / 1000).toFixed(1)} s with ${jobs} worker(s)\n`);
+	process.stderr.write(`${summary(files)}\nwrote ${Object.keys(files).length} files to ${outDir} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 }
 
-if (isMainThread) {
-	main().catch(e => {
-		process.stderr.write(`generate: ${e && e.stack ? e.stack : e}\n`);
-		process.exit(1);
-	});
-} else {
-	workerMain();
+try {
+	main();
+} catch (e) {
+	process.stderr.write(`generate: ${e && e.stack ? e.stack : e}\n`);
+	process.exit(1);
 }

@@ -14,11 +14,9 @@
 //     A with its own calculateA, as it always does.
 //   - observation: calculateS and computehkdf are wrapped to record x, S, u
 //     and the derived key; their results are passed through unchanged.
-//   - a cache: BigInteger.prototype.modPow is wrapped with a memo keyed by
-//     (base, exponent, modulus), so that a value the generator needs twice
-//     (g^x for the client and the server, A for cases sharing an a) is
-//     computed once, by the client's own modPow. Hits return a copy and
-//     keep modPow's calling convention (callback, return value).
+//
+// The client's arithmetic (its bundled jsbn BigInteger and its modPow) is
+// used as shipped.
 //
 // Whole sign-ins run through CognitoUser against a fake Client whose
 // request() answers synchronously with the challenge the case defines and
@@ -46,13 +44,11 @@ const { AuthenticationHelper, AuthenticationDetails, CognitoUser, CognitoUserPoo
 // ---- randomness ------------------------------------------------------------
 
 let currentStream = null;
-let randomDraws = 0;
 
 randomIntModule.default = function seededRandomInt() {
 	if (currentStream === null) {
 		throw new Error('reference: the client drew randomness without a seed');
 	}
-	randomDraws += 4;
 	return currentStream.bytes(4).readUInt32BE(0);
 };
 
@@ -60,10 +56,6 @@ randomIntModule.default = function seededRandomInt() {
 // (null: forbid drawing).
 function seed(s) {
 	currentStream = s === null ? null : new Stream(s);
-}
-
-function drawnBytes() {
-	return randomDraws;
 }
 
 // ---- clock -----------------------------------------------------------------
@@ -96,39 +88,6 @@ function setClock(ms) {
 		throw new Error(`reference: bad clock ${ms}`);
 	}
 	fixedNow = ms;
-}
-
-// ---- modPow memo ------------------------------------------------------------
-
-const origModPow = BigInteger.prototype.modPow;
-const modPowMemo = new Map();
-let modPowStats = { calls: 0, computed: 0 };
-
-BigInteger.prototype.modPow = function modPow(e, m, callback) {
-	modPowStats.calls++;
-	const key = `${this.toString(16)}^${e.toString(16)}%${m.toString(16)}`;
-	let r = modPowMemo.get(key);
-	if (r === undefined) {
-		modPowStats.computed++;
-		let viaCallback;
-		r = origModPow.call(this, e, m, (err, res) => {
-			if (err) throw err;
-			viaCallback = res;
-		});
-		if (viaCallback !== undefined && viaCallback !== r) {
-			throw new Error('reference: modPow returned and called back different values');
-		}
-		modPowMemo.set(key, r);
-	}
-	const copy = new BigInteger(null);
-	r.copyTo(copy);
-	// bnModPow returns without calling back when the exponent is zero.
-	if (e.bitLength() > 0) callback(null, copy);
-	return copy;
-};
-
-function modPowCounts() {
-	return { ...modPowStats, cached: modPowMemo.size };
 }
 
 // ---- forced private ephemeral and observation hooks -------------------------
@@ -299,8 +258,6 @@ module.exports = {
 	CognitoUserPool,
 	DateHelper,
 	seed,
-	drawnBytes,
-	modPowCounts,
 	setClock,
 	forceNextSmallA,
 	observe,

@@ -1,15 +1,15 @@
 //go:build linux || darwin || dragonfly || freebsd || netbsd || openbsd
 
-package main
+package noecho
 
 import "golang.org/x/sys/unix"
 
-// echoOff turns off the echo of the terminal fd until restore is called. It
-// is called before a secret's prompt is shown, so that what the user types
+// Off turns off the echo of the terminal fd until restore is called. It is
+// called before a secret's prompt is shown, so that what the user types
 // after seeing the prompt (or types ahead of it) is never echoed, however
 // soon it comes; term.ReadPassword alone turns echo off only once it starts
 // reading.
-func echoOff(fd int) (restore func(), err error) {
+func Off(fd int) (restore func(), err error) {
 	old, err := unix.IoctlGetTermios(fd, ioctlGetTermios)
 	if err != nil {
 		return nil, err

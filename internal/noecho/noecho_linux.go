@@ -1,4 +1,4 @@
-package main
+package noecho
 
 import "golang.org/x/sys/unix"
 

@@ -1,4 +1,4 @@
-// Package evidence holds tests, and no code, that check cognitosrp as a
+// Package e2e holds end-to-end tests, and no code, that check cognitosrp as a
 // whole from the outside: package flows with the real AWS SDK client against
 // the local server of package cognitotest, over 127.0.0.1 only. Every test
 // starts its own servers and stops them, and every request loop is bounded
@@ -77,35 +77,20 @@
 //
 // # Running
 //
-// The default run uses about 28 s of CPU under -race, building the test
-// and the command included, and waits 6 s on purpose on stalled requests:
-// about 30 s on an idle 2-core machine, 80 s on the loaded one below.
+// The default run waits about 6 s on purpose on stalled requests; the
+// rest is CPU bound.
 //
-//	go test -race ./internal/evidence/
+//	go test -race ./internal/e2e/
 //
 // Heavier runs, with -v for the figures:
 //
-//	COGNITOSRP_LOAD=2000 go test -race -run 'TestLoad$' -v -timeout 60m ./internal/evidence/
-//	COGNITOSRP_FLOOD=10000 go test -run TestAbandonedLogins -v ./internal/evidence/
+//	COGNITOSRP_LOAD=2000 go test -race -run 'TestLoad$' -v -timeout 60m ./internal/e2e/
+//	COGNITOSRP_FLOOD=10000 go test -run TestAbandonedLogins -v ./internal/e2e/
 //
 // COGNITOSRP_LOAD is the number of sign-ins of TestLoad (default 128) and
 // COGNITOSRP_FLOOD the number of abandoned sign-ins of each kind of
-// TestAbandonedLogins (default 128).
-//
-// # Figures
-//
-// On a shared 2-core Intel Xeon VM (Go 1.26, linux/amd64) whose load
-// average was about 9 from other jobs, so that the tests got roughly a
-// third of the CPU; both client and server run in the test process:
-//
-//	COGNITOSRP_LOAD=2000, -race:     2000 sign-ins (1000 password, 1000 device) in 6m19.7s,
-//	                                 5.3 logins/s, 0 errors, peak 61 sessions in progress,
-//	                                 slowest sign-in 24.6 s; 114.7 s of user CPU (57 ms per
-//	                                 sign-in, both sides), max RSS 180 MB.
-//	COGNITOSRP_LOAD=2000, no -race:  2000 sign-ins in 2m23.2s, 14.0 logins/s, 0 errors,
-//	                                 peak 50 sessions; 50.9 s of user CPU (25 ms per
-//	                                 sign-in), max RSS 35 MB.
-//
-// BenchmarkLoginLoopback in package bench times one sign-in at a time over
-// the same path.
-package evidence
+// TestAbandonedLogins (default 128). Measured durations, rates and memory
+// of these runs, with the machine they were taken on, are in
+// bench/README.md; BenchmarkLoginLoopback in package bench times one
+// sign-in at a time over the same path.
+package e2e
