@@ -22,18 +22,36 @@
 // (ID and access tokens with two different keys, as Cognito does) and serves
 // their keys at [Server.JWKSURL]. Its state lives in memory.
 //
+// Besides the sign-in flows, it has the user life cycle (SignUp,
+// ConfirmSignUp, ForgotPassword, ChangePassword, UpdateUserAttributes and
+// the rest), the admin API (AdminCreateUser, AdminInitiateAuth and the
+// rest), groups (in the tokens' cognito:groups) and pools and clients
+// (CreateUserPool, CreateUserPoolClient and the rest), so that a test can
+// also start from an empty Config{Region: "us-east-1"} and seed the server
+// as it would seed Cognito. The admin, group and pool operations need a
+// signed request, as in Cognito; [Server.Client] signs with made-up
+// credentials, and no IAM policy is evaluated.
+//
+// Every message the server would send — codes for sign-up, password
+// reset, attribute verification, MFA and one-time passwords, and the
+// invitations of AdminCreateUser with their temporary password — stays in
+// an outbox that [Server.Messages] and [Server.LastCode] read.
+//
 // # Test-only powers
 //
 // The server's clock is the test's: [Server.Advance] moves it forward, so
 // that a test steps past a token's or session's expiry instead of waiting
 // ([WithClock] and [Server.SetClock] replace it outright). [WithCognitoIssuer]
-// makes tokens carry Cognito's own issuer. Neither exists in Cognito, and
-// neither is on unless a test asks for it.
+// makes tokens carry Cognito's own issuer. [WithOutboxHTTP] serves the
+// outbox over HTTP, for tests in other languages or processes, and
+// [WithCodeLog] logs every code. None exists in Cognito, and none is on
+// unless a test asks for it.
 //
 // Library packages must not import cognitotest; tests and commands may.
 package cognitotest
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"fmt"
@@ -64,8 +82,8 @@ type UserPool = emulator.UserPool
 type SignInPolicy = emulator.SignInPolicy
 
 // AppClient configures an app client: its id, optional secret, allowed
-// auth flows, the attributes it may write, token lifetimes and refresh
-// token rotation.
+// auth flows, token lifetimes, refresh token rotation and the attributes
+// it may write.
 type AppClient = emulator.AppClient
 
 // RefreshTokenRotation configures an app client's refresh token rotation
@@ -80,7 +98,15 @@ type TokenValidityUnits = emulator.TokenValidityUnits
 // User configures a user: user name, password, attributes, status and MFA.
 type User = emulator.User
 
-// Message is an SMS or email code that the server "delivered".
+// PasswordPolicy is a pool's password policy (Cognito's PasswordPolicyType).
+type PasswordPolicy = emulator.PasswordPolicy
+
+// Group configures a group of users; their tokens list it in
+// cognito:groups.
+type Group = emulator.Group
+
+// Message is an SMS or email message that the server "delivered": a
+// code, or an invitation's temporary password, with the Reason it was sent.
 type Message = emulator.Message
 
 // Stats counts what the server holds in memory: sign-ins in progress,
@@ -97,6 +123,8 @@ type options struct {
 	accessKey     *rsa.PrivateKey
 	log           *slog.Logger
 	cognitoIssuer bool
+	outboxHTTP    bool
+	codeLog       bool
 	// timeouts changes the server's timeouts (tests shorten them through
 	// export_test.go).
 	timeouts func(*http.Server)
@@ -135,6 +163,19 @@ func WithCognitoIssuer() Option { return func(o *options) { o.cognitoIssuer = tr
 // WithLogger makes the server log one line per request to l. Secrets are
 // never logged.
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// WithOutboxHTTP serves the outbox over HTTP at
+// URL + "/_cognitosrp/outbox?userPoolId=ID[&username=NAME]", for test
+// code in other languages or processes: {"messages": [{"userPoolId",
+// "username", "deliveryMedium", "destination", "reason", "code", "time"}]},
+// oldest first. It is a test-only power, off by default; Go tests can read
+// [Server.Messages] instead.
+func WithOutboxHTTP() Option { return func(o *options) { o.outboxHTTP = true } }
+
+// WithCodeLog makes the server log every message it delivers, code or
+// temporary password included, to the logger of [WithLogger]. It is a
+// test-only power, off by default.
+func WithCodeLog() Option { return func(o *options) { o.codeLog = true } }
 
 // Server is a local Cognito-compatible server listening on 127.0.0.1. Its
 // methods are safe for concurrent use.
@@ -185,6 +226,12 @@ func NewServer(cfg Config, opts ...Option) *Server {
 	}
 	if o.cognitoIssuer {
 		eopts = append(eopts, emulator.WithCognitoIssuer())
+	}
+	if o.outboxHTTP {
+		eopts = append(eopts, emulator.WithOutboxHTTP())
+	}
+	if o.codeLog {
+		eopts = append(eopts, emulator.WithCodeLog())
 	}
 	emu, err := emulator.New(cfg, eopts...)
 	if err != nil {
@@ -256,30 +303,39 @@ func (s *Server) Close() {
 func (s *Server) Region() string { return s.emu.Region() }
 
 // Client returns a Cognito client for the server: its BaseEndpoint is URL,
-// its region the server's, its credentials anonymous (InitiateAuth and
-// friends are unsigned), and it does not retry, so that every error the
-// server returns reaches the test. optFns change these options.
+// its region the server's, its credentials made up (the server requires a
+// signature on the Admin*, group and pool operations, as Cognito does, but
+// checks none: it does not evaluate IAM), and it does not retry, so that
+// every error the server returns reaches the test. optFns change these
+// options; aws.AnonymousCredentials{} sends unsigned requests, as browsers
+// and mobile apps do.
 func (s *Server) Client(optFns ...func(*cognitoidentityprovider.Options)) *cognitoidentityprovider.Client {
 	return cognitoidentityprovider.New(cognitoidentityprovider.Options{
 		Region:       s.Region(),
 		BaseEndpoint: aws.String(s.URL),
-		Credentials:  aws.AnonymousCredentials{},
+		Credentials:  aws.NewCredentialsCache(testCredentials),
 		Retryer:      aws.NopRetryer{},
 		HTTPClient:   &http.Client{Timeout: 30 * time.Second},
 	}, optFns...)
 }
 
+// testCredentials are the made-up AWS credentials of [Server.Client].
+var testCredentials = aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{AccessKeyID: "AKIDCOGNITOTEST", SecretAccessKey: "cognitotest-made-up-secret", Source: "cognitotest"}, nil
+})
+
 // Handler returns the server's http.Handler, to mount it elsewhere.
 func (s *Server) Handler() http.Handler { return s.emu }
 
-// LastCode returns the last SMS or email code delivered to the user (by
-// internal user name) of a pool, and whether there was one.
+// LastCode returns the code (or invitation's temporary password) of the
+// last message delivered to the user (by internal user name) of a pool, and
+// whether there was one.
 func (s *Server) LastCode(userPoolID, username string) (string, bool) {
 	return s.emu.LastCode(userPoolID, username)
 }
 
-// Messages returns every code delivered so far, oldest first (at most the
-// last 1000).
+// Messages returns every message delivered so far, oldest first (at most
+// the last 1000).
 func (s *Server) Messages() []Message { return s.emu.Messages() }
 
 // DeviceCount returns how many confirmed devices the user (by internal user

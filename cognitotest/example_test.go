@@ -89,3 +89,48 @@ func Example() {
 	// token type: Bearer expires in: 3600
 	// signed in as: alice
 }
+
+// A server seeded through the API, as a test would seed Cognito: a pool, an
+// app client and a user who signs up and confirms with the code from the
+// outbox.
+func Example_signUp() {
+	srv := cognitotest.NewServer(cognitotest.Config{Region: "us-east-1"})
+	defer srv.Close()
+	client := srv.Client()
+	ctx := context.Background()
+
+	pool, err := client.CreateUserPool(ctx, &cip.CreateUserPoolInput{
+		PoolName:               aws.String("example"),
+		AutoVerifiedAttributes: []types.VerifiedAttributeType{types.VerifiedAttributeTypeEmail},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	poolID := aws.ToString(pool.UserPool.Id)
+	app, err := client.CreateUserPoolClient(ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolID), ClientName: aws.String("web")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	clientID := app.UserPoolClient.ClientId
+
+	out, err := client.SignUp(ctx, &cip.SignUpInput{
+		ClientId: clientID, Username: aws.String("bea"), Password: aws.String("Correct-h0rse"),
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("bea@example.com")}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("code sent to", aws.ToString(out.CodeDeliveryDetails.Destination))
+	code, _ := srv.LastCode(poolID, "bea")
+	if _, err := client.ConfirmSignUp(ctx, &cip.ConfirmSignUpInput{ClientId: clientID, Username: aws.String("bea"), ConfirmationCode: aws.String(code)}); err != nil {
+		log.Fatal(err)
+	}
+	user, err := client.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(poolID), Username: aws.String("bea@example.com")})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(aws.ToString(user.Username), user.UserStatus)
+	// Output:
+	// code sent to b***@e***
+	// bea CONFIRMED
+}

@@ -7,14 +7,13 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cognitosrp/cognitosrp/secrethash"
 	"github.com/cognitosrp/cognitosrp/srp"
 )
 
-// minPasswordLength is the only rule of the password policy the emulator
-// enforces: Cognito's default minimum length.
+// minPasswordLength is Cognito's default minimum password length, the
+// policy of configured pools without a passwordPolicy.
 const minPasswordLength = 8
 
 var authFlows = []string{"USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH", "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH"}
@@ -50,12 +49,14 @@ type authOutput struct {
 	Session              string            `json:"Session,omitempty"`
 }
 
-// lookupClient finds an app client. Clients never change after New.
+// lookupClient finds an app client. e.mu must not be held.
 func (e *Emulator) lookupClient(id string) (*appClient, *apiError) {
 	if id == "" {
 		return nil, nullMember("clientId")
 	}
+	e.mu.Lock()
 	c := e.clients[id]
+	e.mu.Unlock()
 	if c == nil {
 		return nil, newError(errResourceNotFound, "User pool client %s does not exist.", truncate(id, 128))
 	}
@@ -88,6 +89,12 @@ func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	return e.initiate(rc, &in)
+}
+
+// initiate is InitiateAuth, and AdminInitiateAuth except for
+// ADMIN_USER_PASSWORD_AUTH (admin.go).
+func (e *Emulator) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	if in.ClientId == "" {
 		return nil, nullMember("clientId")
 	}
@@ -110,14 +117,14 @@ func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
 	case "USER_SRP_AUTH":
 		allow = flowAllowUserSRP
 	case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
-		if !c.flows[flowAllowRefresh] {
+		if !c.allows(flowAllowRefresh) {
 			return nil, invalidParam("Refresh Token Flow not enabled for this client")
 		}
 		return e.refreshAuth(rc, c, ap)
 	case "CUSTOM_AUTH":
 		allow = flowAllowCustom
 	case "USER_PASSWORD_AUTH":
-		if !c.flows[flowAllowUserPassword] {
+		if !c.allows(flowAllowUserPassword) {
 			return nil, invalidParam("USER_PASSWORD_AUTH flow not enabled for this client")
 		}
 	case "USER_AUTH":
@@ -125,7 +132,7 @@ func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
 	default: // ADMIN_NO_SRP_AUTH, ADMIN_USER_PASSWORD_AUTH
 		return nil, invalidParam("Initiate Auth method not supported.")
 	}
-	if allow != "" && !c.flows[allow] {
+	if allow != "" && !c.allows(allow) {
 		return nil, invalidParam("%s is not enabled for the client.", in.AuthFlow)
 	}
 	username := ap["USERNAME"]
@@ -137,9 +144,13 @@ func (e *Emulator) initiateAuth(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	u := c.pool.lookupUser(username)
+	disabled := u != nil && u.disabled
 	e.mu.Unlock()
 	if u == nil {
 		return nil, newError(errUserNotFound, msgUserNotFound)
+	}
+	if disabled {
+		return nil, notAuthorized(msgUserDisabled)
 	}
 	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"]}
 	switch in.AuthFlow {
@@ -349,6 +360,9 @@ func (e *Emulator) put(rc *reqCtx, s *authSession, params map[string]string) (*a
 // advance decides what comes after a completed factor: another challenge or
 // the tokens. e.mu must be held.
 func (e *Emulator) advance(rc *reqCtx, s *authSession) (*authOutput, *pendingTokens, *apiError) {
+	if aerr := signInStateLocked(s, rc.now); aerr != nil {
+		return nil, nil, aerr
+	}
 	p, u := s.pool, s.user
 	step := func(name string, params map[string]string, mod func(*authSession)) (*authOutput, *pendingTokens, *apiError) {
 		n := stepFrom(s, name)
@@ -453,6 +467,11 @@ func (e *Emulator) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) 
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
+	return e.respond(rc, &in)
+}
+
+// respond is RespondToAuthChallenge and AdminRespondToAuthChallenge.
+func (e *Emulator) respond(rc *reqCtx, in *respondInput) (any, error) {
 	if in.ClientId == "" {
 		return nil, nullMember("clientId")
 	}
@@ -470,7 +489,7 @@ func (e *Emulator) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) 
 	if cr == nil {
 		cr = map[string]string{}
 	}
-	r := &responder{e: e, rc: rc, c: c, in: &in, cr: cr}
+	r := &responder{e: e, rc: rc, c: c, in: in, cr: cr}
 	switch in.ChallengeName {
 	case chPasswordVerifier, chDevicePasswordVerifier:
 		return r.passwordVerifier()
@@ -705,8 +724,8 @@ func (r *responder) newPassword() (any, error) {
 		return nil, err
 	}
 	pw := r.cr["NEW_PASSWORD"]
-	if utf8.RuneCountInString(pw) < minPasswordLength {
-		return nil, newError(errInvalidPassword, msgPasswordTooShort)
+	if aerr := checkPassword(r.c.pool.settings.policy, pw, styleChange); aerr != nil {
+		return nil, aerr
 	}
 	newAttrs := map[string]string{}
 	for k, v := range r.cr {
@@ -782,10 +801,11 @@ func (c *appClient) mayWrite(name string) bool {
 	if !writableName(name) {
 		return false
 	}
-	if c.write == nil {
+	write := c.perms.Load().write
+	if write == nil {
 		return slices.Contains(standardAttributes, name)
 	}
-	return c.write[name]
+	return write[name]
 }
 
 // setAttribute changes an attribute, keeping the alias index up to date.

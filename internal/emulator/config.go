@@ -16,7 +16,8 @@ type Config struct {
 	// Region is the AWS region the emulator pretends to be in, such as
 	// "us-east-1". Every user pool id starts with it.
 	Region string `json:"region"`
-	// UserPools are the user pools the emulator serves.
+	// UserPools are the user pools the emulator serves. There may be
+	// none: CreateUserPool adds pools.
 	UserPools []UserPool `json:"userPools"`
 }
 
@@ -39,11 +40,70 @@ type UserPool struct {
 	// (USER_AUTH) may offer. Without it only PASSWORD is allowed, as in
 	// Cognito.
 	SignInPolicy *SignInPolicy `json:"signInPolicy,omitempty"`
-	// Clients are the app clients of the pool. Their ids are unique across
-	// all pools, since a sign-in names only the client.
+	// Clients are the app clients of the pool (there may be none:
+	// CreateUserPoolClient adds clients). Their ids are unique across all
+	// pools, since a sign-in names only the client.
 	Clients []AppClient `json:"clients"`
 	// Users are the users of the pool.
 	Users []User `json:"users"`
+	// Name is the pool's name, as DescribeUserPool shows it. The default is
+	// the part of ID after the "_".
+	Name string `json:"name,omitempty"`
+	// PasswordPolicy is the rule that new passwords (SignUp, ChangePassword,
+	// NEW_PASSWORD_REQUIRED, AdminSetUserPassword and the rest) must
+	// follow. The passwords of Users are not checked against it. When
+	// absent, passwords need at least 8 characters and nothing else (what
+	// the emulator has always checked); CreateUserPool's default is
+	// Cognito's default policy instead.
+	PasswordPolicy *PasswordPolicy `json:"passwordPolicy,omitempty"`
+	// AutoVerifiedAttributes are the attributes, "email" and
+	// "phone_number", to which SignUp sends a confirmation code and
+	// UpdateUserAttributes a verification code (Cognito's
+	// AutoVerifiedAttributes). When absent, it is ["email"]; use [] for
+	// none, so that sign-ups must be confirmed with AdminConfirmSignUp.
+	AutoVerifiedAttributes []string `json:"autoVerifiedAttributes,omitempty"`
+	// UsernameAttributes, "email" and "phone_number", make users of SignUp
+	// and AdminCreateUser sign up with an email address or phone number
+	// instead of a user name (Cognito's UsernameAttributes): their internal
+	// user name is then a UUID, equal to their sub. The users of Users keep
+	// the user names configured.
+	UsernameAttributes []string `json:"usernameAttributes,omitempty"`
+	// Groups are the pool's groups. Users join them with their Groups
+	// field or AdminAddUserToGroup; their tokens list them in
+	// cognito:groups.
+	Groups []Group `json:"groups,omitempty"`
+}
+
+// PasswordPolicy is Cognito's PasswordPolicyType: the rule that new
+// passwords must follow.
+type PasswordPolicy struct {
+	// MinimumLength is the least number of characters, 6 to 99; 0 means 8.
+	MinimumLength int `json:"minimumLength,omitempty"`
+	// RequireUppercase, RequireLowercase, RequireNumbers and RequireSymbols
+	// require at least one character of each kind. Symbols are Cognito's:
+	// ^ $ * . [ ] { } ( ) ? " ! @ # % & / \ , > < ' : ; | _ ~ ` = + - and
+	// the space.
+	RequireUppercase bool `json:"requireUppercase,omitempty"`
+	RequireLowercase bool `json:"requireLowercase,omitempty"`
+	RequireNumbers   bool `json:"requireNumbers,omitempty"`
+	RequireSymbols   bool `json:"requireSymbols,omitempty"`
+	// TemporaryPasswordValidityDays is how long the temporary password of
+	// a user in FORCE_CHANGE_PASSWORD stays valid, 0 to 365; 0 means 7.
+	TemporaryPasswordValidityDays int `json:"temporaryPasswordValidityDays,omitempty"`
+}
+
+// Group configures a group of users (Cognito's GroupType).
+type Group struct {
+	// GroupName names the group, unique in its pool.
+	GroupName string `json:"groupName"`
+	// Description is free text.
+	Description string `json:"description,omitempty"`
+	// Precedence orders the groups of a user: lower comes first in
+	// cognito:groups and wins cognito:preferred_role. Absent sorts last.
+	Precedence *int `json:"precedence,omitempty"`
+	// RoleArn is the IAM role of the group, listed in the id token's
+	// cognito:roles (nothing checks it).
+	RoleArn string `json:"roleArn,omitempty"`
 }
 
 // SignInPolicy is a user pool's sign-in policy.
@@ -66,6 +126,8 @@ type AppClient struct {
 	// The default is ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH,
 	// ALLOW_CUSTOM_AUTH and ALLOW_USER_AUTH.
 	ExplicitAuthFlows []string `json:"explicitAuthFlows,omitempty"`
+	// ClientName is the client's name, as DescribeUserPoolClient shows it.
+	ClientName string `json:"clientName,omitempty"`
 	// WriteAttributes are the user attributes the client may write, as in
 	// NEW_PASSWORD_REQUIRED's userAttributes.*: standard attribute names
 	// and "custom:..." names. The default, as Cognito's, is every standard
@@ -127,8 +189,17 @@ type User struct {
 	// sign in with. A "sub" attribute fixes the user's sub; otherwise a
 	// random UUID is used.
 	Attributes map[string]string `json:"attributes,omitempty"`
-	// Status is "CONFIRMED" (the default) or "FORCE_CHANGE_PASSWORD".
+	// Status is "CONFIRMED" (the default), "FORCE_CHANGE_PASSWORD" (the
+	// password is temporary: sign-in asks NEW_PASSWORD_REQUIRED),
+	// "UNCONFIRMED" (signed up, not confirmed: sign-in fails with
+	// UserNotConfirmedException) or "RESET_REQUIRED" (sign-in fails with
+	// PasswordResetRequiredException until ConfirmForgotPassword).
 	Status string `json:"status,omitempty"`
+	// Enabled false disables the user: sign-in fails with
+	// NotAuthorizedException "User is disabled.". The default is true.
+	Enabled *bool `json:"enabled,omitempty"`
+	// Groups are the names of the pool's groups the user belongs to.
+	Groups []string `json:"groups,omitempty"`
 	// TOTPSecret is the base32 secret of the user's software token; it
 	// enables SOFTWARE_TOKEN_MFA.
 	TOTPSecret string `json:"totpSecret,omitempty"`
@@ -156,7 +227,7 @@ var (
 	knownAuthFlows   = []string{flowAllowUserSRP, flowAllowRefresh, flowAllowCustom, flowAllowUserPassword, flowAllowAdminUserPw, flowAllowUserAuth}
 	deviceTrackings  = []string{"always", "opt-in", "off"}
 	poolMFAs         = []string{"OFF", "OPTIONAL", "ON"}
-	userStatuses     = []string{"CONFIRMED", "FORCE_CHANGE_PASSWORD"}
+	userStatuses     = []string{"CONFIRMED", "FORCE_CHANGE_PASSWORD", "UNCONFIRMED", "RESET_REQUIRED"}
 	userFactors      = []string{mfaTOTP, mfaSMS, mfaEmail}
 	aliasAttributes  = []string{"email", "phone_number", "preferred_username"}
 	firstAuthFactors = []string{factorPassword, factorEmailOTP, factorSMSOTP, factorWebAuthn}
@@ -223,9 +294,6 @@ func (c Config) Validate() error {
 	} else if !validName(c.Region) || strings.Contains(c.Region, "_") {
 		bad("region", "%q is not a region name like us-east-1", c.Region)
 	}
-	if len(c.UserPools) == 0 {
-		bad("userPools", "empty")
-	}
 	poolIDs := map[string]bool{}
 	clientIDs := map[string]string{}
 	for i, p := range c.UserPools {
@@ -255,9 +323,7 @@ func (c Config) Validate() error {
 				}
 			}
 		}
-		if len(p.Clients) == 0 {
-			bad(pp+".clients", "empty")
-		}
+		validatePoolAdditions(p, pp, bad)
 		for j, cl := range p.Clients {
 			cp := fmt.Sprintf("%s.clients[%d]", pp, j)
 			switch {

@@ -13,9 +13,14 @@
 // X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>. Answers have
 // Content-Type application/x-amz-json-1.1; errors are HTTP 400 with the body
 // {"__type": "<Type>", "message": "..."} and the x-amzn-ErrorType header,
-// using Cognito's error types and, where known, its wording. Requests need
-// no AWS credentials and signatures are not checked. CORS headers are sent,
-// so that browsers can call it.
+// using Cognito's error types and, where known, its wording. The sign-in
+// and user operations need no AWS credentials, as in Cognito. The Admin*,
+// ListUsers, group, pool and app client operations need a SigV4
+// Authorization header, as in Cognito, but any signature is accepted: IAM
+// is not evaluated. Without one they are answered with
+// MissingAuthenticationTokenException (AWS's answer to unsigned calls of
+// its JSON services; Cognito's own is not documented). CORS headers are
+// sent, so that browsers can call it.
 //
 // It also serves each pool's JSON Web Key Set at
 // GET /<poolId>/.well-known/jwks.json and an OpenID configuration at
@@ -26,7 +31,58 @@
 // Operations: InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken,
 // ConfirmDevice, UpdateDeviceStatus, ForgetDevice, ListDevices, GetDevice,
 // GetUser, GlobalSignOut, RevokeToken, AssociateSoftwareToken,
-// VerifySoftwareToken and SetUserMFAPreference. Any other operation is an UnknownOperationException.
+// VerifySoftwareToken and SetUserMFAPreference; the user life cycle: SignUp, ConfirmSignUp,
+// ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword,
+// ChangePassword, UpdateUserAttributes, VerifyUserAttribute,
+// GetUserAttributeVerificationCode, DeleteUserAttributes and DeleteUser; the
+// admin API: AdminCreateUser, AdminSetUserPassword, AdminGetUser,
+// AdminUpdateUserAttributes, AdminDeleteUserAttributes, AdminDeleteUser,
+// AdminConfirmSignUp, AdminDisableUser, AdminEnableUser,
+// AdminResetUserPassword, ListUsers, AdminUserGlobalSignOut,
+// AdminListDevices, AdminGetDevice, AdminForgetDevice,
+// AdminUpdateDeviceStatus, AdminInitiateAuth and AdminRespondToAuthChallenge;
+// groups: CreateGroup, GetGroup, UpdateGroup, ListGroups, DeleteGroup,
+// AdminAddUserToGroup, AdminRemoveUserFromGroup, AdminListGroupsForUser and
+// ListUsersInGroup; pools and clients: CreateUserPool, DescribeUserPool,
+// ListUserPools, DeleteUserPool, CreateUserPoolClient,
+// DescribeUserPoolClient, UpdateUserPoolClient, ListUserPoolClients and
+// DeleteUserPoolClient. Any other operation is an UnknownOperationException.
+//
+// Users are in one of Cognito's states: UNCONFIRMED (after SignUp, until
+// ConfirmSignUp or AdminConfirmSignUp; sign-in fails with
+// UserNotConfirmedException once the password is proven), CONFIRMED,
+// FORCE_CHANGE_PASSWORD (after AdminCreateUser or a temporary
+// AdminSetUserPassword: NEW_PASSWORD_REQUIRED, or NotAuthorizedException
+// once the temporary password is older than the policy's
+// TemporaryPasswordValidityDays) and RESET_REQUIRED (after
+// AdminResetUserPassword: PasswordResetRequiredException until
+// ConfirmForgotPassword); and enabled or disabled (AdminDisableUser:
+// NotAuthorizedException "User is disabled.", tokens revoked). New passwords
+// follow the pool's password policy; only SRP verifiers are kept. SignUp
+// and UpdateUserAttributes write only the app client's WriteAttributes;
+// email, phone_number and preferred_username are unique aliases
+// (AliasExistsException). In pools with UsernameAttributes, users sign up
+// with an email address or phone number and get a UUID as user name.
+// Sign-up codes go to the auto-verified attribute
+// (phone number first), reset codes to a verified phone number or email;
+// codes are 6 digits and last 24 hours (reset codes 1 hour). ListUsers
+// filters with `name = "value"` and `name ^= "value"` on username, email,
+// phone_number, name, given_name, family_name, preferred_username,
+// cognito:user_status, status and sub. The groups of a user are listed in
+// the cognito:groups claim of its ID and access tokens, lowest precedence
+// first (the order is not documented by Cognito), and group roles in the
+// ID token's cognito:roles and cognito:preferred_role.
+//
+// # Outbox
+//
+// Every message the emulator would send — sign-up and resent codes,
+// password reset codes, invitations (with the temporary password), MFA and
+// OTP codes, attribute verification codes — is kept in an outbox, with the
+// reason it was sent (see [Message]): [Emulator.Messages] and
+// [Emulator.LastCode] read it in process. [WithOutboxHTTP] also serves it at
+// GET /_cognitosrp/outbox?userPoolId=ID[&username=NAME], and [WithCodeLog]
+// logs each message. Both are test-only powers, off by default: nothing is
+// served under /_cognitosrp/ without WithOutboxHTTP.
 //
 // Auth flows: USER_SRP_AUTH; CUSTOM_AUTH, with or without CHALLENGE_NAME=SRP_A,
 // where a pool's CustomChallengeAnswer stands in for the Lambda triggers;
@@ -122,23 +178,23 @@
 //
 // # What is not modeled
 //
-// User management and sign-up (AdminCreateUser, SignUp, ForgotPassword,
-// ChangePassword, UpdateUserAttributes and the rest), Admin* operations,
-// hosted UI and OAuth endpoints (the OpenID configuration lists them at the
+// Hosted UI and OAuth endpoints (the OpenID configuration lists them at the
 // server's URL, but they are not served), Lambda triggers (ClientMetadata is
-// accepted and ignored), WEB_AUTHN, identity pools, pool password
-// policies beyond a minimum length of 8, unconfirmed and disabled users,
+// accepted and ignored), WEB_AUTHN, identity pools, IAM, message
+// templates and the delivery of messages (they stay in the outbox),
+// password history, user pool schemas (attributes are the standard ones
+// and custom:<name>), AliasAttributes (email, phone_number and
+// preferred_username are always aliases), UpdateUserPool, ReadAttributes (kept and described; tokens and GetUser
+// show every attribute),
 // PreventUserExistenceErrors (unknown users get UserNotFoundException), case
 // insensitive user names (email aliases are matched without regard to case),
 // advanced security and request rate limits (only sign-ins in progress and
 // concurrent requests are bounded, and failed attempts locked out), reuse
-// protection for TOTP codes, passkeys (WEB_AUTHN), and read attributes
-// (every attribute is in the ID token). SECRET_BLOCK is random, not
-// Cognito's encrypted state.
-// Not documented by AWS and so guessed: the message of
-// RefreshTokenReuseException, whether reuse revokes the rest of the
-// sign-in's tokens (it does not here), and the messages for a missing or
-// wrong ClientSecret.
+// protection for TOTP codes, and passkeys (WEB_AUTHN). SECRET_BLOCK is
+// random, not Cognito's encrypted state. Not documented by AWS and so
+// guessed: the message of RefreshTokenReuseException, whether reuse revokes
+// the rest of the sign-in's tokens (it does not here), and the messages for
+// a missing or wrong ClientSecret.
 //
 // # Limits
 //
@@ -171,11 +227,14 @@
 // ends that user's oldest), an app client at most 50,000 (beyond which its
 // new sign-ins are refused with TooManyRequestsException), and all together
 // at most 100,000 (beyond which the oldest sign-in of the client with the
-// most is ended). At most 100,000 used Session tokens are remembered, the outbox keeps the
-// last 1000 codes and each user at most 200 devices. Only refresh tokens
-// grow with the number of sign-ins, until they expire; rotation keeps at
-// most 16 refresh tokens per sign-in (an older one is then answered as
-// invalid rather than reused).
+// most is ended). At most 100,000 used Session tokens are remembered, the
+// outbox keeps the last 1000 messages and each user at most 200 devices.
+// The API creates at most 1000 pools, 10,000 app clients, 10,000 users and
+// 10,000 groups (then LimitExceededException); a user has at most 64
+// attributes of at most 16 KiB in all, one pending code per purpose and 100
+// groups. Only refresh tokens grow with the number of sign-ins, until they
+// expire; rotation keeps at most 16 refresh tokens per sign-in (an older
+// one is then answered as invalid rather than reused).
 // [Emulator.Stats] counts all of these. The
 // emulator keeps SRP verifiers, never plaintext passwords. [WithLogger] logs
 // one line per request: the operation (an unknown one by its X-Amz-Target,

@@ -76,6 +76,8 @@ type Emulator struct {
 	refresh      map[string]*grant // by refresh token
 	outbox       []Message
 	lastPurge    time.Time
+	outboxHTTP   bool          // WithOutboxHTTP
+	codeLog      bool          // WithCodeLog
 	inflight     chan struct{} // a slot per request being read or served
 	limits       limits
 }
@@ -89,6 +91,8 @@ type options struct {
 	idKey      *rsa.PrivateKey
 	accessKey  *rsa.PrivateKey
 	log        *slog.Logger
+	outboxHTTP bool
+	codeLog    bool
 	limits     limits
 	issuer     issuerOptions
 }
@@ -179,6 +183,8 @@ func New(cfg Config, opts ...Option) (*Emulator, error) {
 		deviceSteps:  map[deviceStepKey]*authSession{},
 		grants:       map[string]*grant{},
 		refresh:      map[string]*grant{},
+		outboxHTTP:   o.outboxHTTP,
+		codeLog:      o.codeLog,
 		limits:       o.limits,
 		inflight:     make(chan struct{}, max(1, o.limits.inFlight)),
 	}
@@ -326,6 +332,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 	}
 	if r.URL.Path != "/" {
 		op = "GET " + logSafe(r.URL.Path, 200)
+		if e.outboxHTTP && strings.HasPrefix(r.URL.Path, outboxPrefix) {
+			e.serveOutbox(rw, r)
+			return
+		}
 		e.serveWellKnown(rw, r)
 		return
 	}
@@ -348,6 +358,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request, lookup func(op 
 		return
 	}
 	op = name
+	if needsSignature(name) && !isSigned(r) {
+		writeError(rw, errMissingAuthentication)
+		return
+	}
 	// At most e.inflight requests are read and served at once, which bounds
 	// the memory that request bodies take; the others wait.
 	select {

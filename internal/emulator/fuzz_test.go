@@ -41,6 +41,7 @@ func operationSeeds(f *testing.F, e *Emulator) map[string][]string {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(b)))
 		req.Header.Set("X-Amz-Target", target+op)
+		req.Header.Set("Authorization", fakeSigV4)
 		e.ServeHTTP(rec, req)
 		var m map[string]any
 		json.Unmarshal(rec.Body.Bytes(), &m)
@@ -82,7 +83,7 @@ func operationSeeds(f *testing.F, e *Emulator) map[string][]string {
 	respond := func(name string, resp map[string]string) string {
 		return js(map[string]any{"ChallengeName": name, "ClientId": "plain", "Session": "session-token", "ChallengeResponses": resp})
 	}
-	return map[string][]string{
+	base := map[string][]string{
 		"InitiateAuth": {
 			js(initIn),
 			js(map[string]any{"AuthFlow": "USER_SRP_AUTH", "ClientId": "secret", "AuthParameters": map[string]string{"USERNAME": "alice", "SRP_A": "0", "SECRET_HASH": "x"}}),
@@ -125,6 +126,81 @@ func operationSeeds(f *testing.F, e *Emulator) map[string][]string {
 		"SetUserMFAPreference":   {js(map[string]any{"AccessToken": at, "SMSMfaSettings": map[string]bool{"Enabled": true, "PreferredMfa": false}})},
 		"Unknown":                {`{}`},
 	}
+	seeds := lifecycleSeeds(js, at)
+	for op, bodies := range base {
+		seeds[op] = append(seeds[op], bodies...)
+	}
+	return seeds
+}
+
+// fakeSigV4 is an Authorization header: the emulator needs one on the
+// Admin* operations but checks no signature.
+const fakeSigV4 = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+
+// lifecycleSeeds are seeds for the user, admin, group and pool operations.
+// Destructive ones name a pool that does not exist, so that the shared
+// emulator keeps its users for the other seeds.
+func lifecycleSeeds(js func(any) string, at string) map[string][]string {
+	attrs := []map[string]string{{"Name": "email", "Value": "new@example.com"}, {"Name": "custom:x", "Value": "y"}}
+	user := func(extra map[string]any) string {
+		m := map[string]any{"UserPoolId": poolPlain, "Username": "alice"}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return js(m)
+	}
+	gone := js(map[string]any{"UserPoolId": "us-east-1_Gone", "Username": "alice", "GroupName": "g", "ClientId": "plain"})
+	return map[string][]string{
+		"SignUp":                           {js(map[string]any{"ClientId": "plain", "Username": "fuzz-new", "Password": "Passw0rd!", "UserAttributes": attrs})},
+		"ConfirmSignUp":                    {js(map[string]any{"ClientId": "plain", "Username": "fuzz-new", "ConfirmationCode": "123456"})},
+		"ResendConfirmationCode":           {js(map[string]any{"ClientId": "plain", "Username": "fuzz-new"})},
+		"ForgotPassword":                   {js(map[string]any{"ClientId": "secret", "Username": "alice", "SecretHash": "x"})},
+		"ConfirmForgotPassword":            {js(map[string]any{"ClientId": "plain", "Username": "alice", "ConfirmationCode": "123456", "Password": "Passw0rd!"})},
+		"ChangePassword":                   {js(map[string]any{"AccessToken": at, "PreviousPassword": "wrong", "ProposedPassword": "Passw0rd!"})},
+		"UpdateUserAttributes":             {js(map[string]any{"AccessToken": at, "UserAttributes": attrs})},
+		"VerifyUserAttribute":              {js(map[string]any{"AccessToken": at, "AttributeName": "email", "Code": "123456"})},
+		"GetUserAttributeVerificationCode": {js(map[string]any{"AccessToken": at, "AttributeName": "email"})},
+		"DeleteUserAttributes":             {js(map[string]any{"AccessToken": at, "UserAttributeNames": []string{"custom:x"}})},
+		"DeleteUser":                       {js(map[string]any{"AccessToken": "not-a-token"})},
+		"AdminCreateUser":                  {user(map[string]any{"Username": "fuzz-admin", "UserAttributes": attrs, "DesiredDeliveryMediums": []string{"EMAIL"}}), user(map[string]any{"MessageAction": "RESEND"})},
+		"AdminSetUserPassword":             {user(map[string]any{"Password": "Passw0rd!", "Permanent": true})},
+		"AdminGetUser":                     {user(nil)},
+		"AdminUpdateUserAttributes":        {user(map[string]any{"UserAttributes": attrs})},
+		"AdminDeleteUserAttributes":        {user(map[string]any{"UserAttributeNames": []string{"custom:x"}})},
+		"AdminDeleteUser":                  {gone},
+		"AdminConfirmSignUp":               {user(map[string]any{"Username": "fuzz-new"})},
+		"AdminDisableUser":                 {gone},
+		"AdminEnableUser":                  {user(nil)},
+		"AdminResetUserPassword":           {gone},
+		"ListUsers":                        {js(map[string]any{"UserPoolId": poolPlain, "Filter": `email ^= "a"`, "Limit": 2, "PaginationToken": "1"})},
+		"AdminUserGlobalSignOut":           {gone},
+		"AdminListDevices":                 {user(map[string]any{"Limit": 1})},
+		"AdminGetDevice":                   {user(map[string]any{"DeviceKey": "us-east-1_x"})},
+		"AdminForgetDevice":                {user(map[string]any{"DeviceKey": "us-east-1_x"})},
+		"AdminUpdateDeviceStatus":          {user(map[string]any{"DeviceKey": "us-east-1_x", "DeviceRememberedStatus": "remembered"})},
+		"AdminInitiateAuth": {js(map[string]any{"UserPoolId": poolPlain, "ClientId": "pwd", "AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "AuthParameters": map[string]string{"USERNAME": "alice", "PASSWORD": "x"}}),
+			js(map[string]any{"UserPoolId": poolPlain, "ClientId": "plain", "AuthFlow": "USER_SRP_AUTH", "AuthParameters": map[string]string{"USERNAME": "alice", "SRP_A": "02"}})},
+		"AdminRespondToAuthChallenge": {js(map[string]any{"UserPoolId": poolPlain, "ClientId": "plain", "ChallengeName": "NEW_PASSWORD_REQUIRED", "Session": "x", "ChallengeResponses": map[string]string{"USERNAME": "bob", "NEW_PASSWORD": "Passw0rd!"}})},
+		"CreateGroup":                 {js(map[string]any{"UserPoolId": poolPlain, "GroupName": "admins", "Precedence": 1, "RoleArn": "arn:aws:iam::1:role/x"})},
+		"GetGroup":                    {js(map[string]any{"UserPoolId": poolPlain, "GroupName": "admins"})},
+		"UpdateGroup":                 {js(map[string]any{"UserPoolId": poolPlain, "GroupName": "admins", "Description": "d"})},
+		"ListGroups":                  {js(map[string]any{"UserPoolId": poolPlain, "Limit": 1, "NextToken": "0"})},
+		"DeleteGroup":                 {gone},
+		"AdminAddUserToGroup":         {user(map[string]any{"GroupName": "admins"})},
+		"AdminRemoveUserFromGroup":    {user(map[string]any{"GroupName": "admins"})},
+		"AdminListGroupsForUser":      {user(map[string]any{"Limit": 5})},
+		"ListUsersInGroup":            {js(map[string]any{"UserPoolId": poolPlain, "GroupName": "admins"})},
+		"CreateUserPool": {js(map[string]any{"PoolName": "fuzz-emails", "UsernameAttributes": []string{"email"}, "AutoVerifiedAttributes": []string{"email"}}),
+			js(map[string]any{"PoolName": "fuzz", "MfaConfiguration": "OPTIONAL", "DeviceConfiguration": map[string]bool{"DeviceOnlyRememberedOnUserPrompt": true}, "Policies": map[string]any{"PasswordPolicy": map[string]any{"MinimumLength": 6}}})},
+		"DescribeUserPool":       {js(map[string]any{"UserPoolId": poolPlain})},
+		"ListUserPools":          {js(map[string]any{"MaxResults": 2, "NextToken": "1"})},
+		"DeleteUserPool":         {gone},
+		"CreateUserPoolClient":   {js(map[string]any{"UserPoolId": poolPlain, "ClientName": "fuzz", "GenerateSecret": true, "ExplicitAuthFlows": []string{"ALLOW_USER_SRP_AUTH", "USER_PASSWORD_AUTH"}, "AccessTokenValidity": 5, "TokenValidityUnits": map[string]string{"AccessToken": "minutes"}})},
+		"DescribeUserPoolClient": {js(map[string]any{"UserPoolId": poolPlain, "ClientId": "plain"})},
+		"UpdateUserPoolClient":   {js(map[string]any{"UserPoolId": poolPlain, "ClientId": "pwd", "ClientName": "pwd", "ExplicitAuthFlows": []string{"ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH"}})},
+		"ListUserPoolClients":    {js(map[string]any{"UserPoolId": poolPlain, "MaxResults": 3})},
+		"DeleteUserPoolClient":   {gone},
+	}
 }
 
 // FuzzHandler sends arbitrary bodies to every operation. The answer must be
@@ -150,6 +226,7 @@ func FuzzHandler(f *testing.F) {
 		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 		req.Header.Set("X-Amz-Target", target+op)
 		req.Header.Set("Content-Type", jsonContentType)
+		req.Header.Set("Authorization", fakeSigV4) // the Admin* operations need one
 		e.serve(rec, req, func(name string) handler {
 			h := handlers[name]
 			if h == nil {

@@ -75,11 +75,11 @@ func TestRotationDefaultFlows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := e.clients["rot"]; c.flows[flowAllowRefresh] || !c.flows[flowAllowUserSRP] || !c.tokens.rotate {
-		t.Errorf("rotating client: flows %v", c.flows)
+	if c := e.clients["rot"]; c.allows(flowAllowRefresh) || !c.allows(flowAllowUserSRP) || !c.tokens.rotate {
+		t.Errorf("rotating client: flows %v", c.perms.Load().flows)
 	}
-	if c := e.clients["norot"]; !c.flows[flowAllowRefresh] || c.tokens.rotate {
-		t.Errorf("non-rotating client: flows %v", c.flows)
+	if c := e.clients["norot"]; !c.allows(flowAllowRefresh) || c.tokens.rotate {
+		t.Errorf("non-rotating client: flows %v", c.perms.Load().flows)
 	}
 }
 

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"container/list"
 	"crypto/rand"
 	"crypto/subtle"
@@ -10,6 +11,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cognitosrp/cognitosrp/srp"
@@ -36,8 +38,10 @@ const (
 	chPassword               = "PASSWORD"
 	chPasswordSRP            = "PASSWORD_SRP"
 
-	statusConfirmed   = "CONFIRMED"
-	statusForceChange = "FORCE_CHANGE_PASSWORD"
+	statusConfirmed     = "CONFIRMED"
+	statusForceChange   = "FORCE_CHANGE_PASSWORD"
+	statusUnconfirmed   = "UNCONFIRMED"
+	statusResetRequired = "RESET_REQUIRED"
 )
 
 type pool struct {
@@ -50,6 +54,8 @@ type pool struct {
 	users        map[string]*user
 	aliases      map[string]*user // by aliasKey: phone_number, preferred_username, email in lower case
 	usersInOrder []*user
+	groups       map[string]*group // groups.go
+	settings     *poolSettings     // pools.go: what CreateUserPool set
 }
 
 // aliasKey is the key of an alias attribute's value in pool.aliases: email
@@ -65,10 +71,12 @@ func aliasKey(attr, value string) string {
 type appClient struct {
 	id     string
 	secret string
-	flows  map[string]bool
 	pool   *pool
-	tokens clientTokens    // lifetimes and rotation (lifetimes.go)
-	write  map[string]bool // WriteAttributes; nil: the standard ones
+	tokens clientTokens // lifetimes and rotation (lifetimes.go); e.mu
+	info   *clientInfo  // pools.go: what CreateUserPoolClient set; e.mu
+	// perms are the allowed flows and writable attributes. Sign-ins read
+	// them without e.mu; UpdateUserPoolClient replaces them whole.
+	perms atomic.Pointer[clientPerms]
 
 	sessions list.List // of *authSession in progress, oldest first; e.mu
 }
@@ -88,6 +96,10 @@ type user struct {
 	devices     map[string]*device
 	created     time.Time
 	modified    time.Time
+	disabled    bool                    // AdminDisableUser
+	tempExpires time.Time               // FORCE_CHANGE_PASSWORD: when the temporary password expires
+	codes       map[string]*pendingCode // users.go: codes sent and not used yet
+	groups      map[string]*group       // groups.go
 
 	sessions list.List // of *authSession in progress, oldest first; e.mu
 
@@ -178,6 +190,8 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		customAnswer: pc.CustomChallengeAnswer,
 		users:        map[string]*user{},
 		aliases:      map[string]*user{},
+		groups:       map[string]*group{},
+		settings:     configPoolSettings(pc, created),
 	}
 	if p.tracking == "" {
 		p.tracking = "off"
@@ -198,19 +212,9 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		}
 	}
 	for _, cc := range pc.Clients {
-		tokens, err := parseClientTokens(cc)
+		c, err := newClient(cc, p)
 		if err != nil {
 			return nil, fmt.Errorf("emulator: pool %s: client %s: %w", pc.ID, cc.ID, err)
-		}
-		c := &appClient{id: cc.ID, secret: cc.Secret, flows: map[string]bool{}, pool: p, tokens: tokens}
-		for _, f := range clientAuthFlows(cc, tokens) {
-			c.flows[f] = true
-		}
-		if cc.WriteAttributes != nil {
-			c.write = map[string]bool{}
-			for _, a := range cc.WriteAttributes {
-				c.write[a] = true
-			}
 		}
 		p.clients = append(p.clients, c)
 	}
@@ -236,6 +240,10 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		if u.status == "" {
 			u.status = statusConfirmed
 		}
+		u.disabled = uc.Enabled != nil && !*uc.Enabled
+		if u.status == statusForceChange {
+			u.tempExpires = p.settings.tempPasswordExpiry(created)
+		}
 		u.sub = u.attrs["sub"]
 		if u.sub == "" {
 			u.sub = newUUID()
@@ -254,6 +262,9 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 	}
 	// Config.Validate refuses an alias held twice; should one slip
 	// through, the first user in the configuration keeps it.
+	if err := p.addConfigGroups(pc); err != nil {
+		return nil, err
+	}
 	for _, u := range p.usersInOrder {
 		for _, a := range aliasAttributes {
 			if v := u.attrs[a]; v != "" && p.users[v] == nil && p.aliases[aliasKey(a, v)] == nil {
@@ -263,6 +274,43 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 	}
 	return p, nil
 }
+
+// newClient returns the app client that cc configures, in pool p. The
+// config file and CreateUserPoolClient both come through here.
+func newClient(cc AppClient, p *pool) (*appClient, error) {
+	tokens, err := parseClientTokens(cc)
+	if err != nil {
+		return nil, err
+	}
+	info := &clientInfo{name: cmp.Or(cc.ClientName, cc.ID), created: p.settings.created, modified: p.settings.created, cfg: cc}
+	c := &appClient{id: cc.ID, secret: cc.Secret, pool: p, info: info, tokens: tokens}
+	c.perms.Store(newClientPerms(clientAuthFlows(cc, tokens), cc.WriteAttributes))
+	return c, nil
+}
+
+// clientPerms are an app client's allowed flows and writable attributes;
+// they never change once stored in appClient.perms.
+type clientPerms struct {
+	flows map[string]bool
+	write map[string]bool // WriteAttributes; nil: the standard ones
+}
+
+func newClientPerms(flows, write []string) *clientPerms {
+	cp := &clientPerms{flows: map[string]bool{}}
+	for _, f := range flows {
+		cp.flows[f] = true
+	}
+	if write != nil {
+		cp.write = map[string]bool{}
+		for _, a := range write {
+			cp.write[a] = true
+		}
+	}
+	return cp
+}
+
+// allows reports whether the client allows an ExplicitAuthFlows value.
+func (c *appClient) allows(flow string) bool { return c.perms.Load().flows[flow] }
 
 // lookupUser finds a user by user name or alias (email, phone_number,
 // preferred_username). User names come first; email aliases match without
@@ -366,44 +414,6 @@ type grant struct {
 	retired      map[string]time.Time // rotated-out refresh tokens: usable until
 }
 
-// Message is a code that the emulator "delivered" by SMS or email.
-type Message struct {
-	// UserPoolID and Username (the internal name) say whom it was sent to.
-	UserPoolID, Username string
-	// Medium is "SMS" or "EMAIL".
-	Medium string
-	// Destination is the phone number or email address.
-	Destination string
-	// Challenge is the challenge the code answers, such as "SMS_MFA".
-	Challenge string
-	// Code is the 6-digit code.
-	Code string
-	// Time is when it was sent, by the emulator's clock.
-	Time time.Time
-}
-
-// Messages returns the codes delivered so far, oldest first (at most the
-// last 1000).
-func (e *Emulator) Messages() []Message {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return slices.Clone(e.outbox)
-}
-
-// LastCode returns the last SMS or email code delivered to the user (by
-// internal user name) of a pool.
-func (e *Emulator) LastCode(userPoolID, username string) (string, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for i := len(e.outbox) - 1; i >= 0; i-- {
-		m := e.outbox[i]
-		if m.UserPoolID == userPoolID && m.Username == username {
-			return m.Code, true
-		}
-	}
-	return "", false
-}
-
 // DeviceCount returns how many confirmed devices the user (by internal user
 // name) has in a pool, and whether the user exists.
 func (e *Emulator) DeviceCount(userPoolID, username string) (int, bool) {
@@ -471,47 +481,6 @@ func (e *Emulator) Stats() Stats {
 		}
 	}
 	return st
-}
-
-// deliver records a code in the outbox. e.mu must be held.
-func (e *Emulator) deliver(s *authSession, challenge string, now time.Time) (medium, dest string) {
-	medium, dest = "EMAIL", s.user.attrs["email"]
-	if challenge == chSMSMFA || challenge == chSMSOTP {
-		medium, dest = "SMS", s.user.attrs["phone_number"]
-	}
-	s.code = randomDigits(6)
-	s.attempts = 0
-	if len(e.outbox) >= maxOutbox {
-		e.outbox = slices.Delete(e.outbox, 0, len(e.outbox)-maxOutbox+1)
-	}
-	e.outbox = append(e.outbox, Message{
-		UserPoolID: s.pool.id, Username: s.user.name, Medium: medium,
-		Destination: dest, Challenge: challenge, Code: s.code, Time: now,
-	})
-	return medium, maskDestination(medium, dest)
-}
-
-// maskDestination masks an address as Cognito's CODE_DELIVERY_DESTINATION
-// does: "+*******1234" or "a***@e***".
-func maskDestination(medium, dest string) string {
-	if medium == "SMS" {
-		b := []byte(dest)
-		digits := 0
-		for i := len(b) - 1; i >= 0; i-- {
-			if b[i] >= '0' && b[i] <= '9' {
-				digits++
-				if digits > 4 {
-					b[i] = '*'
-				}
-			}
-		}
-		return string(b)
-	}
-	local, domain, ok := strings.Cut(dest, "@")
-	if !ok || local == "" || domain == "" {
-		return "***"
-	}
-	return local[:1] + "***@" + domain[:1] + "***"
 }
 
 // putSession stores s under a fresh token and returns the token. e.mu must be

@@ -216,6 +216,7 @@ func (e *Emulator) tokenClaims(rc *reqCtx, g *grant) (access, id map[string]any,
 		"iat":              iat,
 		"jti":              newUUID(),
 	}
+	addGroupClaims(g.user, access, id) // groups.go
 	for k, v := range g.user.attrs {
 		if _, ok := id[k]; ok {
 			continue

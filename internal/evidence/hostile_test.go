@@ -475,7 +475,11 @@ func TestHostileRequests(t *testing.T) {
 			return respond(map[string]any{"ChallengeName": "SELECT_CHALLENGE", "ClientId": "hostile", "Session": first,
 				"ChallengeResponses": map[string]string{"USERNAME": "frank", "ANSWER": "PASSWORD", "PASSWORD": hostilePassword}})
 		}, 400, "NotAuthorizedException"},
-		{"unknown X-Amz-Target", raw(target+"AdminDeleteUser", `{}`), 400, "UnknownOperationException"},
+		{"unknown X-Amz-Target", raw(target+"AdminNoSuchOperation", `{}`), 400, "UnknownOperationException"},
+		{"unsigned admin call", raw(target+"AdminDeleteUser", `{"UserPoolId": "`+hostilePool+`", "Username": "alice"}`), 400, "MissingAuthenticationTokenException"},
+		{"sign-up with an attribute the client may not write", raw(target+"SignUp", `{"ClientId": "hostile", "Username": "mallory", "Password": "Passw0rd!", "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}`), 400, "NotAuthorizedException"},
+		{"sign-up with a user name of spaces", raw(target+"SignUp", `{"ClientId": "hostile", "Username": "   ", "Password": "Passw0rd!"}`), 400, "InvalidParameterException"},
+		{"confirm sign-up of another user", raw(target+"ConfirmSignUp", `{"ClientId": "hostile", "Username": "alice", "ConfirmationCode": "123456"}`), 400, "NotAuthorizedException"},
 		{"X-Amz-Target of another service", raw("DynamoDB_20120810.GetItem", `{}`), 400, "UnknownOperationException"},
 		{"no X-Amz-Target", raw("", `{"AuthFlow": "USER_SRP_AUTH", "ClientId": "hostile"}`), 400, "UnknownOperationException"},
 	} {
