@@ -200,9 +200,9 @@ func isResourceNotFound(err error) bool {
 // is sent as DEVICE_KEY, which Cognito requires for refresh tokens issued
 // to a remembered device. If Cognito no longer knows the device, Refresh
 // tries once more without it and, if that succeeds, forgets it
-// ([Result.DeviceForgotten]). optFns change the Client's [Options] for this
-// call; of them, ClientSecret, ClientOptions, ClientMetadata and
-// DeviceStore apply.
+// ([Result.DeviceForgotten]). A Client from [NewAdmin] calls
+// AdminInitiateAuth. optFns change the Client's [Options] for this call; of
+// them, ClientSecret, ClientOptions, ClientMetadata and DeviceStore apply.
 func (c *Client) Refresh(ctx context.Context, username, refreshToken string, optFns ...func(*Options)) (*Result, error) {
 	o := c.options(optFns)
 	var d *Device
@@ -230,6 +230,9 @@ func (c *Client) Refresh(ctx context.Context, username, refreshToken string, opt
 func (c *Client) refresh(ctx context.Context, o *Options, username, refreshToken string, d *Device) (*Result, error) {
 	if d != nil {
 		username = d.Username
+	}
+	if c.admin != nil {
+		return c.adminRefresh(ctx, o, username, refreshToken, d)
 	}
 	params := map[string]string{"REFRESH_TOKEN": refreshToken}
 	if o.ClientSecret != "" {
