@@ -31,12 +31,12 @@ import (
 //
 // It holds what the next call needs and nothing more: the Session, the
 // user pool and app client ids, the flow and whether it runs through the
-// admin operations ([NewAdmin]), the challenge's name and
-// parameters, the name the user typed and the internal user name, the key
-// and group key of the remembered device offered (not its password, which
-// stays in the [DeviceStore]), whether the device was already proved, and
-// the expiry. It never holds the password, the device password, or the TOTP
-// secret of MFA_SETUP: [Challenge.SecretCode] is set on the Pending that
+// admin operations ([NewAdmin]), the challenge's name and parameters, the
+// name the user typed and the internal user name, the key and group key of
+// the remembered device offered (not its password, which stays in the
+// [DeviceStore]), whether the device was already proved, and the expiry.
+// It never holds the password, the device password, or the TOTP secret of
+// MFA_SETUP: [Challenge.SecretCode] is set on the Pending that
 // [Client.Start] or [Client.Resume] returns, for showing it to the user
 // once, and empty after UnmarshalBinary.
 //

@@ -129,7 +129,10 @@ func (c *Client) start(ctx context.Context, o *Options, f Flow) (*Step, error) {
 // or process, through [Pending.MarshalBinary] and
 // [Pending.UnmarshalBinary], but it must be for c's user pool and app
 // client, else Resume returns [ErrWrongClient]. Device authentication that
-// follows the answer uses the device password in c's [DeviceStore].
+// follows the answer uses the device password in c's [DeviceStore]. p is
+// answered with the operation its sign-in started with: a Pending of a
+// Client from [NewAdmin] with AdminRespondToAuthChallenge, which needs c to
+// be from NewAdmin too (else [ErrAdminRequired]).
 //
 // Resume returns an error matching [ErrStepExpired] when p has expired,
 // checked against [Options.Clock] before calling Cognito, or when Cognito
