@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
@@ -681,5 +682,51 @@ func TestPendingAdminFlowStrict(t *testing.T) {
 	b, err := p.MarshalBinary()
 	if err != nil || !bytes.Contains(b, []byte(`"admin":true`)) {
 		t.Errorf("MarshalBinary: %s, %v", b, err)
+	}
+}
+
+// TestAdminSDKRetries: with the SDK's standard retryer, AdminInitiateAuth
+// is retried after an HTTP 500 and AdminRespondToAuthChallenge is not, as
+// for their plain forms (TestSDKRetries).
+func TestAdminSDKRetries(t *testing.T) {
+	t.Parallel()
+	srv := newAdminServer(t)
+	for _, tc := range []struct {
+		op    string
+		calls int
+		ok    bool
+	}{
+		{"AdminInitiateAuth", 2, true},
+		{"AdminRespondToAuthChallenge", 1, false},
+	} {
+		t.Run(tc.op, func(t *testing.T) {
+			flaky := &flakyHTTP{op: tc.op, calls: map[string]int{}}
+			api := srv.Client(func(o *cip.Options) {
+				o.Credentials = adminCredentials
+				o.HTTPClient = flaky
+				o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) {
+					so.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return time.Millisecond, nil })
+				})
+			})
+			c, err := flows.NewAdmin(api, flowsPool, clientID(flowsPool, variants[0]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := c.Login(context.Background(), "alice", password)
+			if n := flaky.calls[tc.op]; n != tc.calls {
+				t.Errorf("%d calls of %s, want %d", n, tc.op, tc.calls)
+			}
+			if tc.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkTokens(t, res, "alice")
+				return
+			}
+			var ie *types.InternalErrorException
+			if res != nil || !errors.As(err, &ie) {
+				t.Errorf("got %v, %v; want the InternalErrorException", res, err)
+			}
+		})
 	}
 }
