@@ -74,6 +74,10 @@ func (adminPendingError) Is(target error) bool {
 // The choice is made once, for the Client, because it depends on what api
 // is (an SDK client with credentials), which the compiler can check; an app
 // that signs in both ways makes two Clients over the same SDK client.
+// NewAdmin refuses a *cognitoidentityprovider.Client without credentials
+// (nil, or aws.AnonymousCredentials as in the unsigned configuration that
+// [New] can use), whose admin calls Cognito would refuse, unless
+// [Options.ClientOptions] are given, which may set them.
 //
 // See the Amazon Cognito API Reference for [AdminInitiateAuth] and
 // [AdminRespondToAuthChallenge].
@@ -88,8 +92,19 @@ func NewAdmin(api AdminAPI, userPoolID, clientID string, optFns ...func(*Options
 	if err != nil {
 		return nil, err
 	}
+	if sdk, ok := api.(*cip.Client); ok && len(c.opts.ClientOptions) == 0 && !hasCredentials(sdk) {
+		return nil, errors.New("flows: NewAdmin: the SDK client has no AWS credentials (nil or aws.AnonymousCredentials), and the admin operations must be signed")
+	}
 	c.admin = api
 	return c, nil
+}
+
+// hasCredentials reports whether an SDK client signs its requests: the SDK
+// sends them unsigned when its Credentials are nil or
+// aws.AnonymousCredentials (which it treats as nil).
+func hasCredentials(sdk *cip.Client) bool {
+	creds := sdk.Options().Credentials
+	return creds != nil && !aws.IsCredentialsProvider(creds, (*aws.AnonymousCredentials)(nil))
 }
 
 // AdminUserPassword is the ADMIN_USER_PASSWORD_AUTH flow, as

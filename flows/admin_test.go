@@ -577,19 +577,30 @@ func TestAdminWrongPassword(t *testing.T) {
 	})
 }
 
-// TestAdminUnsigned: an SDK client without credentials sends the admin
-// operations unsigned, which the server refuses as Cognito does; the
-// recorder of the other tests sees the difference.
+// TestAdminUnsigned: NewAdmin refuses an SDK client without credentials;
+// past that check (through a wrapper), it sends the admin operations
+// unsigned, which the server refuses as Cognito does, and the recorder of
+// the other tests sees the difference.
 func TestAdminUnsigned(t *testing.T) {
 	t.Parallel()
 	srv := newAdminServer(t)
 	w := &wire{}
+	v := variants[0]
+	for _, creds := range []aws.CredentialsProvider{nil, aws.AnonymousCredentials{}, aws.NewCredentialsCache(aws.AnonymousCredentials{})} {
+		api := srv.Client(func(o *cip.Options) { o.Credentials = creds })
+		if _, err := flows.NewAdmin(api, adminPool, clientID(adminPool, v)); err == nil || !strings.Contains(err.Error(), "no AWS credentials") {
+			t.Errorf("NewAdmin with credentials %T: %v, want a refusal", creds, err)
+		}
+	}
+	if _, err := flows.NewAdmin(srv.Client(), adminPool, clientID(adminPool, v)); err != nil {
+		t.Errorf("NewAdmin with credentials: %v", err)
+	}
+
 	api := srv.Client(func(o *cip.Options) {
 		o.Credentials = aws.AnonymousCredentials{}
 		o.HTTPClient = &http.Client{Transport: w, Timeout: 30 * time.Second}
 	})
-	v := variants[0]
-	c, err := flows.NewAdmin(api, adminPool, clientID(adminPool, v))
+	c, err := flows.NewAdmin(struct{ *cip.Client }{api}, adminPool, clientID(adminPool, v))
 	if err != nil {
 		t.Fatal(err)
 	}
