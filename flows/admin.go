@@ -67,7 +67,10 @@ func (adminPendingError) Is(target error) bool {
 // and ForgetDevice take the user's access token and are not signed), the
 // step API, whose [Pending] records that the sign-in is an admin one so that
 // [Client.Resume] answers it with AdminRespondToAuthChallenge, and
-// [Client.Refresh], which calls AdminInitiateAuth with REFRESH_TOKEN_AUTH.
+// [Client.Refresh] with [RefreshTokenAuth] in [Options.RefreshWith], which
+// then calls AdminInitiateAuth with REFRESH_TOKEN_AUTH
+// (GetTokensFromRefreshToken, the default, has no admin form: it is called
+// as with New).
 // One more flow needs NewAdmin: [AdminUserPassword]
 // (ADMIN_USER_PASSWORD_AUTH), which sends the password itself.
 //
@@ -208,7 +211,8 @@ func (s *signIn) adminAPI() (AdminAPI, error) {
 	return s.c.admin, nil
 }
 
-// adminRefresh is refresh for a Client from NewAdmin: AdminInitiateAuth
+// adminRefresh is refresh with RefreshTokenAuth for a Client from
+// NewAdmin: AdminInitiateAuth
 // with REFRESH_TOKEN_AUTH. username is the internal user name, or the
 // device's.
 func (c *Client) adminRefresh(ctx context.Context, o *Options, username, refreshToken string, d *Device) (*Result, error) {
@@ -227,14 +231,14 @@ func (c *Client) adminRefresh(ctx context.Context, o *Options, username, refresh
 		ClientMetadata: o.ClientMetadata,
 	}, callOptions(o)...)
 	if err != nil {
-		return nil, fmt.Errorf("flows: %w", err)
+		return nil, refreshError(err)
 	}
 	ar := out.AuthenticationResult
-	if ar == nil {
-		if out.ChallengeName != "" {
-			return nil, &UnsupportedChallengeError{Name: out.ChallengeName}
-		}
-		return nil, fmt.Errorf("%w: neither tokens nor a challenge", ErrMalformedChallenge)
+	if ar == nil && out.ChallengeName != "" {
+		return nil, &UnsupportedChallengeError{Name: out.ChallengeName}
+	}
+	if ar == nil || ar.AccessToken == nil {
+		return nil, fmt.Errorf("%w: a refresh answered without tokens", ErrMalformedChallenge)
 	}
 	res := &Result{AuthenticationResult: ar, Username: usernameFromIDToken(ar.IdToken), Device: d}
 	if res.Username == "" {

@@ -486,15 +486,19 @@ func TestAdminPasswordFlowDevice(t *testing.T) {
 }
 
 // TestAdminRefresh: a Client from NewAdmin refreshes with AdminInitiateAuth
-// REFRESH_TOKEN_AUTH, with the remembered device's key, and Cognito's
-// refusal of a bad refresh token reaches the caller.
+// REFRESH_TOKEN_AUTH (RefreshTokenAuth), with the remembered device's key,
+// and Cognito's refusal of a bad refresh token reaches the caller; with the
+// default, GetTokensFromRefreshToken, as a Client from New does.
 func TestAdminRefresh(t *testing.T) {
 	t.Parallel()
 	srv := newAdminServer(t)
 	forEachVariant(t, func(t *testing.T, v variant, by string) {
 		name := vname("arefresh", v, by)
 		ctx := context.Background()
-		c, w := newAdminClient(t, srv, adminPool, v, func(o *flows.Options) { o.DeviceStore = flows.NewMemoryStore() })
+		c, w := newAdminClient(t, srv, adminPool, v, func(o *flows.Options) {
+			o.DeviceStore = flows.NewMemoryStore()
+			o.RefreshWith = flows.RefreshTokenAuth
+		})
 		res, err := c.Login(ctx, loginName(name, by), password)
 		if err != nil {
 			t.Fatal(err)
@@ -529,10 +533,17 @@ func TestAdminRefresh(t *testing.T) {
 		}
 
 		_, err = c.Refresh(ctx, res.Username, "not-a-refresh-token")
-		if !isNotAuthorized(err) {
-			t.Errorf("Refresh with a bad token: %v, want NotAuthorizedException", err)
+		if !isNotAuthorized(err) || !errors.Is(err, flows.ErrSignInRequired) {
+			t.Errorf("Refresh with a bad token: %v, want NotAuthorizedException and ErrSignInRequired", err)
 		}
 		checkAdminCalls(t, w.take(), adminPool, v, "AdminInitiateAuth REFRESH_TOKEN_AUTH error")
+
+		got, err = c.Refresh(ctx, res.Username, *res.AuthenticationResult.RefreshToken, func(o *flows.Options) { o.RefreshWith = flows.RefreshGetTokens })
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkTokens(t, got, name)
+		checkAdminCalls(t, w.take(), adminPool, v, "GetTokensFromRefreshToken")
 	})
 }
 

@@ -25,6 +25,7 @@ type API interface {
 	RespondToAuthChallenge(ctx context.Context, params *cip.RespondToAuthChallengeInput, optFns ...func(*cip.Options)) (*cip.RespondToAuthChallengeOutput, error)
 	ConfirmDevice(ctx context.Context, params *cip.ConfirmDeviceInput, optFns ...func(*cip.Options)) (*cip.ConfirmDeviceOutput, error)
 	UpdateDeviceStatus(ctx context.Context, params *cip.UpdateDeviceStatusInput, optFns ...func(*cip.Options)) (*cip.UpdateDeviceStatusOutput, error)
+	GetTokensFromRefreshToken(ctx context.Context, params *cip.GetTokensFromRefreshTokenInput, optFns ...func(*cip.Options)) (*cip.GetTokensFromRefreshTokenOutput, error)
 	ForgetDevice(ctx context.Context, params *cip.ForgetDeviceInput, optFns ...func(*cip.Options)) (*cip.ForgetDeviceOutput, error)
 	AssociateSoftwareToken(ctx context.Context, params *cip.AssociateSoftwareTokenInput, optFns ...func(*cip.Options)) (*cip.AssociateSoftwareTokenOutput, error)
 	VerifySoftwareToken(ctx context.Context, params *cip.VerifySoftwareTokenInput, optFns ...func(*cip.Options)) (*cip.VerifySoftwareTokenOutput, error)
@@ -110,6 +111,11 @@ type Options struct {
 	// sign-in, across [Client.Resume] calls; beyond it the sign-in fails
 	// with [ErrChallengeLoop]. The default is [DefaultMaxChallenges].
 	MaxChallenges int
+
+	// RefreshWith is the operation that [Client.Refresh] calls:
+	// GetTokensFromRefreshToken by default ([RefreshGetTokens]), or
+	// REFRESH_TOKEN_AUTH ([RefreshTokenAuth]) for servers that lack it.
+	RefreshWith RefreshMethod
 
 	// SessionValidity is how long Cognito keeps a challenge's Session: the
 	// app client's AuthSessionValidity, 3 to 15 minutes. It sets

@@ -62,7 +62,10 @@
 // when given a password, and [Client.LoginUserAuth] ([UserAuth]) runs
 // USER_AUTH (choice-based sign-in) with PASSWORD_SRP, or passwordless with a
 // factor the user chooses. [Client.Refresh] gets new tokens with
-// REFRESH_TOKEN_AUTH.
+// GetTokensFromRefreshToken (or REFRESH_TOKEN_AUTH, [Options.RefreshWith]),
+// and a [TokenSource] keeps a sign-in's tokens valid, refreshing them once
+// for all goroutines a little before they expire and keeping a rotated
+// refresh token in a [TokenStore]; it is an oauth2.TokenSource too.
 //
 // The password never leaves the process: Cognito receives an SRP-6a proof,
 // computed by package [github.com/cognitosrp/cognitosrp/srp] in constant
@@ -79,10 +82,10 @@
 // and signed with SigV4, instead of InitiateAuth and RespondToAuthChallenge:
 // every flow, challenge and device step, [Client.Start] and [Client.Resume]
 // (a [Pending] records that it is an admin sign-in, and is answered with
-// the admin operation), and [Client.Refresh] (AdminInitiateAuth with
-// REFRESH_TOKEN_AUTH). ConfirmDevice, UpdateDeviceStatus, ForgetDevice,
-// AssociateSoftwareToken and VerifySoftwareToken have no admin form and are
-// called as with [New]. Only such a Client runs [AdminUserPassword]
+// the admin operation), and [Client.Refresh] with [RefreshTokenAuth]
+// (AdminInitiateAuth with REFRESH_TOKEN_AUTH). GetTokensFromRefreshToken,
+// ConfirmDevice, UpdateDeviceStatus, ForgetDevice, AssociateSoftwareToken
+// and VerifySoftwareToken have no admin form and are called as with [New]. Only such a Client runs [AdminUserPassword]
 // (ADMIN_USER_PASSWORD_AUTH, [Client.LoginAdminPassword]), the one flow of
 // this package that sends the password itself to Cognito.
 //

@@ -42,8 +42,9 @@ var (
 	// wrapped in a [*ChallengeError].
 	ErrMalformedChallenge = errors.New("flows: malformed challenge parameters")
 
-	// ErrMalformedStore means that a device store file is not valid.
-	ErrMalformedStore = errors.New("flows: malformed device store")
+	// ErrMalformedStore means that a device store or token store file is not
+	// valid.
+	ErrMalformedStore = errors.New("flows: malformed store file")
 
 	// ErrStepExpired means that a [Pending] step was answered after its
 	// [Pending.Expires], or that Cognito said its session had expired

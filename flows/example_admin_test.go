@@ -40,6 +40,7 @@ func ExampleNewAdmin() {
 
 	c, err := flows.NewAdmin(api, "us-east-1_Server", "srpclient", func(o *flows.Options) {
 		o.ClientSecret = "example-client-secret"
+		o.RefreshWith = flows.RefreshTokenAuth // AdminInitiateAuth REFRESH_TOKEN_AUTH
 	})
 	if err != nil {
 		log.Fatal(err)

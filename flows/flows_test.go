@@ -19,6 +19,7 @@ import (
 
 	"github.com/cognitosrp/cognitosrp/cognitotest"
 	"github.com/cognitosrp/cognitosrp/flows"
+	"github.com/cognitosrp/cognitosrp/secrethash"
 )
 
 func TestLogin(t *testing.T) {
@@ -583,9 +584,31 @@ func TestRefresh(t *testing.T) {
 				t.Error("Refresh returned the old access token")
 			}
 			calls := rec.reset()
-			if len(calls) != 1 || calls[0].flow != types.AuthFlowTypeRefreshTokenAuth || calls[0].params["DEVICE_KEY"] != res.Device.DeviceKey {
-				t.Errorf("refresh calls %q, DEVICE_KEY %q", rec.ops(), calls[0].params["DEVICE_KEY"])
+			if len(calls) != 1 || calls[0].op != "GetTokensFromRefreshToken" || calls[0].params["DeviceKey"] != res.Device.DeviceKey {
+				t.Fatalf("refresh calls %+v, want one GetTokensFromRefreshToken with the device key", calls)
 			}
+			// The secret itself, not a SECRET_HASH.
+			if got, ok := calls[0].params["ClientSecret"]; got != v.secret || ok != (v.secret != "") {
+				t.Errorf("ClientSecret %q (sent: %v), want %q", got, ok, v.secret)
+			}
+			if ref.AuthenticationResult.RefreshToken != nil {
+				t.Error("a refresh token came back from a client without rotation")
+			}
+		}
+
+		// REFRESH_TOKEN_AUTH, as an option.
+		rec.reset()
+		ref, err := c.Refresh(ctx, typed, rt, func(o *flows.Options) { o.RefreshWith = flows.RefreshTokenAuth })
+		if err != nil {
+			t.Fatalf("Refresh with RefreshTokenAuth: %v", err)
+		}
+		checkTokens(t, ref, name)
+		calls := rec.reset()
+		if len(calls) != 1 || calls[0].flow != types.AuthFlowTypeRefreshTokenAuth || calls[0].params["DEVICE_KEY"] != res.Device.DeviceKey {
+			t.Errorf("refresh calls %+v, want REFRESH_TOKEN_AUTH with DEVICE_KEY", calls)
+		}
+		if v.secret != "" && calls[0].params["SECRET_HASH"] != secrethash.Compute(clientID(devicePool, v), v.secret, res.Username) {
+			t.Errorf("SECRET_HASH %q", calls[0].params["SECRET_HASH"])
 		}
 
 		// Without a device store, by the internal user name.
@@ -594,15 +617,18 @@ func TestRefresh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ref, err := c2.Refresh(ctx, res2.Username, *res2.AuthenticationResult.RefreshToken)
+		ref, err = c2.Refresh(ctx, res2.Username, *res2.AuthenticationResult.RefreshToken)
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkTokens(t, ref, "alice")
 
-		var nae *types.NotAuthorizedException
-		if _, err := c2.Refresh(ctx, "alice", "not-a-refresh-token"); !errors.As(err, &nae) {
-			t.Errorf("bad refresh token: %v", err)
+		for _, m := range []flows.RefreshMethod{flows.RefreshGetTokens, flows.RefreshTokenAuth} {
+			var nae *types.NotAuthorizedException
+			_, err := c2.Refresh(ctx, "alice", "not-a-refresh-token", func(o *flows.Options) { o.RefreshWith = m })
+			if !errors.As(err, &nae) || !errors.Is(err, flows.ErrSignInRequired) {
+				t.Errorf("%v: bad refresh token: %v, want ErrSignInRequired and the NotAuthorizedException", m, err)
+			}
 		}
 	})
 }

@@ -274,6 +274,19 @@ func (r *recorder) UpdateDeviceStatus(ctx context.Context, in *cip.UpdateDeviceS
 	return out, err
 }
 
+func (r *recorder) GetTokensFromRefreshToken(ctx context.Context, in *cip.GetTokensFromRefreshTokenInput, optFns ...func(*cip.Options)) (*cip.GetTokensFromRefreshTokenOutput, error) {
+	out, err := r.api.GetTokensFromRefreshToken(ctx, in, optFns...)
+	params := map[string]string{}
+	if in.DeviceKey != nil {
+		params["DeviceKey"] = *in.DeviceKey
+	}
+	if in.ClientSecret != nil {
+		params["ClientSecret"] = *in.ClientSecret
+	}
+	r.add(call{op: "GetTokensFromRefreshToken", params: params, err: err})
+	return out, err
+}
+
 func (r *recorder) ForgetDevice(ctx context.Context, in *cip.ForgetDeviceInput, optFns ...func(*cip.Options)) (*cip.ForgetDeviceOutput, error) {
 	out, err := r.api.ForgetDevice(ctx, in, optFns...)
 	r.add(call{op: "ForgetDevice", err: err})

@@ -11,15 +11,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
-
-	"github.com/cognitosrp/cognitosrp/secrethash"
 )
 
 // Result is the outcome of a successful sign-in or refresh.
 type Result struct {
 	// AuthenticationResult holds the tokens, as Cognito returned them.
 	// After a refresh it has no RefreshToken unless the app client rotates
-	// refresh tokens.
+	// refresh tokens: then its RefreshToken is the new one, which replaces
+	// the one presented (see [Client.Refresh]).
 	AuthenticationResult *types.AuthenticationResultType
 
 	// Username is the user's internal user name in the user pool: the
@@ -191,76 +190,6 @@ func isCodeMismatch(err error) bool {
 func isResourceNotFound(err error) bool {
 	var rnf *types.ResourceNotFoundException
 	return errors.As(err, &rnf)
-}
-
-// Refresh gets new tokens with REFRESH_TOKEN_AUTH. username is the user's
-// internal user name ([Result.Username]), which SECRET_HASH covers when the
-// app client has a secret; with a [DeviceStore], an alias under which the
-// user's device is stored works too. The user's remembered device, if any,
-// is sent as DEVICE_KEY, which Cognito requires for refresh tokens issued
-// to a remembered device. If Cognito no longer knows the device, Refresh
-// tries once more without it and, if that succeeds, forgets it
-// ([Result.DeviceForgotten]). A Client from [NewAdmin] calls
-// AdminInitiateAuth. optFns change the Client's [Options] for this call; of
-// them, ClientSecret, ClientOptions, ClientMetadata and DeviceStore apply.
-func (c *Client) Refresh(ctx context.Context, username, refreshToken string, optFns ...func(*Options)) (*Result, error) {
-	o := c.options(optFns)
-	var d *Device
-	if o.DeviceStore != nil {
-		var err error
-		if d, err = o.DeviceStore.Get(ctx, c.userPoolID, username); err != nil {
-			return nil, fmt.Errorf("flows: device store: %w", err)
-		}
-	}
-	res, err := c.refresh(ctx, o, username, refreshToken, d)
-	if err == nil || d == nil || !isResourceNotFound(err) {
-		return res, err
-	}
-	res, err = c.refresh(ctx, o, d.Username, refreshToken, nil)
-	if err != nil {
-		return nil, err
-	}
-	res.DeviceForgotten = true
-	if derr := o.DeviceStore.Delete(ctx, c.userPoolID, d.DeviceKey); derr != nil {
-		return res, &DeviceError{Op: "forget", Err: derr}
-	}
-	return res, nil
-}
-
-func (c *Client) refresh(ctx context.Context, o *Options, username, refreshToken string, d *Device) (*Result, error) {
-	if d != nil {
-		username = d.Username
-	}
-	if c.admin != nil {
-		return c.adminRefresh(ctx, o, username, refreshToken, d)
-	}
-	params := map[string]string{"REFRESH_TOKEN": refreshToken}
-	if o.ClientSecret != "" {
-		params["SECRET_HASH"] = secrethash.Compute(c.clientID, o.ClientSecret, username)
-	}
-	if d != nil {
-		params["DEVICE_KEY"] = d.DeviceKey
-	}
-	out, err := c.api.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		AuthFlow:       types.AuthFlowTypeRefreshTokenAuth,
-		ClientId:       aws.String(c.clientID),
-		AuthParameters: params,
-		ClientMetadata: o.ClientMetadata,
-	}, callOptions(o)...)
-	if err != nil {
-		return nil, fmt.Errorf("flows: %w", err)
-	}
-	if out.AuthenticationResult == nil {
-		if out.ChallengeName != "" {
-			return nil, &UnsupportedChallengeError{Name: out.ChallengeName}
-		}
-		return nil, fmt.Errorf("%w: neither tokens nor a challenge", ErrMalformedChallenge)
-	}
-	res := &Result{AuthenticationResult: out.AuthenticationResult, Username: usernameFromIDToken(out.AuthenticationResult.IdToken), Device: d}
-	if res.Username == "" {
-		res.Username = username
-	}
-	return res, nil
 }
 
 // ForgetDevice makes Cognito forget the device d (with the access token of

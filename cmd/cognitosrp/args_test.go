@@ -24,6 +24,7 @@ func TestArgumentsNeverEchoed(t *testing.T) {
 		base []string // valid arguments for the command
 	}{
 		{"login", loginFlagSet(new(loginFlags)), []string{"--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u"}},
+		{"token", tokenFlagSet(new(loginFlags)), []string{"--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--token-store", filepath.Join(t.TempDir(), "t.json")}},
 		{"serve", serveFlagSet(&cfg, &addr), []string{"--config", examplesConfig, "--addr", "127.0.0.1:0"}},
 		{"demo", newFlagSet("demo"), nil},
 		{"help", newFlagSet("help"), nil},
@@ -80,6 +81,17 @@ func TestArgumentsNeverEchoed(t *testing.T) {
 				add(base("--refresh", "--token-store", junk)...)
 				add(base("--refresh", "--token-store", filepath.Join(junk, "sub"))...)
 				add(base("--password-stdin", "--device-store", filepath.Join(junk, "sub"))...)
+			}
+			if c.name == "token" {
+				// Stores named by the secret: damaged, missing, under a file.
+				junk := filepath.Join(dir, secret)
+				if err := os.WriteFile(junk, []byte("{not json"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				add(base("--token-store", junk)...)
+				add(base("--token-store", filepath.Join(junk, "sub"))...)
+				add(base("--token-store", filepath.Join(dir, "missing-"+secret))...)
+				add(base("--device-store", filepath.Join(junk, "sub"))...)
 			}
 		}
 		// A password in the endpoint's user info, to a closed port.

@@ -35,7 +35,7 @@ setup and no AWS account: it starts the local Cognito-compatible server on
   3. confirms and remembers the device (ConfirmDevice, UpdateDeviceStatus);
   4. signs in again, this time proving the device too (DEVICE_SRP_AUTH,
      DEVICE_PASSWORD_VERIFIER);
-  5. refreshes the tokens (REFRESH_TOKEN_AUTH).
+  5. refreshes the tokens (GetTokensFromRefreshToken).
 
 Long values are shortened. The password is never sent, not even to the local
 server; only public SRP values are, and those are what is shown.
@@ -151,7 +151,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	out.printf("   the new access token's device_key claim: %v\n", access["device_key"])
 
-	out.section("5. Refresh the tokens (REFRESH_TOKEN_AUTH)")
+	out.section("5. Refresh the tokens (GetTokensFromRefreshToken)")
 	out.note("The refresh token, with the device's key, buys new access and ID tokens; no password.")
 	res3, err := c.Refresh(ctx, res2.Username, aws.ToString(res2.AuthenticationResult.RefreshToken))
 	if err != nil {
@@ -399,6 +399,21 @@ func (t *tracingAPI) UpdateDeviceStatus(ctx context.Context, in *cip.UpdateDevic
 		return nil, err
 	}
 	t.out.call("<-", "UpdateDeviceStatus", "ok")
+	return out, nil
+}
+
+func (t *tracingAPI) GetTokensFromRefreshToken(ctx context.Context, in *cip.GetTokensFromRefreshTokenInput, optFns ...func(*cip.Options)) (*cip.GetTokensFromRefreshTokenOutput, error) {
+	fields := []string{"RefreshToken=" + short(aws.ToString(in.RefreshToken))}
+	if in.DeviceKey != nil {
+		fields = append(fields, "DeviceKey="+aws.ToString(in.DeviceKey))
+	}
+	t.out.call("->", "GetTokensFromRefreshToken", fields...)
+	out, err := t.api.GetTokensFromRefreshToken(ctx, in, optFns...)
+	if err != nil {
+		t.fail(err)
+		return nil, err
+	}
+	t.out.call("<-", "AuthenticationResult", t.result(out.AuthenticationResult)...)
 	return out, nil
 }
 

@@ -29,7 +29,7 @@ func TestDemo(t *testing.T) {
 		"<- DEVICE_SRP_AUTH", "-> RespondToAuthChallenge   DEVICE_SRP_AUTH",
 		"<- DEVICE_PASSWORD_VERIFIER", "-> RespondToAuthChallenge   DEVICE_PASSWORD_VERIFIER",
 		"device_key claim: us-east-1_",
-		"5. Refresh the tokens", "AuthFlow=REFRESH_TOKEN_AUTH",
+		"5. Refresh the tokens", "-> GetTokensFromRefreshToken", "DeviceKey=us-east-1_",
 		"new ID token for alice",
 		"Done.",
 	} {

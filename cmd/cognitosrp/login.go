@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -58,16 +57,23 @@ Options:
                               address.
     --password-stdin          Read the password from standard input.
     --refresh                 Instead of signing in, get new tokens with
-                              REFRESH_TOKEN_AUTH from the refresh token
-                              that --token-store holds for the user, or else
-                              one read from standard input (or the
-                              terminal), sending the user's remembered
-                              device. Prints no new refresh token.
-    --token-store FILE        Keep the refresh token of each login in FILE
-                              (JSON, mode 0600) for later --refresh runs,
-                              with the internal user name that an app
-                              client secret's SECRET_HASH needs when you
-                              signed in by alias.
+                              GetTokensFromRefreshToken from the refresh
+                              token that --token-store holds for the user
+                              (found by the name given at sign-in or the
+                              internal user name), or else one read from
+                              standard input (or the terminal), sending the
+                              user's remembered device. Prints a refresh
+                              token only when the app client rotates them
+                              (the new one), and writes it back to
+                              --token-store.
+    --legacy-refresh          With --refresh, use InitiateAuth
+                              REFRESH_TOKEN_AUTH instead, for servers that
+                              lack GetTokensFromRefreshToken. App clients
+                              with refresh token rotation refuse it.
+    --token-store FILE        Keep the tokens of each login in FILE (JSON,
+                              mode 0600), for later --refresh runs and for
+                              "cognitosrp token", which prints a valid
+                              access token for scripts.
     --device-store FILE       The remembered devices, a JSON file (mode 0600)
                               holding device passwords. The default is
                               cognitosrp/devices.json in the user config
@@ -134,6 +140,7 @@ var testOnlyConfigDir string
 type loginFlags struct {
 	poolID, clientID, secretEnv, username string
 	passwordStdin, refresh                bool
+	legacyRefresh, idToken                bool
 	deviceStore                           string
 	deviceStoreSet                        bool
 	tokenStore                            string
@@ -151,6 +158,7 @@ func loginFlagSet(f *loginFlags) *flag.FlagSet {
 	fs.StringVar(&f.username, "username", "", "")
 	fs.BoolVar(&f.passwordStdin, "password-stdin", false, "")
 	fs.BoolVar(&f.refresh, "refresh", false, "")
+	fs.BoolVar(&f.legacyRefresh, "legacy-refresh", false, "")
 	fs.StringVar(&f.deviceStore, "device-store", "", "")
 	fs.StringVar(&f.tokenStore, "token-store", "", "")
 	fs.BoolVar(&f.remember, "remember-device", false, "")
@@ -202,27 +210,38 @@ func parseLoginFlags(args []string, stdout io.Writer) (*loginFlags, error) {
 		return nil, usageError("login", "--output: want json or text")
 	case f.deviceStoreSet && f.deviceStore == "":
 		return nil, usageError("login", "--device-store needs a file name")
+	case f.legacyRefresh && !f.refresh:
+		return nil, usageError("login", "--legacy-refresh needs --refresh")
 	}
+	if err := checkIDs("login", f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// checkIDs checks the ids, the region and the endpoint of f against their
+// documented forms, for the command cmd.
+func checkIDs(cmd string, f *loginFlags) error {
 	// The patterns of UserPoolId and ClientId in the API reference
 	// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html):
 	// [\w-]+_[0-9a-zA-Z]+ and [\w+]+. Also cognito-local's ids
 	// (local_AbC123) match them.
 	if !poolIDPattern.MatchString(f.poolID) {
-		return nil, usageError("login", "--user-pool-id is not a user pool id like us-east-1_AbC123")
+		return usageError(cmd, "--user-pool-id is not a user pool id like us-east-1_AbC123")
 	}
 	if !clientIDPattern.MatchString(f.clientID) {
-		return nil, usageError("login", "--client-id is not an app client id (letters, digits, _ and +)")
+		return usageError(cmd, "--client-id is not an app client id (letters, digits, _ and +)")
 	}
 	if f.region != "" && !regionPattern.MatchString(f.region) {
-		return nil, usageError("login", "--region is not a region like us-east-1")
+		return usageError(cmd, "--region is not a region like us-east-1")
 	}
 	if f.endpoint != "" {
 		u, err := url.Parse(f.endpoint)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, usageError("login", "--endpoint-url is not an http or https URL like http://127.0.0.1:9229")
+			return usageError(cmd, "--endpoint-url is not an http or https URL like http://127.0.0.1:9229")
 		}
 	}
-	return f, nil
+	return nil
 }
 
 func runLogin(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -255,58 +274,34 @@ func (f *loginFlags) warn(stderr io.Writer, format string, args ...any) {
 	printLines(stderr, "cognitosrp: warning: ", f.hideFiles(fmt.Sprintf(format, args...)))
 }
 
-// login signs in, or refreshes, as f says.
+// login signs in as f says; with --refresh, it refreshes instead
+// ([refresh]).
 func login(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr io.Writer) error {
-	var err error
-
-	var secret string
-	if f.secretEnv != "" {
-		secret = os.Getenv(f.secretEnv)
-		if secret == "" {
-			// The name is not quoted: it might be the secret itself, given
-			// where the name belongs.
-			return usageError("login", "--client-secret-env NAME: the environment variable it names is empty or not set (--client-secret-env takes the variable's name, not the secret)")
-		}
+	if f.refresh {
+		return refresh(ctx, f, stdin, stdout, stderr)
 	}
-
+	secret, err := clientSecret("login", f)
+	if err != nil {
+		return err
+	}
 	store, err := deviceStore(f)
 	if err != nil {
 		return err
 	}
 
-	// With --refresh and --token-store, the refresh token stored by an
-	// earlier login, and the internal user name its SECRET_HASH needs.
-	var stored storedToken
-	var haveStored bool
-	if f.refresh && f.tokenStore != "" {
-		stored, haveStored, err = tokenStore{f.tokenStore}.get(f.poolID, f.clientID, f.username)
-		if err != nil {
-			return &cliError{code: exitUsage, err: err}
-		}
-	}
-
-	// The password or refresh token: from stdin, or from the terminal.
-	stdinTaken := !haveStored && (f.passwordStdin || (f.refresh && !isTerminal(stdin)))
+	// The password: from stdin, or from the terminal.
 	tty, closer, ttyErr := openTerminal(stdin)
 	if ttyErr == nil {
 		defer closer.Close()
 	}
-	var input string
+	var password string
 	switch {
-	case haveStored:
-		input = stored.RefreshToken
-	case stdinTaken:
-		what := "password"
-		if f.refresh {
-			what = "refresh token"
-		}
-		input, err = readStdinSecret(stdin, what)
+	case f.passwordStdin:
+		password, err = readStdinSecret(stdin, "password")
 	case ttyErr != nil:
 		return usageError("login", "no terminal to read the password from: use --password-stdin")
-	case f.refresh:
-		input, err = tty.ReadSecret(ctx, "Refresh token: ")
 	default:
-		input, err = tty.ReadSecret(ctx, "Password for "+f.username+": ")
+		password, err = tty.ReadSecret(ctx, "Password for "+f.username+": ")
 	}
 	if err != nil {
 		return loginError(ctx, err, f)
@@ -316,18 +311,8 @@ func login(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	if prefix, _, _ := strings.Cut(f.poolID, "_"); f.region == "" && f.resolvedRegion != prefix {
-		f.warn(stderr, "using region %s from the AWS configuration, but the user pool id names %s", f.resolvedRegion, prefix)
-	}
-	var res *flows.Result
-	switch {
-	case f.refresh && haveStored && stored.Username != "":
-		res, err = c.Refresh(ctx, stored.Username, input)
-	case f.refresh:
-		res, err = c.Refresh(ctx, f.username, input)
-	default:
-		res, err = c.Login(ctx, f.username, input)
-	}
+	warnRegion(f, stderr)
+	res, err := c.Login(ctx, f.username, password)
 	var de *flows.DeviceError
 	if errors.As(err, &de) && res != nil {
 		f.warn(stderr, "signed in, but the new device was not remembered: %v", de)
@@ -336,13 +321,35 @@ func login(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr i
 	if err != nil {
 		return loginError(ctx, err, f)
 	}
-	if f.tokenStore != "" && !f.refresh && res.AuthenticationResult != nil && res.AuthenticationResult.RefreshToken != nil {
-		t := storedToken{RefreshToken: *res.AuthenticationResult.RefreshToken, Username: res.Username, Saved: time.Now().UTC()}
-		if err := (tokenStore{f.tokenStore}).put(ctx, f.poolID, f.clientID, f.username, t); err != nil {
-			f.warn(stderr, "signed in, but the refresh token was not stored: %v", err)
+	if f.tokenStore != "" && res.AuthenticationResult != nil && res.AuthenticationResult.RefreshToken != nil {
+		if err := putTokens(ctx, f, c.NewTokens(res, f.username)); err != nil {
+			f.warn(stderr, "signed in, but the tokens were not stored: %v", err)
 		}
 	}
 	return printResult(stdout, res, f.output)
+}
+
+// clientSecret returns the app client's secret from the environment
+// variable that --client-secret-env names, or "" without the flag.
+func clientSecret(cmd string, f *loginFlags) (string, error) {
+	if f.secretEnv == "" {
+		return "", nil
+	}
+	secret := os.Getenv(f.secretEnv)
+	if secret == "" {
+		// The name is not quoted: it might be the secret itself, given
+		// where the name belongs.
+		return "", usageError(cmd, "--client-secret-env NAME: the environment variable it names is empty or not set (--client-secret-env takes the variable's name, not the secret)")
+	}
+	return secret, nil
+}
+
+// warnRegion warns when the region, from the AWS configuration, is not the
+// user pool id's.
+func warnRegion(f *loginFlags, stderr io.Writer) {
+	if prefix, _, _ := strings.Cut(f.poolID, "_"); f.region == "" && f.resolvedRegion != prefix {
+		f.warn(stderr, "using region %s from the AWS configuration, but the user pool id names %s", f.resolvedRegion, prefix)
+	}
 }
 
 // deviceStore returns the device store of f, or nil when there is none.
@@ -415,6 +422,12 @@ func newFlowsClient(ctx context.Context, f *loginFlags, secret string, store flo
 		}
 		o.DeviceName = "cognitosrp"
 		o.Handler = terminalHandler(tty)
+		if f.legacyRefresh {
+			o.RefreshWith = flows.RefreshTokenAuth
+		}
+		if testOnlyClock != nil {
+			o.Clock = testOnlyClock
+		}
 	}
 	c, err := flows.New(api, f.poolID, f.clientID, opts)
 	if err != nil {
@@ -621,9 +634,11 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 			e.hints = append(e.hints, "the app client has a secret: put it in an environment variable and name it with --client-secret-env NAME")
 		case strings.Contains(lower, "secret"):
 			e.hints = append(e.hints, "check the app client's secret in $"+f.secretEnv)
-			if f.refresh {
-				e.hints = append(e.hints, "a refresh's SECRET_HASH needs the internal user name, not an alias: pass it as --username, or use --token-store")
+			if f.legacyRefresh {
+				e.hints = append(e.hints, "REFRESH_TOKEN_AUTH's SECRET_HASH needs the internal user name, not an alias: pass it as --username, or use --token-store")
 			}
+		case code == "UnknownOperationException" && (f.refresh || f.tokenStore != "") && !f.legacyRefresh:
+			e.hints = append(e.hints, "the server may lack GetTokensFromRefreshToken: --legacy-refresh refreshes with REFRESH_TOKEN_AUTH")
 		case code == "ResourceNotFoundException" && strings.Contains(lower, "device"):
 		case code == "ResourceNotFoundException":
 			e.hints = append(e.hints, fmt.Sprintf("check --user-pool-id and --client-id: they must name an existing pool and app client in %s", f.resolvedRegion))

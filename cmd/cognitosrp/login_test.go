@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +40,7 @@ func newServer(t *testing.T) *cognitotest.Server {
 				{ID: "public"},
 				{ID: "confidential", Secret: testSecret},
 				{ID: "passwordonly", ExplicitAuthFlows: []string{"ALLOW_USER_PASSWORD_AUTH"}},
+				{ID: "rotating", RefreshTokenRotation: &cognitotest.RefreshTokenRotation{Feature: "ENABLED"}},
 			},
 			Users: []cognitotest.User{
 				{Username: "alice", Password: alicePassword, Attributes: map[string]string{"email": "alice@example.com", "email_verified": "true"}},
@@ -210,8 +212,9 @@ func TestLoginFlowNotEnabled(t *testing.T) {
 		!strings.Contains(r.stderr, "hint: add ALLOW_USER_SRP_AUTH") {
 		t.Errorf("%v", r)
 	}
+	// REFRESH_TOKEN_AUTH needs ALLOW_REFRESH_TOKEN_AUTH.
 	r = runCLI(t, strings.NewReader("some-refresh-token"), "login", "--endpoint-url", srv.URL, "--user-pool-id", testPool,
-		"--client-id", "passwordonly", "--username", "alice", "--refresh")
+		"--client-id", "passwordonly", "--username", "alice", "--refresh", "--legacy-refresh")
 	if r.code != exitRefused || !strings.Contains(r.stderr, "hint: add ALLOW_REFRESH_TOKEN_AUTH") {
 		t.Errorf("refresh: %v", r)
 	}
@@ -715,12 +718,27 @@ func TestLoginTokenStore(t *testing.T) {
 		t.Errorf("refresh result %+v", out)
 	}
 
-	// Without the store, the alias cannot be refreshed with a secret:
-	// SECRET_HASH needs the internal user name.
-	noStore := append(args()[:len(args())-4], "--refresh")
+	// By the internal user name, after signing in by alias (issue 11: "no
+	// refresh token on standard input").
+	byName := args("--refresh")
+	byName[slices.Index(byName, "alice@example.com")] = "alice"
+	r = runCLI(t, strings.NewReader(""), byName...)
+	if r.code != 0 {
+		t.Fatalf("refresh from the token store by the internal user name: %v", r)
+	}
+
+	// GetTokensFromRefreshToken has no SECRET_HASH: without the store, the
+	// alias and a refresh token on standard input do too.
+	noStore := append(args()[:len(args())-2], "--refresh")
 	r = runCLI(t, strings.NewReader(first.RefreshToken), noStore...)
-	if r.code != exitRefused {
+	if r.code != 0 {
 		t.Errorf("refresh by alias without the store: %v", r)
+	}
+	// REFRESH_TOKEN_AUTH's SECRET_HASH needs the internal user name, which
+	// the device stored under the alias gives.
+	r = runCLI(t, strings.NewReader(first.RefreshToken), append(noStore, "--legacy-refresh")...)
+	if r.code != 0 {
+		t.Errorf("legacy refresh by alias without the token store: %v", r)
 	}
 
 	// A damaged store is reported without quoting it.

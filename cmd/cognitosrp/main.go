@@ -4,6 +4,7 @@
 // Usage:
 //
 //	cognitosrp login --user-pool-id ID --client-id ID --username NAME [options]
+//	cognitosrp token --user-pool-id ID --client-id ID --username NAME --token-store FILE [options]
 //	cognitosrp serve --config FILE [--addr 127.0.0.1:0]
 //	cognitosrp demo
 //
@@ -30,12 +31,16 @@ Cognito-compatible server for offline testing.
 
 Usage:
     cognitosrp login --user-pool-id ID --client-id ID --username NAME [options]
+    cognitosrp token --user-pool-id ID --client-id ID --username NAME --token-store FILE [options]
     cognitosrp serve --config FILE [--addr 127.0.0.1:0]
     cognitosrp demo
     cognitosrp help [COMMAND]
 
 Commands:
     login   Sign in and print the tokens as the AWS CLI does.
+    token   Print a valid access (or ID) token from login's token store,
+            refreshing it only when needed: for scripts, as in
+            curl -H "Authorization: Bearer $(cognitosrp token ...)" URL.
     serve   Run the local Cognito-compatible server from a JSON config.
     demo    Walk through an SRP sign-in, a remembered device and a refresh
             against an in-process local server. Needs no AWS account.
@@ -119,13 +124,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitOK
 	case "login":
 		err = runLogin(ctx, rest, stdin, stdout, stderr)
+	case "token":
+		err = runToken(ctx, rest, stdout, stderr)
 	case "serve":
 		err = runServe(ctx, rest, stdout, stderr)
 	case "demo":
 		err = runDemo(ctx, rest, stdout, stderr)
 	default:
 		// Not quoted: it might be a password typed at the wrong prompt.
-		err = usageError("", "unknown command (not shown, in case it is a secret): want login, serve or demo")
+		err = usageError("", "unknown command (not shown, in case it is a secret): want login, token, serve or demo")
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK

@@ -83,7 +83,8 @@ func (b *syncBuffer) String() string {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"-h"}, {"help"},
-		{"login", "--help"}, {"serve", "--help"}, {"demo", "--help"},
+		{"login", "--help"}, {"token", "--help"}, {"serve", "--help"}, {"demo", "--help"},
+		{"help", "token"},
 		{"help", "login"}, {"login", "-h"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
@@ -107,6 +108,7 @@ func TestHelpDocumentsEveryOption(t *testing.T) {
 	var s1, s2 string
 	for help, fs := range map[string]*flag.FlagSet{
 		loginUsage: loginFlagSet(new(loginFlags)),
+		tokenUsage: tokenFlagSet(new(loginFlags)),
 		serveUsage: serveFlagSet(&s1, &s2),
 	} {
 		fs.VisitAll(func(f *flag.Flag) {
@@ -121,7 +123,7 @@ func TestHelpDocumentsEveryOption(t *testing.T) {
 		}
 	}
 	for _, code := range []string{"0", "1", "2", "3"} {
-		if !strings.Contains(usage, "\n    "+code+" ") || !strings.Contains(loginUsage, "\n    "+code+" ") {
+		if !strings.Contains(usage, "\n    "+code+" ") || !strings.Contains(loginUsage, "\n    "+code+" ") || !strings.Contains(tokenUsage, "\n    "+code+" ") {
 			t.Errorf("exit status %s is not documented", code)
 		}
 	}
@@ -133,7 +135,7 @@ func TestUsageErrors(t *testing.T) {
 		want string
 	}{
 		{nil, "Usage:"},
-		{[]string{"frobnicate"}, `unknown command (not shown, in case it is a secret): want login, serve or demo`},
+		{[]string{"frobnicate"}, `unknown command (not shown, in case it is a secret): want login, token, serve or demo`},
 		{[]string{"serve"}, "--config FILE is required"},
 		{[]string{"serve", "--config", "x.json", "extra"}, `argument 3 is not an option: cognitosrp serve takes no other arguments`},
 		{[]string{"serve", "--bogus"}, "argument 1 is not an option of cognitosrp serve"},
@@ -158,6 +160,12 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--client-secret-env", "COGNITOSRP_TEST_UNSET_VARIABLE"}, "the environment variable it names is empty or not set"},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c-d", "--username", "u"}, "--client-id is not an app client id"},
 		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--region", "mars"}, "--region is not a region like us-east-1"},
+		{[]string{"login", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--legacy-refresh"}, "--legacy-refresh needs --refresh"},
+		{[]string{"token", "--client-id", "c", "--username", "u", "--token-store", "t.json"}, "--user-pool-id is required"},
+		{[]string{"token", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u"}, "--token-store is required"},
+		{[]string{"token", "--user-pool-id", "us-east-1_X", "--client-id", "c-d", "--username", "u", "--token-store", "t.json"}, "--client-id is not an app client id"},
+		{[]string{"token", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--token-store", "t.json", "--password-stdin"}, "argument 9 is not an option of cognitosrp token"},
+		{[]string{"token", "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u", "--token-store", "t.json", "--client-secret-env", "COGNITOSRP_TEST_UNSET_VARIABLE"}, "the environment variable it names is empty or not set"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			r := runCLI(t, nil, tc.args...)

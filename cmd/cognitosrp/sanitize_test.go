@@ -3,11 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/cognitosrp/cognitosrp/flows"
 )
 
 // hostile is text from a server that tries to drive the terminal: set the
@@ -107,6 +112,49 @@ func TestSanitizeServerText(t *testing.T) {
 			}
 		})
 	}
+
+	// The token command, refreshing the expired tokens of a token store.
+	expiredStore := func(t *testing.T) []string {
+		dir := t.TempDir()
+		tokens := filepath.Join(dir, "tokens.json")
+		old := &flows.Tokens{UserPoolID: "us-east-1_X", ClientID: "c", Username: "u", AccessToken: "a", IDToken: "i", RefreshToken: "r",
+			AccessTokenExpiry: time.Now().Add(-time.Hour), IDTokenExpiry: time.Now().Add(-time.Hour)}
+		if err := putTokens(t.Context(), &loginFlags{tokenStore: tokens}, old); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"--token-store", tokens, "--device-store", filepath.Join(dir, "devices.json")}
+	}
+	tokenArgs := func(url string, more ...string) []string {
+		return append([]string{"token", "--endpoint-url", url, "--user-pool-id", "us-east-1_X", "--client-id", "c", "--username", "u"}, more...)
+	}
+	for _, id := range []bool{false, true} {
+		t.Run(fmt.Sprintf("token id=%v", id), func(t *testing.T) {
+			url := hostileServer(t, tokens)
+			args := tokenArgs(url, expiredStore(t)...)
+			if id {
+				args = append(args, "--id-token")
+			}
+			r := runCLI(t, nil, args...)
+			if r.code != 0 || !strings.HasPrefix(r.stdout, "access") == !id {
+				t.Fatalf("%v", r)
+			}
+			if b := terminalBytes(r.stdout + r.stderr); b != "" {
+				t.Errorf("output holds %q:\n%q", b, r.stdout)
+			}
+		})
+	}
+	t.Run("token error message", func(t *testing.T) {
+		url := hostileServer(t, func(string, map[string]any) (int, any) {
+			return 400, map[string]string{"__type": "NotAuthorizedException", "message": hostile}
+		})
+		r := runCLI(t, nil, tokenArgs(url, expiredStore(t)...)...)
+		if r.code != exitRefused || !strings.Contains(r.stderr, "NotAuthorizedException: bad") {
+			t.Fatalf("%v", r)
+		}
+		if b := terminalBytes(r.stderr); b != "" {
+			t.Errorf("stderr holds %q:\n%q", b, r.stderr)
+		}
+	})
 
 	challenge := func(name string, params map[string]string) func(string, map[string]any) (int, any) {
 		return func(op string, in map[string]any) (int, any) {

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/cognitosrp/cognitosrp/flows"
 )
 
 // TestTokenStoreConcurrentPuts: logins that store their tokens at the same
@@ -15,12 +16,14 @@ import (
 // writer won), and leave no temporary file.
 func TestTokenStoreConcurrentPuts(t *testing.T) {
 	dir := t.TempDir()
-	s := tokenStore{filepath.Join(dir, "tokens.json")}
+	f := &loginFlags{tokenStore: filepath.Join(dir, "tokens.json")}
+	tok := func(u string) *flows.Tokens {
+		return &flows.Tokens{UserPoolID: "us-east-1_X", ClientID: "c", Username: u, Aliases: []string{u + "@example.com"}, RefreshToken: "rt-" + u}
+	}
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Go(func() {
-			u := fmt.Sprintf("user%d", i)
-			if err := s.put(t.Context(), "us-east-1_X", "c", u, storedToken{RefreshToken: "rt-" + u, Username: u, Saved: time.Now()}); err != nil {
+			if err := putTokens(t.Context(), f, tok(fmt.Sprintf("user%d", i))); err != nil {
 				t.Error(err)
 			}
 		})
@@ -28,9 +31,9 @@ func TestTokenStoreConcurrentPuts(t *testing.T) {
 	wg.Wait()
 	for i := range 16 {
 		u := fmt.Sprintf("user%d", i)
-		tok, ok, err := s.get("us-east-1_X", "c", u)
-		if err != nil || !ok || tok.RefreshToken != "rt-"+u {
-			t.Errorf("%s: %v, %v, %v", u, tok, ok, err)
+		got, err := tokenStore(f).Get(t.Context(), "us-east-1_X", "c", u+"@example.com")
+		if err != nil || got == nil || got.RefreshToken != "rt-"+u {
+			t.Errorf("%s: %v, %v", u, got, err)
 		}
 	}
 	entries, _ := os.ReadDir(dir)
@@ -39,16 +42,16 @@ func TestTokenStoreConcurrentPuts(t *testing.T) {
 			t.Errorf("left behind: %s", e.Name())
 		}
 	}
-	if fi, err := os.Stat(s.path); err != nil || fi.Mode().Perm() != 0o600 {
+	if fi, err := os.Stat(f.tokenStore); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("mode: %v, %v", fi, err)
 	}
 	// A damaged store is not overwritten, and not quoted.
-	os.WriteFile(s.path, []byte("{damaged rt-user1"), 0o600)
-	err := s.put(t.Context(), "us-east-1_X", "c", "u", storedToken{RefreshToken: "x"})
+	os.WriteFile(f.tokenStore, []byte("{damaged rt-user1"), 0o600)
+	err := putTokens(t.Context(), f, tok("u"))
 	if err == nil || strings.Contains(err.Error(), "rt-user1") {
 		t.Errorf("put on a damaged store: %v", err)
 	}
-	if b, _ := os.ReadFile(s.path); string(b) != "{damaged rt-user1" {
+	if b, _ := os.ReadFile(f.tokenStore); string(b) != "{damaged rt-user1" {
 		t.Errorf("the damaged store was replaced: %q", b)
 	}
 }

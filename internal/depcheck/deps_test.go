@@ -81,7 +81,7 @@ var policy = map[string]rule{
 	module + "/internal/atomicfile": stdlibOnly,
 	module + "/flows": anyOf(stdlibOnly, prefixes(module+"/srp", module+"/secrethash", module+"/internal/atomicfile",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider", "github.com/aws/aws-sdk-go-v2/aws",
-		"github.com/aws/smithy-go")),
+		"github.com/aws/smithy-go", "golang.org/x/oauth2")),
 	module + "/flows/terminal": anyOf(stdlibOnly, prefixes(module+"/flows",
 		"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types", "golang.org/x/term")),
 }
