@@ -112,11 +112,11 @@ func (e *Handler) advanceLocked(rc *reqCtx, s *authSession) (*authOutput, *pendi
 				return out, nil, err
 			case len(factors) > 1:
 				choices, _ := json.Marshal(factors)
-				return step(chSelectMFAType, map[string]string{"MFAS_CAN_CHOOSE": string(choices)}, func(n *authSession) {
+				return step(chSelectMFAType, map[string]string{"MFAS_CAN_CHOOSE": string(choices), userIDForSRP: u.name}, func(n *authSession) {
 					n.mfaChoices = slices.Clone(factors)
 				})
 			case p.mfa == mfaOn:
-				return step(chMFASetup, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`}, nil)
+				return step(chMFASetup, map[string]string{"MFAS_CAN_SETUP": `["SOFTWARE_TOKEN_MFA"]`, userIDForSRP: u.name}, nil)
 			}
 		}
 	}
@@ -133,13 +133,25 @@ func newPasswordParamsLocked(u *user) map[string]string {
 		req = append(req, "userAttributes."+a)
 	}
 	reqJSON, _ := json.Marshal(req)
-	return map[string]string{"userAttributes": string(attrs), "requiredAttributes": string(reqJSON)}
+	return map[string]string{"userAttributes": string(attrs), "requiredAttributes": string(reqJSON), userIDForSRP: u.name}
 }
+
+// userIDForSRP names the user in the parameters of the challenges that
+// follow a first factor, so that clients that signed in with an alias (and
+// without SRP, whose PASSWORD_VERIFIER names the user) can answer with the
+// user name and its SECRET_HASH: "the AdminInitiateAuth response includes
+// the actual username value in the USERNAMEUSER_ID_FOR_SRP attribute, even
+// if you specified an alias" (AWS CLI reference,
+// admin-respond-to-auth-challenge; its admin-initiate-auth example shows it
+// in NEW_PASSWORD_REQUIRED). Cognito's own answers show it in
+// SOFTWARE_TOKEN_MFA too; that it is in SMS_MFA, EMAIL_OTP,
+// SELECT_MFA_TYPE and MFA_SETUP is assumed.
+const userIDForSRP = "USER_ID_FOR_SRP"
 
 // mfaChallengeLocked asks for an MFA factor. e.mu must be held.
 func (e *Handler) mfaChallengeLocked(rc *reqCtx, s *authSession, factor string) (*authOutput, error) {
 	n := stepFrom(s, factor)
-	params := map[string]string{}
+	params := map[string]string{userIDForSRP: s.user.name}
 	if factor != mfaTOTP {
 		medium, dest := e.deliverLocked(n, factor, rc.now)
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = medium

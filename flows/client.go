@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"runtime/debug"
 	"slices"
@@ -130,6 +131,7 @@ type Options struct {
 // return stores that are safe for concurrent use.
 type Client struct {
 	api        API
+	admin      AdminAPI // set by NewAdmin: sign-ins use the Admin* operations
 	userPoolID string
 	clientID   string
 	opts       Options
@@ -142,11 +144,16 @@ func New(api API, userPoolID, clientID string, optFns ...func(*Options)) (*Clien
 	if api == nil {
 		return nil, errors.New("flows: New: nil API")
 	}
+	return newClient("New", api, userPoolID, clientID, optFns)
+}
+
+// newClient is New and NewAdmin, named fn in errors.
+func newClient(fn string, api API, userPoolID, clientID string, optFns []func(*Options)) (*Client, error) {
 	if _, err := srp.PoolName(userPoolID); err != nil {
-		return nil, errors.New("flows: New: the user pool id is not of the form region_name")
+		return nil, fmt.Errorf("flows: %s: the user pool id is not of the form region_name", fn)
 	}
 	if clientID == "" {
-		return nil, errors.New("flows: New: empty app client id")
+		return nil, fmt.Errorf("flows: %s: empty app client id", fn)
 	}
 	c := &Client{api: api, userPoolID: userPoolID, clientID: clientID}
 	for _, fn := range optFns {

@@ -15,6 +15,8 @@
 //	idToken := *res.AuthenticationResult.IdToken
 //
 // No AWS credentials are needed: the sign-in operations are unauthenticated.
+// Server-side apps that hold credentials can use the admin operations
+// instead ([NewAdmin]).
 //
 // # Sign-ins that stop at a challenge
 //
@@ -72,6 +74,21 @@
 // the user typed, every challenge response the internal user name
 // (Cognito's USERNAME).
 //
+// # Server-side apps with AWS credentials
+//
+// [NewAdmin] returns a Client, over an [AdminAPI] (a
+// *cognitoidentityprovider.Client with credentials), whose sign-ins call
+// AdminInitiateAuth and AdminRespondToAuthChallenge, with the UserPoolId
+// and signed with SigV4, instead of InitiateAuth and RespondToAuthChallenge:
+// every flow, challenge and device step, [Client.Start] and [Client.Resume]
+// (a [Pending] records that it is an admin sign-in, and is answered with
+// the admin operation), and [Client.Refresh] with [RefreshTokenAuth]
+// (AdminInitiateAuth with REFRESH_TOKEN_AUTH). GetTokensFromRefreshToken,
+// ConfirmDevice, UpdateDeviceStatus, ForgetDevice, AssociateSoftwareToken
+// and VerifySoftwareToken have no admin form and are called as with [New]. Only such a Client runs [AdminUserPassword]
+// (ADMIN_USER_PASSWORD_AUTH, [Client.LoginAdminPassword]), the one flow of
+// this package that sends the password itself to Cognito.
+//
 // # Challenges
 //
 // The Client answers PASSWORD_VERIFIER, DEVICE_SRP_AUTH and
@@ -126,7 +143,8 @@
 // must not be answered twice: Cognito's Session can be used once.
 //
 // See the Amazon Cognito API Reference for [InitiateAuth] and
-// [RespondToAuthChallenge], and the developer guide on [remembered devices].
+// [RespondToAuthChallenge] (and [NewAdmin] for their admin forms), and the
+// developer guide on [remembered devices].
 //
 // [InitiateAuth]: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html
 // [RespondToAuthChallenge]: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RespondToAuthChallenge.html

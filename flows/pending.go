@@ -30,12 +30,13 @@ import (
 // ([Options.SessionValidity]).
 //
 // It holds what the next call needs and nothing more: the Session, the
-// user pool and app client ids, the flow, the challenge's name and
-// parameters, the name the user typed and the internal user name, the key
-// and group key of the remembered device offered (not its password, which
-// stays in the [DeviceStore]), whether the device was already proved, and
-// the expiry. It never holds the password, the device password, or the TOTP
-// secret of MFA_SETUP: [Challenge.SecretCode] is set on the Pending that
+// user pool and app client ids, the flow and whether it runs through the
+// admin operations ([NewAdmin]), the challenge's name and parameters, the
+// name the user typed and the internal user name, the key and group key of
+// the remembered device offered (not its password, which stays in the
+// [DeviceStore]), whether the device was already proved, and the expiry.
+// It never holds the password, the device password, or the TOTP secret of
+// MFA_SETUP: [Challenge.SecretCode] is set on the Pending that
 // [Client.Start] or [Client.Resume] returns, for showing it to the user
 // once, and empty after UnmarshalBinary.
 //
@@ -65,6 +66,7 @@ type pendingState struct {
 	Pool           string                  `json:"userPoolId"`
 	Client         string                  `json:"clientId"`
 	Flow           types.AuthFlowType      `json:"flow"`
+	Admin          bool                    `json:"admin,omitempty"` // AdminRespondToAuthChallenge
 	Session        string                  `json:"session,omitempty"`
 	Challenge      types.ChallengeNameType `json:"challenge"`
 	Params         map[string]string       `json:"params,omitempty"`
@@ -142,7 +144,7 @@ func syntaxOnly(err error) string {
 	return "not a pending step"
 }
 
-var pendingFlows = []types.AuthFlowType{types.AuthFlowTypeUserSrpAuth, types.AuthFlowTypeCustomAuth, types.AuthFlowTypeUserAuth}
+var pendingFlows = []types.AuthFlowType{types.AuthFlowTypeUserSrpAuth, types.AuthFlowTypeCustomAuth, types.AuthFlowTypeUserAuth, types.AuthFlowTypeAdminUserPasswordAuth}
 
 func (st *pendingState) validate() error {
 	switch {
@@ -152,6 +154,8 @@ func (st *pendingState) validate() error {
 		return fmt.Errorf("no user pool or app client id")
 	case !slices.Contains(pendingFlows, st.Flow):
 		return fmt.Errorf("flow %.32q", string(st.Flow))
+	case st.Flow == types.AuthFlowTypeAdminUserPasswordAuth && !st.Admin:
+		return fmt.Errorf("flow %s without the admin operations", st.Flow)
 	case !slices.Contains(userChallenges, st.Challenge):
 		return fmt.Errorf("challenge %.32q does not wait for the user", string(st.Challenge))
 	case st.Typed == "":

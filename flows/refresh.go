@@ -72,6 +72,8 @@ func (m RefreshMethod) String() string {
 // RefreshTokenReuseException, UserNotFoundException), the error wraps
 // [ErrSignInRequired] and Cognito's error.
 //
+// A Client from [NewAdmin] calls AdminInitiateAuth for REFRESH_TOKEN_AUTH.
+//
 // optFns change the Client's [Options] for this call; of them,
 // ClientSecret, ClientOptions, ClientMetadata, DeviceStore and RefreshWith
 // apply.
@@ -126,6 +128,9 @@ func (c *Client) refresh(ctx context.Context, o *Options, username, refreshToken
 		}
 		ar = out.AuthenticationResult
 	case RefreshTokenAuth:
+		if c.admin != nil {
+			return c.adminRefresh(ctx, o, username, refreshToken, d)
+		}
 		params := map[string]string{"REFRESH_TOKEN": refreshToken}
 		if o.ClientSecret != "" {
 			params["SECRET_HASH"] = secrethash.Compute(c.clientID, o.ClientSecret, username)

@@ -16,8 +16,8 @@ import (
 	"github.com/cognitosrp/cognitosrp/srp"
 )
 
-// A Flow is how [Client.Start] signs a user in: [UserSRP], [CustomAuth]
-// or [UserAuth].
+// A Flow is how [Client.Start] signs a user in: [UserSRP], [CustomAuth],
+// [UserAuth], or, with a Client from [NewAdmin], [AdminUserPassword].
 type Flow interface {
 	authFlow() (types.AuthFlowType, string, string)
 }
@@ -129,7 +129,10 @@ func (c *Client) start(ctx context.Context, o *Options, f Flow) (*Step, error) {
 // or process, through [Pending.MarshalBinary] and
 // [Pending.UnmarshalBinary], but it must be for c's user pool and app
 // client, else Resume returns [ErrWrongClient]. Device authentication that
-// follows the answer uses the device password in c's [DeviceStore].
+// follows the answer uses the device password in c's [DeviceStore]. p is
+// answered with the operation its sign-in started with: a Pending of a
+// Client from [NewAdmin] with AdminRespondToAuthChallenge, which needs c to
+// be from NewAdmin too (else [ErrAdminRequired]).
 //
 // Resume returns an error matching [ErrStepExpired] when p has expired,
 // checked against [Options.Clock] before calling Cognito, or when Cognito
@@ -152,6 +155,9 @@ func (c *Client) resume(ctx context.Context, o *Options, p *Pending, a Answer) (
 	if st.Pool != c.userPoolID || st.Client != c.clientID {
 		return nil, ErrWrongClient
 	}
+	if st.Admin && c.admin == nil {
+		return nil, errAdminPending
+	}
 	name := st.Challenge
 	if !o.Clock().Before(st.Expires) {
 		return nil, &ChallengeError{Name: name, Err: ErrStepExpired}
@@ -160,7 +166,7 @@ func (c *Client) resume(ctx context.Context, o *Options, p *Pending, a Answer) (
 		return nil, ErrChallengeLoop
 	}
 	s := &signIn{
-		c: c, o: o, flow: st.Flow, typed: st.Typed, internal: st.Username,
+		c: c, o: o, flow: st.Flow, admin: st.Admin, typed: st.Typed, internal: st.Username,
 		deviceProved: st.DeviceProved, forgot: st.Forgot, answered: st.Answered,
 	}
 	for _, n := range st.Available {
@@ -256,6 +262,7 @@ type signIn struct {
 	c        *Client
 	o        *Options
 	flow     types.AuthFlowType
+	admin    bool   // call AdminInitiateAuth and AdminRespondToAuthChallenge
 	typed    string // the name the user typed
 	password string // only during Start
 	pref     types.ChallengeNameType
@@ -274,7 +281,7 @@ type signIn struct {
 
 func (c *Client) newSignIn(o *Options, f Flow) *signIn {
 	flow, user, pw := f.authFlow()
-	s := &signIn{c: c, o: o, flow: flow, typed: user, password: pw}
+	s := &signIn{c: c, o: o, flow: flow, admin: c.admin != nil, typed: user, password: pw}
 	if ua, ok := f.(UserAuth); ok {
 		s.pref = ua.PreferredChallenge
 	}
@@ -299,6 +306,9 @@ func (s *signIn) initiate(ctx context.Context) (*Step, error) {
 	if s.typed == "" {
 		return nil, errors.New("flows: empty user name")
 	}
+	if s.flow == types.AuthFlowTypeAdminUserPasswordAuth && !s.admin {
+		return nil, ErrAdminRequired
+	}
 	if s.lookup && s.store() != nil {
 		d, err := s.store().Get(ctx, c.userPoolID, s.typed)
 		if err != nil {
@@ -308,7 +318,12 @@ func (s *signIn) initiate(ctx context.Context) (*Step, error) {
 	}
 
 	params := map[string]string{"USERNAME": s.typed}
-	if s.password != "" {
+	if s.flow == types.AuthFlowTypeAdminUserPasswordAuth {
+		if s.password == "" {
+			return nil, ErrNoPassword
+		}
+		params["PASSWORD"] = s.password
+	} else if s.password != "" {
 		eph, err := srp.NewEphemeral()
 		if err != nil {
 			return nil, fmt.Errorf("flows: %w", err)
@@ -335,19 +350,16 @@ func (s *signIn) initiate(ctx context.Context) (*Step, error) {
 	if s.device != nil {
 		params["DEVICE_KEY"] = s.device.DeviceKey
 	}
-	out, err := c.api.InitiateAuth(ctx, &cip.InitiateAuthInput{
+	out, err := s.initiateAuth(ctx, &cip.InitiateAuthInput{
 		AuthFlow:       s.flow,
 		ClientId:       aws.String(c.clientID),
 		AuthParameters: params,
 		ClientMetadata: s.o.ClientMetadata,
-	}, callOptions(s.o)...)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("flows: %w", err)
 	}
-	return s.drive(ctx, &challengeOut{
-		name: out.ChallengeName, params: out.ChallengeParameters, session: out.Session,
-		result: out.AuthenticationResult, avail: out.AvailableChallenges,
-	})
+	return s.drive(ctx, out)
 }
 
 // drive answers the challenges that need no user until the tokens or a
@@ -368,7 +380,14 @@ func (s *signIn) drive(ctx context.Context, out *challengeOut) (*Step, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, &ChallengeError{Name: name, Err: err}
 		}
+		// Cognito names the user in USERNAME or USER_ID_FOR_SRP ("the
+		// actual username value ... even if you specified an alias", AWS
+		// CLI reference, admin-respond-to-auth-challenge): after a first
+		// factor without SRP, such as ADMIN_USER_PASSWORD_AUTH, only the
+		// latter may be there.
 		if u := out.params["USERNAME"]; u != "" {
+			s.internal = u
+		} else if u := out.params["USER_ID_FOR_SRP"]; u != "" {
 			s.internal = u
 		}
 		s.avail = out.avail
@@ -405,18 +424,13 @@ func (s *signIn) respond(ctx context.Context, name types.ChallengeNameType, resp
 	if s.device != nil {
 		responses["DEVICE_KEY"] = s.device.DeviceKey
 	}
-	rout, err := c.api.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
+	return s.respondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{
 		ChallengeName:      name,
 		ClientId:           aws.String(c.clientID),
 		ChallengeResponses: responses,
 		Session:            session,
 		ClientMetadata:     s.o.ClientMetadata,
-	}, singleUseOptions(s.o)...)
-	if err != nil {
-		return nil, err
-	}
-	// The next answer carries this response's Session, or none.
-	return &challengeOut{name: rout.ChallengeName, params: rout.ChallengeParameters, session: rout.Session, result: rout.AuthenticationResult}, nil
+	})
 }
 
 // username is the name that challenge responses carry and SECRET_HASH
@@ -614,6 +628,7 @@ func (s *signIn) pending(ctx context.Context, name types.ChallengeNameType, para
 			Pool:         s.c.userPoolID,
 			Client:       s.c.clientID,
 			Flow:         s.flow,
+			Admin:        s.admin,
 			Session:      aws.ToString(session),
 			Challenge:    name,
 			Params:       params,
