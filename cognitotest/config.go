@@ -172,8 +172,14 @@ type RefreshTokenRotation struct {
 // "seconds", "minutes", "hours" or "days". The defaults are hours for the
 // access and ID tokens and days for the refresh token.
 type TokenValidityUnits struct {
-	AccessToken  string `json:"accessToken,omitempty"`
-	IdToken      string `json:"idToken,omitempty"`
+	// AccessToken is the unit of AppClient.AccessTokenValidity ("hours"
+	// when empty).
+	AccessToken string `json:"accessToken,omitempty"`
+	// IdToken is the unit of AppClient.IdTokenValidity ("hours" when
+	// empty).
+	IdToken string `json:"idToken,omitempty"`
+	// RefreshToken is the unit of AppClient.RefreshTokenValidity ("days"
+	// when empty).
 	RefreshToken string `json:"refreshToken,omitempty"`
 }
 
