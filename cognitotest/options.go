@@ -43,7 +43,8 @@ var defaultLimits = limits{sessions: maxSessions, userSessions: maxUserSessions,
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // WithSessionTTL sets how long a challenge's Session (and its SECRET_BLOCK)
-// stays valid. The default is 3 minutes, as in Cognito.
+// stays valid. The default is 3 minutes, as in Cognito. d must be positive:
+// NewHandler returns an error for any other, and NewServer panics.
 func WithSessionTTL(d time.Duration) Option { return func(o *options) { o.sessionTTL = d } }
 
 // WithSigningKey makes the server sign ID tokens with key (RSA, at least
