@@ -141,8 +141,12 @@ func (c *Client) LoginAdminPassword(ctx context.Context, username, password stri
 // initiateAuth calls InitiateAuth with in, or AdminInitiateAuth with its
 // fields and the UserPoolId in an admin sign-in.
 func (s *signIn) initiateAuth(ctx context.Context, in *cip.InitiateAuthInput) (*challengeOut, error) {
+	opts := callOptions(s.o)
+	if holdsPassword(in.AuthParameters) {
+		opts = secretBodyOptions(opts)
+	}
 	if !s.admin {
-		out, err := s.c.api.InitiateAuth(ctx, in, callOptions(s.o)...)
+		out, err := s.c.api.InitiateAuth(ctx, in, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +165,7 @@ func (s *signIn) initiateAuth(ctx context.Context, in *cip.InitiateAuthInput) (*
 		AuthFlow:       in.AuthFlow,
 		AuthParameters: in.AuthParameters,
 		ClientMetadata: in.ClientMetadata,
-	}, callOptions(s.o)...)
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -176,8 +180,12 @@ func (s *signIn) initiateAuth(ctx context.Context, in *cip.InitiateAuthInput) (*
 // sign-in, once (singleUseOptions).
 func (s *signIn) respondToAuthChallenge(ctx context.Context, in *cip.RespondToAuthChallengeInput) (*challengeOut, error) {
 	// The next answer carries this response's Session, or none.
+	opts := singleUseOptions(s.o)
+	if holdsPassword(in.ChallengeResponses) {
+		opts = secretBodyOptions(opts)
+	}
 	if !s.admin {
-		out, err := s.c.api.RespondToAuthChallenge(ctx, in, singleUseOptions(s.o)...)
+		out, err := s.c.api.RespondToAuthChallenge(ctx, in, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -194,7 +202,7 @@ func (s *signIn) respondToAuthChallenge(ctx context.Context, in *cip.RespondToAu
 		ChallengeResponses: in.ChallengeResponses,
 		Session:            in.Session,
 		ClientMetadata:     in.ClientMetadata,
-	}, singleUseOptions(s.o)...)
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
@@ -215,6 +216,30 @@ func callOptions(o *Options) []func(*cip.Options) {
 // still resends a request that it could not write on a reused connection).
 func singleUseOptions(o *Options) []func(*cip.Options) {
 	return append(callOptions(o), noRetries)
+}
+
+// secretBodyOptions returns fns with, last so that no other option undoes
+// it, one that keeps the body of the request out of the SDK's log: for the
+// requests whose body holds a secret itself, which Cognito's API asks for
+// there — the client secret of GetTokensFromRefreshToken, the password of
+// ADMIN_USER_PASSWORD_AUTH, a NEW_PASSWORD or PASSWORD answer. With
+// aws.LogRequestWithBody in the SDK client's ClientLogMode, such a request
+// is logged without its body (as aws.LogRequest logs it); every other
+// request still is logged whole.
+func secretBodyOptions(fns []func(*cip.Options)) []func(*cip.Options) {
+	return append(fns, func(o *cip.Options) {
+		if o.ClientLogMode.IsRequestWithBody() {
+			o.ClientLogMode = o.ClientLogMode&^aws.LogRequestWithBody | aws.LogRequest
+		}
+	})
+}
+
+// holdsPassword reports whether auth parameters or challenge responses
+// carry a password itself.
+func holdsPassword(m map[string]string) bool {
+	_, pw := m["PASSWORD"]
+	_, np := m["NEW_PASSWORD"]
+	return pw || np
 }
 
 func noRetries(o *cip.Options) {

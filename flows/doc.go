@@ -128,6 +128,10 @@
 // challenge are wrapped in a [*ChallengeError] naming it. Context
 // cancellation and deadlines end a sign-in at its next call. No error
 // message contains a password, code, token, device password or secret.
+// The few requests whose body must hold a secret itself (the client secret
+// of GetTokensFromRefreshToken, a NEW_PASSWORD or PASSWORD answer, the
+// password of ADMIN_USER_PASSWORD_AUTH) are logged by the SDK without their
+// body, even with aws.LogRequestWithBody on.
 //
 // The SDK's retryer (if the API has one) may retry InitiateAuth and the
 // device calls after a 5xx answer, throttling or a dropped connection, but

@@ -122,7 +122,11 @@ func (c *Client) refresh(ctx context.Context, o *Options, username, refreshToken
 		if d != nil {
 			in.DeviceKey = aws.String(d.DeviceKey)
 		}
-		out, err := c.api.GetTokensFromRefreshToken(ctx, in, callOptions(o)...)
+		opts := callOptions(o)
+		if in.ClientSecret != nil {
+			opts = secretBodyOptions(opts)
+		}
+		out, err := c.api.GetTokensFromRefreshToken(ctx, in, opts...)
 		if err != nil {
 			return nil, refreshError(err)
 		}
