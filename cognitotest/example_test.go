@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/cognitosrp/cognitosrp/cognitotest"
+	"github.com/cognitosrp/cognitosrp/flows"
 	"github.com/cognitosrp/cognitosrp/srp"
 )
 
@@ -133,4 +134,41 @@ func Example_signUp() {
 	// Output:
 	// code sent to b***@e***
 	// bea CONFIRMED
+}
+
+// A test of an app that signs in with package flows: the first sign-in
+// remembers the device, the second proves it with DEVICE_SRP_AUTH, and the
+// server says how many devices the user has.
+func Example_flows() {
+	srv := cognitotest.NewServer(cognitotest.Config{
+		Region: "us-east-1",
+		UserPools: []cognitotest.UserPool{{
+			ID:             "us-east-1_Example",
+			DeviceTracking: "always",
+			Clients:        []cognitotest.AppClient{{ID: "example-client", Secret: "example-secret"}},
+			Users:          []cognitotest.User{{Username: "alice", Password: "correct horse battery staple"}},
+		}},
+	})
+	defer srv.Close()
+	ctx := context.Background()
+
+	fc, err := flows.New(srv.Client(), "us-east-1_Example", "example-client", func(o *flows.Options) {
+		o.ClientSecret = "example-secret"
+		o.DeviceStore = flows.NewMemoryStore()
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for range 2 {
+		res, err := fc.Login(ctx, "alice", "correct horse battery staple")
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(res.Username, "device:", res.DeviceEvent)
+	}
+	fmt.Println("devices:", srv.DeviceCount("us-east-1_Example", "alice"))
+	// Output:
+	// alice device: Confirmed
+	// alice device: Authenticated
+	// devices: 1
 }

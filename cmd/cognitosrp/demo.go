@@ -18,8 +18,8 @@ import (
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
+	"github.com/cognitosrp/cognitosrp/cognitotest"
 	"github.com/cognitosrp/cognitosrp/flows"
-	"github.com/cognitosrp/cognitosrp/internal/emulator"
 )
 
 const demoUsage = `Usage:
@@ -66,13 +66,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	out := &demoPrinter{w: stdout}
 	password := rand.Text()
 
-	em, err := emulator.New(emulator.Config{
+	em, err := cognitotest.NewHandler(cognitotest.Config{
 		Region: "us-east-1",
-		UserPools: []emulator.UserPool{{
+		UserPools: []cognitotest.UserPool{{
 			ID:             demoPoolID,
 			DeviceTracking: "opt-in",
-			Clients:        []emulator.AppClient{{ID: demoClientID}},
-			Users: []emulator.User{{
+			Clients:        []cognitotest.AppClient{{ID: demoClientID}},
+			Users: []cognitotest.User{{
 				Username:   demoUser,
 				Password:   password,
 				Attributes: map[string]string{"email": demoEmail, "email_verified": "true", "name": "Alice Example"},

@@ -16,7 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cognitosrp/cognitosrp/internal/emulator"
+	"github.com/cognitosrp/cognitosrp/cognitotest"
 )
 
 const serveUsage = `Usage:
@@ -126,16 +126,13 @@ type serverTimeouts struct {
 	grace                         time.Duration
 }
 
-// newHTTPServer returns an http.Server for h with the timeouts to.
+// newHTTPServer returns cognitotest's http.Server for h (with its limit on
+// header size) with the timeouts to.
 func newHTTPServer(h http.Handler, errorLog *log.Logger, to serverTimeouts) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: to.readHeader,
-		ReadTimeout:       to.read,
-		WriteTimeout:      to.write,
-		IdleTimeout:       to.idle,
-		ErrorLog:          errorLog,
-	}
+	srv := cognitotest.NewHTTPServer(h)
+	srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout = to.readHeader, to.read, to.write, to.idle
+	srv.ErrorLog = errorLog
+	return srv
 }
 
 // serveFlags are serve's options.
@@ -158,15 +155,15 @@ func serveFlagSet(f *serveFlags) *flag.FlagSet {
 
 // testOnlyPowers returns the options of the test-only powers that f turns
 // on (see serveUsage), and their flags' names.
-func (f *serveFlags) testOnlyPowers() (opts []emulator.Option, names []string) {
+func (f *serveFlags) testOnlyPowers() (opts []cognitotest.Option, names []string) {
 	for _, p := range []struct {
 		on   bool
 		name string
-		opt  emulator.Option
+		opt  cognitotest.Option
 	}{
-		{f.outbox, "--outbox", emulator.WithOutboxHTTP()},
-		{f.logCodes, "--log-codes", emulator.WithCodeLog()},
-		{f.cognitoIssuer, "--cognito-issuer", emulator.WithCognitoIssuer()},
+		{f.outbox, "--outbox", cognitotest.WithOutboxHTTP()},
+		{f.logCodes, "--log-codes", cognitotest.WithCodeLog()},
+		{f.cognitoIssuer, "--cognito-issuer", cognitotest.WithCognitoIssuer()},
 	} {
 		if p.on {
 			opts, names = append(opts, p.opt), append(names, p.name)
@@ -192,9 +189,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	powers, names := f.testOnlyPowers()
-	em, err := emulator.New(cfg, append(powers, emulator.WithLogger(logger))...)
+	em, err := cognitotest.NewHandler(cfg, append(powers, cognitotest.WithLogger(logger))...)
 	if err != nil {
-		return &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
+		return &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "cognitotest: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
 	}
 
@@ -212,17 +209,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return serve(ctx, ln, em, logger, stdout)
 }
 
-// loadConfig reads the emulator config in file, the value of --config. Its
+// loadConfig reads the server config in file, the value of --config. Its
 // errors say "--config FILE" rather than quote the file's name.
-func loadConfig(file string) (emulator.Config, error) {
+func loadConfig(file string) (cognitotest.Config, error) {
 	f, err := os.Open(file)
 	if err != nil {
-		return emulator.Config{}, &cliError{code: exitUsage, err: errors.New(hideArg("--config FILE: "+err.Error(), file, "config"))}
+		return cognitotest.Config{}, &cliError{code: exitUsage, err: errors.New(hideArg("--config FILE: "+err.Error(), file, "config"))}
 	}
 	defer f.Close()
-	cfg, err := emulator.LoadConfig(f)
+	cfg, err := cognitotest.LoadConfig(f)
 	if err != nil {
-		return emulator.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "emulator: ")),
+		return cognitotest.Config{}, &cliError{code: exitUsage, err: fmt.Errorf("--config FILE: %s", strings.TrimPrefix(err.Error(), "cognitotest: ")),
 			hints: []string{"see 'cognitosrp serve --help' for the format"}}
 	}
 	return cfg, nil

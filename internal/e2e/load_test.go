@@ -29,7 +29,7 @@ const (
 	// defaultLoad is the number of sign-ins of the default run; the
 	// environment variable COGNITOSRP_LOAD replaces it.
 	defaultLoad = 64
-	// Server-side lifetimes, as documented by package emulator.
+	// Server-side lifetimes, as documented by package cognitotest.
 	sessionTTL    = 3 * time.Minute
 	usedRetention = 10 * time.Minute
 	purgeInterval = 10 * time.Second

@@ -1,0 +1,1098 @@
+package cognitotest
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/cognitosrp/cognitosrp/srp"
+)
+
+// The user life cycle: SignUp, ConfirmSignUp, ResendConfirmationCode,
+// ForgotPassword, ConfirmForgotPassword, ChangePassword,
+// UpdateUserAttributes, VerifyUserAttribute,
+// GetUserAttributeVerificationCode, DeleteUserAttributes and DeleteUser.
+// None of them needs AWS credentials. Error types are those of each
+// operation's API reference page
+// (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_<Operation>.html);
+// the messages are Cognito's as apps quote them, where known.
+
+func init() {
+	maps.Copy(handlers, map[string]handler{
+		"SignUp":                           (*Handler).signUp,
+		"ConfirmSignUp":                    (*Handler).confirmSignUp,
+		"ResendConfirmationCode":           (*Handler).resendConfirmationCode,
+		"ForgotPassword":                   (*Handler).forgotPassword,
+		"ConfirmForgotPassword":            (*Handler).confirmForgotPassword,
+		"ChangePassword":                   (*Handler).changePassword,
+		"UpdateUserAttributes":             (*Handler).updateUserAttributes,
+		"VerifyUserAttribute":              (*Handler).verifyUserAttribute,
+		"GetUserAttributeVerificationCode": (*Handler).getUserAttributeVerificationCode,
+		"DeleteUserAttributes":             (*Handler).deleteUserAttributes,
+		"DeleteUser":                       (*Handler).deleteUser,
+	})
+}
+
+// Error types of the user operations.
+const (
+	errUsernameExists          = "UsernameExistsException"
+	errUserNotConfirmed        = "UserNotConfirmedException"
+	errPasswordResetRequired   = "PasswordResetRequiredException"
+	errLimitExceeded           = "LimitExceededException"
+	errMissingAuthenticationTk = "MissingAuthenticationTokenException"
+)
+
+// Messages of the user operations, as Cognito words them (quoted by apps
+// that match on them; Cognito does not document its messages).
+const (
+	msgUserDisabled       = "User is disabled."
+	msgUserNotConfirmed   = "User is not confirmed."
+	msgResetRequired      = "Password reset required for the user"
+	msgUserExists         = "User already exists"
+	msgUserAccountExists  = "User account already exists"
+	msgClientUserNotFound = "Username/client id combination not found."
+	msgCodeInvalid        = "Invalid verification code provided, please try again."
+	msgCodeExpired        = "Invalid code provided, please request a code again."
+	msgTempExpired        = "Temporary password has expired and must be reset by an administrator."
+	msgNoRecovery         = "Cannot reset password for the user as there is no registered/verified email or phone_number"
+)
+
+// Code lifetimes: sign-up and attribute verification codes last 24 hours,
+// password reset codes 1 hour (developer guide, "Signing up and confirming
+// user accounts" and "Forgot password").
+const (
+	signUpCodeTTL = 24 * time.Hour
+	forgotCodeTTL = time.Hour
+)
+
+// Limits on user data, from Cognito's input types (AttributeType: names
+// of 1 to 32 characters, values of at most 2048; UsernameType: 1 to 128)
+// plus a cap of the server on each user's attributes.
+const (
+	maxAttrName     = 32
+	maxAttrValue    = 2048
+	maxUserAttrs    = 64
+	maxUserAttrSize = 16 << 10
+	maxUsername     = 128
+	maxPasswordLen  = 256
+)
+
+// Code purposes, the keys of user.codes.
+const (
+	purposeSignUp = "signup"
+	purposeForgot = "forgot"
+	purposeVerify = "verify:" // + attribute name
+)
+
+// pendingCode is a code sent to a user and not used yet.
+type pendingCode struct {
+	code    string
+	expires time.Time
+}
+
+// codeDelivery is Cognito's CodeDeliveryDetailsType.
+type codeDelivery struct {
+	AttributeName  string `json:"AttributeName"`
+	DeliveryMedium string `json:"DeliveryMedium"`
+	Destination    string `json:"Destination"`
+}
+
+// sendCodeLocked sends a new code for purpose to attr ("email" or
+// "phone_number") of u, replacing any earlier one. e.mu must be held.
+func (e *Handler) sendCodeLocked(p *pool, u *user, purpose, attr, reason string, ttl time.Duration, now time.Time) *codeDelivery {
+	medium := "EMAIL"
+	if attr == "phone_number" {
+		medium = "SMS"
+	}
+	code := randomDigits(6)
+	if u.codes == nil {
+		u.codes = map[string]*pendingCode{}
+	}
+	u.codes[purpose] = &pendingCode{code: code, expires: now.Add(ttl)}
+	dest := u.attrs[attr]
+	e.sendLocked(Message{UserPoolID: p.id, Username: u.name, Medium: medium, Destination: dest, Reason: reason, Code: code, Time: now})
+	return &codeDelivery{AttributeName: attr, DeliveryMedium: medium, Destination: maskDestination(medium, dest)}
+}
+
+// useCodeLocked checks a code sent for purpose and uses it up when right.
+// Wrong codes count towards the user's lockout (hard-server's codeFails),
+// across purposes and sign-in challenges. e.mu must be held.
+func useCodeLocked(u *user, purpose, code string, now time.Time) error {
+	if u.codeFails.locked(now) {
+		return errCodeAttempts()
+	}
+	pc := u.codes[purpose]
+	switch {
+	case pc == nil:
+		u.codeFails.fail(now)
+		return newError(errCodeMismatch, msgCodeInvalid)
+	case now.After(pc.expires):
+		return newError(errExpiredCode, msgCodeExpired)
+	case !constantTimeEqual(pc.code, code):
+		u.codeFails.fail(now)
+		return newError(errCodeMismatch, msgCodeInvalid)
+	}
+	u.codeFails.succeed()
+	delete(u.codes, purpose)
+	return nil
+}
+
+// signUpDestinationLocked is the attribute a sign-up confirmation goes to: the
+// phone number when it is auto-verified, else the email address, else
+// none. e.mu must be held.
+func signUpDestinationLocked(p *pool, u *user) string {
+	for _, a := range []string{"phone_number", "email"} {
+		if slices.Contains(p.settings.autoVerified, a) && u.attrs[a] != "" {
+			return a
+		}
+	}
+	return ""
+}
+
+// recoveryDestinationLocked is where a password reset code goes: a verified
+// phone number, else a verified email address. e.mu must be held.
+func recoveryDestinationLocked(u *user) string {
+	for _, a := range []string{"phone_number", "email"} {
+		if u.attrs[a] != "" && u.attrs[a+"_verified"] == "true" {
+			return a
+		}
+	}
+	return ""
+}
+
+// Password policy.
+
+// passwordSymbols are the characters Cognito counts as symbols (developer
+// guide, "Adding user pool password requirements"); a space counts too.
+const passwordSymbols = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- "
+
+// checkPassword checks pw against the pool's policy. style is how the
+// operation words the message: "Password did not conform with policy"
+// (SignUp), "Password does not conform to policy" (ChangePassword,
+// ConfirmForgotPassword, AdminSetUserPassword, NEW_PASSWORD_REQUIRED) or
+// "Password did not conform with password policy" (AdminCreateUser's
+// TemporaryPassword). The password never appears in the error.
+func checkPassword(pol PasswordPolicy, pw, style string) error {
+	fail := func(why string) *apiError { return newError(errInvalidPassword, "%s: %s", style, why) }
+	if utf8.RuneCountInString(pw) < pol.MinimumLength {
+		return fail("Password not long enough")
+	}
+	var lower, upper, digit, symbol int
+	for _, r := range pw {
+		switch {
+		case 'a' <= r && r <= 'z':
+			lower = 1
+		case 'A' <= r && r <= 'Z':
+			upper = 1
+		case '0' <= r && r <= '9':
+			digit = 1
+		case strings.ContainsRune(passwordSymbols, r):
+			symbol = 1
+		}
+	}
+	switch {
+	case pol.RequireLowercase && lower == 0:
+		return fail("Password must have lowercase characters")
+	case pol.RequireUppercase && upper == 0:
+		return fail("Password must have uppercase characters")
+	case pol.RequireNumbers && digit == 0:
+		return fail("Password must have numeric characters")
+	case pol.RequireSymbols && symbol == 0:
+		return fail("Password must have symbol characters")
+	}
+	return nil
+}
+
+const (
+	styleSignUp = "Password did not conform with policy"
+	styleChange = "Password does not conform to policy"
+	styleTemp   = "Password did not conform with password policy"
+)
+
+// checkPasswordInput checks the length Cognito's PasswordType allows, as
+// input validation that never echoes the value.
+func checkPasswordInput(pw, member string) error {
+	if pw == "" {
+		return nullMember(member)
+	}
+	if len(pw) > maxPasswordLen {
+		return invalidParam("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, maxPasswordLen)
+	}
+	return nil
+}
+
+// temporaryPassword returns a random password that satisfies pol.
+func temporaryPassword(pol PasswordPolicy) string {
+	const (
+		lowers  = "abcdefghijkmnopqrstuvwxyz"
+		uppers  = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+		digits  = "23456789"
+		symbols = "!#%&*+-=?@^_~"
+	)
+	pick := func(set string) byte { return set[uniform(len(set))] }
+	b := []byte{pick(lowers), pick(uppers), pick(digits), pick(symbols)}
+	for len(b) < max(pol.MinimumLength, 12) {
+		b = append(b, pick(lowers+uppers+digits))
+	}
+	for i := len(b) - 1; i > 0; i-- {
+		j := uniform(i + 1)
+		b[i], b[j] = b[j], b[i]
+	}
+	return string(b)
+}
+
+// validUsername reports whether s fits Cognito's UsernameType: 1 to 128
+// characters of the classes [\p{L}\p{M}\p{S}\p{N}\p{P}].
+func validUsername(s string) bool {
+	if s == "" || len(s) > maxUsername || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !unicode.In(r, unicode.L, unicode.M, unicode.S, unicode.N, unicode.P) {
+			return false
+		}
+	}
+	return true
+}
+
+func checkUsername(name string) error {
+	if name == "" {
+		return nullMember("username")
+	}
+	if !validUsername(name) {
+		return validationError("'"+truncate(name, 64)+"'", "username", `Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
+	}
+	return nil
+}
+
+// internalName returns the internal user name of a new user: typed
+// itself, or in pools whose UsernameAttributes name email or phone_number
+// (users sign in with those, Cognito's "email address or phone number as
+// user name"), a new UUID that is also the user's sub, with typed stored in
+// the attribute attr. e.mu need not be held: UsernameAttributes never
+// change.
+func internalName(p *pool, typed string) (name, attr string, aerr error) {
+	ua := p.settings.usernameAttrs
+	if len(ua) == 0 {
+		return typed, "", nil
+	}
+	email, phone := slices.Contains(ua, "email"), slices.Contains(ua, "phone_number")
+	switch {
+	case email && strings.Contains(typed, "@"):
+		return newUUID(), "email", nil
+	case phone && strings.HasPrefix(typed, "+"):
+		return newUUID(), "phone_number", nil
+	case email && phone:
+		return "", "", invalidParam("Username should be either an email or a phone number.")
+	case email:
+		return "", "", invalidParam("Username should be an email.")
+	default:
+		return "", "", invalidParam("Username should be a phone number.")
+	}
+}
+
+// Attribute rules: those of hard-server's NEW_PASSWORD_REQUIRED check
+// (appClient.mayWrite, writableName, aliasHolder), so that SignUp,
+// UpdateUserAttributes, AdminCreateUser and AdminUpdateUserAttributes
+// accept the same attributes.
+
+// attributeRules says whether the attribute name may be written: through
+// an app client c (SignUp, UpdateUserAttributes) when it is one of the
+// client's WriteAttributes, else Cognito's NotAuthorizedException; by an
+// administrator (c nil) when it is a standard or custom attribute or a
+// verified flag.
+func attributeRules(c *appClient, name string) error {
+	if c != nil {
+		if !c.mayWrite(name) {
+			return notAuthorized(msgUnauthorizedAttribute)
+		}
+		return nil
+	}
+	switch {
+	case writableName(name), name == "email_verified", name == "phone_number_verified":
+		return nil
+	case name == "sub" || strings.HasPrefix(name, "cognito:") || slices.Contains(reservedClaims, name):
+		return invalidParam("Invalid user attributes: %s: Attribute cannot be updated.", truncate(name, 64))
+	}
+	return invalidParam("Attributes did not conform to the schema: %s: Attribute does not exist in the schema.", truncate(name, 64))
+}
+
+// parseAttributes checks a UserAttributes list and returns it as a map.
+func parseAttributes(list []attributeType, member string, c *appClient) (map[string]string, error) {
+	m := make(map[string]string, len(list))
+	for _, a := range list {
+		switch {
+		case a.Name == "":
+			return nil, validationError("null", member+".member.name", "Member must not be null")
+		case len(a.Name) > maxAttrName:
+			return nil, validationError("'"+truncate(a.Name, 64)+"'", member+".member.name", "Member must have length less than or equal to 32")
+		case len(a.Value) > maxAttrValue:
+			return nil, invalidParam("1 validation error detected: Value at '%s.member.value' failed to satisfy constraint: Member must have length less than or equal to %d", member, maxAttrValue)
+		}
+		if aerr := attributeRules(c, a.Name); aerr != nil {
+			return nil, aerr
+		}
+		if a.Name == "email_verified" || a.Name == "phone_number_verified" {
+			if a.Value != "true" && a.Value != "false" {
+				return nil, invalidParam("Invalid value for %s: must be true or false.", a.Name)
+			}
+		}
+		m[a.Name] = a.Value
+	}
+	return m, nil
+}
+
+// claimAliasesLocked checks that the alias values in attrs (email,
+// phone_number, preferred_username) belong to no other user of p, in a
+// fixed order. e.mu must be held.
+func claimAliasesLocked(p *pool, u *user, attrs map[string]string) error {
+	for _, a := range aliasAttributes {
+		if v := attrs[a]; v != "" && p.aliasHolderLocked(u, a, v) != nil {
+			return errAliasTaken(a)
+		}
+	}
+	return nil
+}
+
+// setAttributesLocked sets attrs on u in name order, so that a verified
+// flag set with its address stays set. e.mu must be held.
+func setAttributesLocked(p *pool, u *user, attrs map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		setAttributeLocked(p, u, k, attrs[k])
+	}
+}
+
+// checkAttrBudgetLocked checks that u would stay within the per-user limits
+// with attrs applied. e.mu must be held.
+func checkAttrBudgetLocked(u *user, attrs map[string]string) error {
+	merged := map[string]string{}
+	maps.Copy(merged, u.attrs)
+	maps.Copy(merged, attrs)
+	size := 0
+	for k, v := range merged {
+		if v != "" {
+			size += len(k) + len(v)
+		}
+	}
+	if len(merged) > maxUserAttrs || size > maxUserAttrSize {
+		return invalidParam("The user's attributes exceed the emulator's limit of %d attributes or %d bytes.", maxUserAttrs, maxUserAttrSize)
+	}
+	return nil
+}
+
+// applyAttributesLocked sets attrs on u, keeping the alias index, and
+// sends verification codes for changed auto-verified attributes unless the
+// same call marks them verified. It returns the code deliveries. e.mu must
+// be held.
+func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]string, now time.Time) []codeDelivery {
+	var sent []codeDelivery
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		v := attrs[k]
+		changed := u.attrs[k] != v
+		setAttributeLocked(p, u, k, v)
+		if !changed || !slices.Contains(verifiableAttributes, k) {
+			continue
+		}
+		if _, set := attrs[k+"_verified"]; set {
+			continue
+		}
+		delete(u.attrs, k+"_verified")
+		if v != "" && slices.Contains(p.settings.autoVerified, k) {
+			sent = append(sent, *e.sendCodeLocked(p, u, purposeVerify+k, k, ReasonVerifyUserAttribute, signUpCodeTTL, now))
+		}
+	}
+	u.modified = now
+	return sent
+}
+
+// newUserLocked adds a user to p. e.mu must be held.
+func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status userStatus, now time.Time) (*user, error) {
+	total := 0
+	for _, q := range e.pools {
+		total += len(q.users)
+	}
+	if total >= maxUsers {
+		return nil, newError(errLimitExceeded, "The emulator holds %d users, its limit.", maxUsers)
+	}
+	u := &user{
+		name: name, sub: newUUID(), attrs: map[string]string{}, status: status, verifier: v,
+		groupKey: "-" + randomAlnum(9), devices: map[string]*device{}, created: now, modified: now,
+	}
+	if len(p.settings.usernameAttrs) > 0 {
+		u.sub = name // a UUID from internalName, as Cognito's
+	}
+	p.users[name] = u
+	return u, nil
+}
+
+// deleteUserLocked removes u from p with its aliases, groups, sign-ins in
+// progress and tokens. e.mu must be held.
+func (e *Handler) deleteUserLocked(p *pool, u *user) {
+	for _, a := range aliasAttributes {
+		if v := u.attrs[a]; v != "" && p.aliases[aliasKey(a, v)] == u {
+			delete(p.aliases, aliasKey(a, v))
+		}
+	}
+	for _, g := range u.groups {
+		delete(g.members, u)
+	}
+	delete(p.users, u.name)
+	p.usersInOrder = slices.DeleteFunc(p.usersInOrder, func(x *user) bool { return x == u })
+	e.signOutLocked(u, true)
+}
+
+// signOutLocked revokes u's refresh tokens (and the access tokens issued
+// from them); with forget, it also forgets them and ends u's sign-ins in
+// progress. e.mu must be held.
+func (e *Handler) signOutLocked(u *user, forget bool) {
+	for id, g := range e.grants {
+		if g.user != u {
+			continue
+		}
+		g.revoked = true
+		if forget {
+			delete(e.grants, id)
+			delete(e.refresh, g.refreshToken)
+		}
+	}
+	if forget {
+		for _, s := range e.sessions {
+			if s.user == u {
+				e.dropSessionLocked(s)
+			}
+		}
+	}
+}
+
+// signInStateLocked is the user-state check of a sign-in at each step:
+// disabled users fail at once; unconfirmed users and users whose password
+// must be reset fail once their password is proven, as in Cognito; so do
+// users whose temporary password has expired. e.mu must be held.
+func signInStateLocked(s *authSession, now time.Time) error {
+	u := s.user
+	switch {
+	case s.pool.users[u.name] != u:
+		return newError(errUserNotFound, msgUserNotFound)
+	case u.disabled:
+		return notAuthorized(msgUserDisabled)
+	case !s.passwordDone:
+		return nil
+	case u.status == statusUnconfirmed:
+		return newError(errUserNotConfirmed, msgUserNotConfirmed)
+	case u.status == statusResetRequired:
+		return newError(errPasswordResetRequired, msgResetRequired)
+	case u.status == statusForceChange && !s.newPasswordDone && !u.tempExpires.IsZero() && now.After(u.tempExpires):
+		return notAuthorized(msgTempExpired)
+	}
+	return nil
+}
+
+// clientUser finds the client and user of an unsigned call that names
+// them (ConfirmSignUp, ForgotPassword and the like), checking SECRET_HASH
+// over the user name given. On success e.mu is NOT held.
+func (e *Handler) clientUser(clientID, username, secretHash string) (*appClient, error) {
+	c, aerr := e.lookupClient(clientID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkUsername(username); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkSecretHash(c, secretHash, username); aerr != nil {
+		return nil, aerr
+	}
+	return c, nil
+}
+
+type signUpInput struct {
+	ClientId       string            `json:"ClientId"`
+	Username       string            `json:"Username"`
+	Password       string            `json:"Password"`
+	SecretHash     string            `json:"SecretHash"`
+	UserAttributes []attributeType   `json:"UserAttributes"`
+	ValidationData []attributeType   `json:"ValidationData"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+type signUpOutput struct {
+	UserConfirmed       bool          `json:"UserConfirmed"`
+	CodeDeliveryDetails *codeDelivery `json:"CodeDeliveryDetails,omitempty"`
+	UserSub             string        `json:"UserSub"`
+}
+
+// signUp creates an UNCONFIRMED user and sends the confirmation code to
+// the auto-verified attribute (API_SignUp.html). Only an SRP verifier of
+// the password is kept.
+func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
+	var in signUpInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if aerr := checkPasswordInput(in.Password, "password"); aerr != nil {
+		return nil, aerr
+	}
+	c, aerr := e.clientUser(in.ClientId, in.Username, in.SecretHash)
+	if aerr != nil {
+		return nil, aerr
+	}
+	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", c)
+	if aerr != nil {
+		return nil, aerr
+	}
+	p := c.pool
+	name, nameAttr, aerr := internalName(p, in.Username)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if nameAttr != "" {
+		attrs[nameAttr] = in.Username
+	}
+	var pol PasswordPolicy
+	var adminOnly, exists bool
+	e.locked(func() error {
+		pol, adminOnly = p.settings.policy, p.settings.adminCreateOnly
+		exists = p.lookupUserLocked(in.Username) != nil
+		return nil
+	})
+	if adminOnly {
+		return nil, notAuthorized("SignUp is not permitted for this user pool")
+	}
+	if exists {
+		return nil, newError(errUsernameExists, msgUserExists)
+	}
+	if aerr := checkPassword(pol, in.Password, styleSignUp); aerr != nil {
+		return nil, aerr
+	}
+	v, err := srp.NewVerifier(p.id, name, in.Password)
+	if err != nil {
+		return nil, invalidParam("Invalid password.")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p.lookupUserLocked(in.Username) != nil {
+		return nil, newError(errUsernameExists, msgUserExists)
+	}
+	if aerr := claimAliasesLocked(p, nil, attrs); aerr != nil {
+		return nil, newError(errUsernameExists, "%s", asAPIError(aerr).Message)
+	}
+	if aerr := checkAttrBudgetLocked(&user{}, attrs); aerr != nil {
+		return nil, aerr
+	}
+	u, aerr := e.newUserLocked(p, name, v, statusUnconfirmed, rc.now)
+	if aerr != nil {
+		return nil, aerr
+	}
+	setAttributesLocked(p, u, attrs)
+	out := signUpOutput{UserSub: u.sub}
+	if a := signUpDestinationLocked(p, u); a != "" {
+		out.CodeDeliveryDetails = e.sendCodeLocked(p, u, purposeSignUp, a, ReasonSignUp, signUpCodeTTL, rc.now)
+	}
+	return out, nil
+}
+
+type confirmSignUpInput struct {
+	ClientId           string `json:"ClientId"`
+	Username           string `json:"Username"`
+	ConfirmationCode   string `json:"ConfirmationCode"`
+	SecretHash         string `json:"SecretHash"`
+	ForceAliasCreation bool   `json:"ForceAliasCreation"`
+}
+
+// confirmSignUp confirms a user with the code from SignUp and marks the
+// attribute it went to as verified.
+func (e *Handler) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
+	var in confirmSignUpInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.ConfirmationCode == "" {
+		return nil, nullMember("confirmationCode")
+	}
+	c, aerr := e.clientUser(in.ClientId, in.Username, in.SecretHash)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := c.pool.lookupUserLocked(in.Username)
+	if u == nil {
+		return nil, newError(errUserNotFound, msgClientUserNotFound)
+	}
+	if u.status != statusUnconfirmed {
+		return nil, notAuthorized("User cannot be confirmed. Current status is " + string(u.status))
+	}
+	if aerr := useCodeLocked(u, purposeSignUp, in.ConfirmationCode, rc.now); aerr != nil {
+		return nil, aerr
+	}
+	confirmUserLocked(c.pool, u, rc.now)
+	return struct{}{}, nil
+}
+
+// confirmUserLocked makes an unconfirmed user CONFIRMED and marks the
+// attribute its code went to as verified. e.mu must be held.
+func confirmUserLocked(p *pool, u *user, now time.Time) {
+	if a := signUpDestinationLocked(p, u); a != "" {
+		u.attrs[a+"_verified"] = "true"
+	}
+	u.status = statusConfirmed
+	u.modified = now
+	delete(u.codes, purposeSignUp)
+}
+
+type resendInput struct {
+	ClientId   string `json:"ClientId"`
+	Username   string `json:"Username"`
+	SecretHash string `json:"SecretHash"`
+}
+
+func (e *Handler) resendConfirmationCode(rc *reqCtx, body []byte) (any, error) {
+	var in resendInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	c, aerr := e.clientUser(in.ClientId, in.Username, in.SecretHash)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := c.pool.lookupUserLocked(in.Username)
+	if u == nil {
+		return nil, newError(errUserNotFound, msgClientUserNotFound)
+	}
+	if u.status != statusUnconfirmed {
+		return nil, invalidParam("User is already confirmed.")
+	}
+	a := signUpDestinationLocked(c.pool, u)
+	if a == "" {
+		return nil, invalidParam("Auto verification not turned on.")
+	}
+	d := e.sendCodeLocked(c.pool, u, purposeSignUp, a, ReasonResendCode, signUpCodeTTL, rc.now)
+	return map[string]*codeDelivery{"CodeDeliveryDetails": d}, nil
+}
+
+// forgotPassword sends a password reset code to the user's verified phone
+// number or email address.
+func (e *Handler) forgotPassword(rc *reqCtx, body []byte) (any, error) {
+	var in resendInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	c, aerr := e.clientUser(in.ClientId, in.Username, in.SecretHash)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := c.pool.lookupUserLocked(in.Username)
+	switch {
+	case u == nil:
+		return nil, newError(errUserNotFound, msgClientUserNotFound)
+	case u.disabled:
+		return nil, notAuthorized(msgUserDisabled)
+	case u.status == statusForceChange:
+		return nil, notAuthorized("User password cannot be reset in the current state.")
+	}
+	a := recoveryDestinationLocked(u)
+	if a == "" {
+		return nil, invalidParam(msgNoRecovery)
+	}
+	d := e.sendCodeLocked(c.pool, u, purposeForgot, a, ReasonForgotPassword, forgotCodeTTL, rc.now)
+	return map[string]*codeDelivery{"CodeDeliveryDetails": d}, nil
+}
+
+type confirmForgotInput struct {
+	ClientId         string `json:"ClientId"`
+	Username         string `json:"Username"`
+	ConfirmationCode string `json:"ConfirmationCode"`
+	Password         string `json:"Password"`
+	SecretHash       string `json:"SecretHash"`
+}
+
+// confirmForgotPassword sets a new password with the code from
+// ForgotPassword (or AdminResetUserPassword); the user becomes CONFIRMED.
+func (e *Handler) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
+	var in confirmForgotInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.ConfirmationCode == "" {
+		return nil, nullMember("confirmationCode")
+	}
+	if aerr := checkPasswordInput(in.Password, "password"); aerr != nil {
+		return nil, aerr
+	}
+	c, aerr := e.clientUser(in.ClientId, in.Username, in.SecretHash)
+	if aerr != nil {
+		return nil, aerr
+	}
+	p := c.pool
+	var u *user
+	var pol PasswordPolicy
+	e.locked(func() error {
+		u, pol = p.lookupUserLocked(in.Username), p.settings.policy
+		return nil
+	})
+	if u == nil {
+		return nil, newError(errUserNotFound, msgClientUserNotFound)
+	}
+	if aerr := checkPassword(pol, in.Password, styleChange); aerr != nil {
+		return nil, aerr
+	}
+	v, err := srp.NewVerifier(p.id, u.name, in.Password)
+	if err != nil {
+		return nil, invalidParam("Invalid password.")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p.users[u.name] != u {
+		return nil, newError(errUserNotFound, msgClientUserNotFound)
+	}
+	if aerr := useCodeLocked(u, purposeForgot, in.ConfirmationCode, rc.now); aerr != nil {
+		return nil, aerr
+	}
+	u.verifier = v
+	if u.status == statusResetRequired || u.status == statusForceChange {
+		u.status = statusConfirmed
+	}
+	u.modified = rc.now
+	return struct{}{}, nil
+}
+
+// signedInUserLocked returns the pool, user and app client of an access
+// token's grant (from checkAccessToken), failing if the user has been
+// deleted or disabled since. e.mu must be held.
+func signedInUserLocked(g *grant) (*pool, *user, *appClient, error) {
+	if g.pool.users[g.user.name] != g.user {
+		return nil, nil, nil, notAuthorized(msgInvalidAccess)
+	}
+	if g.user.disabled {
+		return nil, nil, nil, notAuthorized(msgUserDisabled)
+	}
+	return g.pool, g.user, g.client, nil
+}
+
+type changePasswordInput struct {
+	AccessToken      string `json:"AccessToken"`
+	PreviousPassword string `json:"PreviousPassword"`
+	ProposedPassword string `json:"ProposedPassword"`
+}
+
+func (e *Handler) changePassword(rc *reqCtx, body []byte) (any, error) {
+	var in changePasswordInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.AccessToken == "" {
+		return nil, nullMember("accessToken")
+	}
+	if aerr := checkPasswordInput(in.PreviousPassword, "previousPassword"); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkPasswordInput(in.ProposedPassword, "proposedPassword"); aerr != nil {
+		return nil, aerr
+	}
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	var p *pool
+	var u *user
+	var old *srp.Verifier
+	var pol PasswordPolicy
+	aerr = e.locked(func() error {
+		var err error
+		if p, u, _, err = signedInUserLocked(g); err != nil {
+			return err
+		}
+		if u.passwordFails.locked(rc.now) {
+			// Wrong previous passwords count towards the sign-in lockout,
+			// so that an access token does not open an unlimited password
+			// oracle.
+			return notAuthorized(msgPasswordAttempts)
+		}
+		old, pol = u.verifier, p.settings.policy
+		return nil
+	})
+	if aerr != nil {
+		return nil, aerr
+	}
+	ok := old.CheckPassword(in.PreviousPassword)
+	e.locked(func() error {
+		if ok {
+			u.passwordFails.succeed()
+		} else {
+			u.passwordFails.fail(rc.now)
+		}
+		return nil
+	})
+	if !ok {
+		return nil, notAuthorized(msgIncorrect)
+	}
+	if aerr := checkPassword(pol, in.ProposedPassword, styleChange); aerr != nil {
+		return nil, aerr
+	}
+	v, err := srp.NewVerifier(p.id, u.name, in.ProposedPassword)
+	if err != nil {
+		return nil, invalidParam("Invalid password.")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u.verifier = v
+	u.modified = rc.now
+	return struct{}{}, nil
+}
+
+type updateAttributesInput struct {
+	AccessToken    string            `json:"AccessToken"`
+	UserAttributes []attributeType   `json:"UserAttributes"`
+	ClientMetadata map[string]string `json:"ClientMetadata"`
+}
+
+// updateUserAttributes changes the signed-in user's attributes; a changed
+// auto-verified email or phone number becomes unverified and gets a code.
+func (e *Handler) updateUserAttributes(rc *reqCtx, body []byte) (any, error) {
+	var in updateAttributesInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.AccessToken == "" {
+		return nil, nullMember("accessToken")
+	}
+	if in.UserAttributes == nil {
+		return nil, nullMember("userAttributes")
+	}
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, c, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
+	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", c)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkAttrBudgetLocked(u, attrs); aerr != nil {
+		return nil, aerr
+	}
+	sent := e.applyAttributesLocked(p, u, attrs, rc.now)
+	return map[string][]codeDelivery{"CodeDeliveryDetailsList": sent}, nil
+}
+
+type attributeNameInput struct {
+	AccessToken   string `json:"AccessToken"`
+	AttributeName string `json:"AttributeName"`
+	Code          string `json:"Code"`
+}
+
+func (e *Handler) getUserAttributeVerificationCode(rc *reqCtx, body []byte) (any, error) {
+	var in attributeNameInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.AccessToken == "" {
+		return nil, nullMember("accessToken")
+	}
+	if in.AttributeName == "" {
+		return nil, nullMember("attributeName")
+	}
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, _, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if !slices.Contains(verifiableAttributes, in.AttributeName) || u.attrs[in.AttributeName] == "" {
+		return nil, invalidParam("Invalid attribute name: %s cannot be verified.", truncate(in.AttributeName, 64))
+	}
+	d := e.sendCodeLocked(p, u, purposeVerify+in.AttributeName, in.AttributeName, ReasonVerifyUserAttribute, signUpCodeTTL, rc.now)
+	return map[string]*codeDelivery{"CodeDeliveryDetails": d}, nil
+}
+
+func (e *Handler) verifyUserAttribute(rc *reqCtx, body []byte) (any, error) {
+	var in attributeNameInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	switch {
+	case in.AccessToken == "":
+		return nil, nullMember("accessToken")
+	case in.AttributeName == "":
+		return nil, nullMember("attributeName")
+	case in.Code == "":
+		return nil, nullMember("code")
+	}
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	_, u, _, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := useCodeLocked(u, purposeVerify+in.AttributeName, in.Code, rc.now); aerr != nil {
+		return nil, aerr
+	}
+	u.attrs[in.AttributeName+"_verified"] = "true"
+	u.modified = rc.now
+	return struct{}{}, nil
+}
+
+type deleteAttributesInput struct {
+	AccessToken        string   `json:"AccessToken"`
+	UserAttributeNames []string `json:"UserAttributeNames"`
+}
+
+func (e *Handler) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
+	var in deleteAttributesInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.AccessToken == "" {
+		return nil, nullMember("accessToken")
+	}
+	if in.UserAttributeNames == nil {
+		return nil, nullMember("userAttributeNames")
+	}
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, c, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
+	for _, n := range in.UserAttributeNames {
+		if aerr := attributeRules(c, n); aerr != nil {
+			return nil, aerr
+		}
+	}
+	for _, n := range in.UserAttributeNames {
+		setAttributeLocked(p, u, n, "")
+	}
+	u.modified = rc.now
+	return struct{}{}, nil
+}
+
+func (e *Handler) deleteUser(rc *reqCtx, body []byte) (any, error) {
+	var in accessTokenInput
+	if err := decode(body, &in); err != nil {
+		return nil, err
+	}
+	if in.AccessToken == "" {
+		return nil, nullMember("accessToken")
+	}
+	g, aerr := e.checkAccessToken(rc, in.AccessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, _, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.deleteUserLocked(p, u)
+	return struct{}{}, nil
+}
+
+// maxAttributeLen is Cognito's limit on the length of an attribute value
+// (AttributeType.Value: "Length Constraints: Maximum length of 2048").
+const maxAttributeLen = 2048
+
+// mayWrite reports whether the client may write the attribute: one of its
+// WriteAttributes, by default any standard attribute. sub, the verified
+// flags, "cognito:" names and the names of the claims that tokens set are
+// never writable (Config.Validate keeps them out of WriteAttributes).
+func (c *appClient) mayWrite(name string) bool {
+	if !writableName(name) {
+		return false
+	}
+	write := c.perms.Load().write
+	if write == nil {
+		return slices.Contains(standardAttributes, name)
+	}
+	return write[name]
+}
+
+// setAttributeLocked changes an attribute, keeping the alias index up to date.
+// The caller has checked that no other user holds an alias value. e.mu must
+// be held.
+func setAttributeLocked(p *pool, u *user, name, value string) {
+	if slices.Contains(aliasAttributes, name) {
+		if old := u.attrs[name]; old != "" && p.aliases[aliasKey(name, old)] == u {
+			delete(p.aliases, aliasKey(name, old))
+		}
+		if value != "" && p.aliasHolderLocked(u, name, value) == nil {
+			p.aliases[aliasKey(name, value)] = u
+		}
+	}
+	// A new address is not verified: Cognito sets email_verified (or
+	// phone_number_verified) to false when the address changes
+	// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html).
+	if (name == "email" || name == "phone_number") && u.attrs[name] != value {
+		delete(u.attrs, name+"_verified")
+	}
+	if value == "" {
+		delete(u.attrs, name)
+		return
+	}
+	u.attrs[name] = value
+}
+
+type mfaOption struct {
+	AttributeName  string `json:"AttributeName"`
+	DeliveryMedium string `json:"DeliveryMedium"`
+}
+
+type getUserOutput struct {
+	MFAOptions          []mfaOption     `json:"MFAOptions,omitempty"`
+	PreferredMfaSetting string          `json:"PreferredMfaSetting,omitempty"`
+	UserAttributes      []attributeType `json:"UserAttributes"`
+	UserMFASettingList  []string        `json:"UserMFASettingList,omitempty"`
+	Username            string          `json:"Username"`
+}
+
+func (e *Handler) getUser(rc *reqCtx, body []byte) (any, error) {
+	g, err := e.authenticated(rc, body)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	u := g.user
+	out := getUserOutput{Username: u.name, UserAttributes: []attributeType{{Name: "sub", Value: u.sub}}}
+	names := make([]string, 0, len(u.attrs))
+	for k := range u.attrs {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		out.UserAttributes = append(out.UserAttributes, attributeType{Name: k, Value: u.attrs[k]})
+	}
+	out.UserMFASettingList = slices.Clone(u.factors)
+	if u.preferred != "" {
+		out.PreferredMfaSetting = u.preferred
+	} else if len(u.factors) == 1 {
+		out.PreferredMfaSetting = u.factors[0]
+	}
+	return out, nil
+}
