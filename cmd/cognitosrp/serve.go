@@ -274,13 +274,26 @@ func serveWith(ctx context.Context, ln net.Listener, h http.Handler, logger *slo
 	defer grace.Stop()
 	poll := time.NewTicker(10 * time.Millisecond)
 	defer poll.Stop()
+	// quietSince is when no request was busy any more: a request whose
+	// handler just returned is not counted, but its answer may still be on
+	// its way out, and Shutdown closes its connection once it is written;
+	// the connections left after stalledAfter more are those of stalled
+	// clients, and are closed.
+	var quietSince time.Time
 	for stopped := false; !stopped; {
 		select {
 		case <-shutdown:
 			stopped = true
 			continue
-		case <-poll.C:
-			if reqs.busy(time.Now()) > 0 {
+		case now := <-poll.C:
+			if reqs.busy(now) > 0 {
+				quietSince = time.Time{}
+				continue
+			}
+			if quietSince.IsZero() {
+				quietSince = now
+			}
+			if now.Sub(quietSince) < stalledAfter {
 				continue
 			}
 		case <-grace.C:
