@@ -35,7 +35,7 @@ var fuzzHandler = sync.OnceValue(func() *Handler {
 
 // operationSeeds returns a valid request body for every operation, with real
 // values (an access token, sessions, a secret block) taken from a sign-in.
-func operationSeeds(f *testing.F, e *Handler) map[string][]string {
+func operationSeeds(f testing.TB, e *Handler) map[string][]string {
 	call := func(op string, in any) map[string]any {
 		b, _ := json.Marshal(in)
 		rec := httptest.NewRecorder()
