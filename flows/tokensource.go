@@ -28,6 +28,9 @@ type TokenSourceOptions struct {
 	// the store's Update, which lets processes that share a store refresh
 	// one at a time: a TokenSource first takes tokens that another process
 	// stored meanwhile. When Store is nil, the tokens live in memory only.
+	// Tokens that the store could not take are kept, and win over the
+	// store's (see [NotStoredError]); a program that ends calls
+	// [TokenSource.Save] to store them.
 	Store TokenStore
 
 	// Margin is how long before their expiry tokens are refreshed. The
@@ -258,6 +261,9 @@ func (s *TokenSource) Save(ctx context.Context) error {
 			f = s.startLocked(ctx, true)
 		}
 		s.mu.Unlock()
+		if !started && s.joined != nil {
+			s.joined()
+		}
 		select {
 		case <-f.done:
 		case <-ctx.Done():

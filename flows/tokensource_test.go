@@ -792,3 +792,41 @@ func TestTokenSourceSave(t *testing.T) {
 		t.Fatalf("refresh from the saved token: %v", err)
 	}
 }
+
+// TestTokenSourceSaveAfterCancel: a caller gives up on a refresh that is on
+// the wire (an interrupt); Save, as a program calls it before exiting,
+// waits for that refresh and leaves its rotated refresh token in the store.
+func TestTokenSourceSaveAfterCancel(t *testing.T) {
+	t.Parallel()
+	e := newTokEnv(t)
+	c := e.client(t, tokPool, tokRotate)
+	tok := e.signIn(t, c, "tina")
+	store := flows.NewMemoryTokenStore()
+	put(t, store, tok)
+	ts := newTokenSource(t, c, tok, func(o *flows.TokenSourceOptions) { o.Store = store })
+	gate, arrived := make(chan struct{}), make(chan struct{})
+	e.cnt.mu.Lock()
+	e.cnt.gate, e.cnt.arrived = gate, arrived
+	e.cnt.mu.Unlock()
+	e.srv.Advance(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := ts.AccessToken(ctx)
+		done <- err
+	}()
+	<-arrived
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled caller: %v", err)
+	}
+	// Save joins the refresh under way, which then may go on.
+	flows.SetJoinHook(ts, func() { close(gate) })
+	if err := ts.Save(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := store.Get(context.Background(), tokPool, tokRotate, "tina")
+	if st == nil || st.RefreshToken == tok.RefreshToken {
+		t.Fatal("the rotated refresh token of the abandoned refresh is not in the store after Save")
+	}
+}
