@@ -28,6 +28,9 @@ type TokenSourceOptions struct {
 	// the store's Update, which lets processes that share a store refresh
 	// one at a time: a TokenSource first takes tokens that another process
 	// stored meanwhile. When Store is nil, the tokens live in memory only.
+	// Tokens that the store could not take are kept, and win over the
+	// store's (see [NotStoredError]); a program that ends calls
+	// [TokenSource.Save] to store them.
 	Store TokenStore
 
 	// Margin is how long before their expiry tokens are refreshed. The
@@ -75,6 +78,7 @@ type TokenSource struct {
 	mu      sync.Mutex
 	cur     *Tokens
 	unsaved bool    // cur was not stored: the store's write failed
+	seen    string  // with unsaved, the refresh token the store held then
 	flight  *flight // the refresh (or store write) under way, if any
 
 	// joined, set only by tests (export_test.go), is called when a caller
@@ -151,8 +155,8 @@ func (s *TokenSource) fresh(t *Tokens, n need) bool {
 
 // Tokens returns the tokens, refreshed first if the access or the ID token
 // is about to expire. The result is a copy. If the refresh succeeded but
-// its tokens could not be stored, Tokens returns them together with the
-// store's error; the next call tries to store them again.
+// its tokens could not be stored, Tokens returns them together with a
+// [*NotStoredError]; the next call tries to store them again.
 func (s *TokenSource) Tokens(ctx context.Context) (*Tokens, error) {
 	return s.get(ctx, needBoth)
 }
@@ -216,12 +220,9 @@ func (s *TokenSource) get(ctx context.Context, n need) (*Tokens, error) {
 		s.mu.Unlock()
 		return t, nil
 	}
-	f := s.flight
-	started := f == nil
+	f, started := s.flight, s.flight == nil
 	if started {
-		f = &flight{done: make(chan struct{})}
-		s.flight = f
-		go s.run(ctx, f, s.cur.clone(), s.unsaved && s.fresh(s.cur, needBoth))
+		f = s.startLocked(ctx, s.unsaved && s.fresh(s.cur, needBoth))
 	}
 	s.mu.Unlock()
 	if !started && s.joined != nil {
@@ -238,16 +239,72 @@ func (s *TokenSource) get(ctx context.Context, n need) (*Tokens, error) {
 	return f.tok.clone(), f.err
 }
 
-// run does the refresh of f, or only stores cur if saveOnly, and
+// Save stores the tokens that a refresh could not store (see
+// [NotStoredError]), without a refresh. It returns nil when there is
+// nothing to store: without a [TokenSourceOptions.Store], or when the store
+// holds the tokens already. A program about to exit after a
+// [NotStoredError] calls Save, or else loses a rotated refresh token with
+// its memory. As in a refresh, tokens that another process stored
+// meanwhile, fresh ones, are taken instead of being overwritten.
+func (s *TokenSource) Save(ctx context.Context) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		if s.flight == nil && !s.unsaved {
+			s.mu.Unlock()
+			return nil
+		}
+		f, started := s.flight, s.flight == nil
+		if started {
+			f = s.startLocked(ctx, true)
+		}
+		s.mu.Unlock()
+		if !started && s.joined != nil {
+			s.joined()
+		}
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if started {
+			return f.err
+		}
+		// Another caller's refresh ended: look again.
+	}
+}
+
+// startLocked starts a flight that refreshes s.cur, or only stores it if
+// saveOnly. s.mu must be held.
+func (s *TokenSource) startLocked(ctx context.Context, saveOnly bool) *flight {
+	f := &flight{done: make(chan struct{})}
+	s.flight = f
+	j := job{cur: s.cur.clone(), saveOnly: saveOnly, unsaved: s.unsaved, seen: s.seen}
+	go s.run(ctx, f, j)
+	return f
+}
+
+// job is what one flight starts from.
+type job struct {
+	cur      *Tokens
+	saveOnly bool   // store cur, do not refresh it
+	unsaved  bool   // cur is not in the store (a store write failed)
+	seen     string // with unsaved, the refresh token the store held then
+}
+
+// run does the refresh of f, or only stores j.cur if j.saveOnly, and
 // publishes the result.
-func (s *TokenSource) run(ctx context.Context, f *flight, cur *Tokens, saveOnly bool) {
+func (s *TokenSource) run(ctx context.Context, f *flight, j job) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.RefreshTimeout)
 	defer cancel()
-	tok, stored, err := s.refresh(ctx, cur, saveOnly)
+	tok, stored, held, err := s.refresh(ctx, j)
 	s.mu.Lock()
 	if tok != nil {
 		s.cur = tok
 		s.unsaved = s.o.Store != nil && !stored
+		s.seen = held
 	}
 	s.flight = nil
 	f.tok, f.err = tok, err
@@ -255,30 +312,52 @@ func (s *TokenSource) run(ctx context.Context, f *flight, cur *Tokens, saveOnly 
 	close(f.done)
 }
 
-// refresh returns new tokens for cur and whether they were stored. With a
-// store, the refresh runs inside its Update, after a look at what it holds:
-// fresh tokens that another process refreshed meanwhile are taken as they are,
-// and a refresh token that another process received (rotation) replaces
-// cur's.
-func (s *TokenSource) refresh(ctx context.Context, cur *Tokens, saveOnly bool) (tok *Tokens, stored bool, err error) {
+// refresh returns new tokens for j.cur, whether they were stored, and the
+// refresh token that the store held when it was looked at ("" for none).
+// With a store, the refresh runs inside its Update, after a look at what it
+// holds. Tokens there that are news to this source — always, unless this
+// source's own are unsaved and the store still holds what it held when
+// their write failed — win: fresh tokens that another process refreshed
+// meanwhile are taken as they are, and a refresh token that another process
+// received (rotation) is refreshed instead of cur's, with cur's as the
+// fallback if Cognito refuses it. Otherwise cur's own win: an unsaved
+// rotated refresh token is never given up for the one it replaced.
+func (s *TokenSource) refresh(ctx context.Context, j job) (tok *Tokens, stored bool, held string, err error) {
+	cur := j.cur
 	if s.o.Store == nil {
 		tok, err = s.refreshFrom(ctx, cur)
-		return tok, false, err
+		return tok, false, "", err
 	}
 	err = s.o.Store.Update(ctx, cur.UserPoolID, cur.ClientID, cur.Username, func(st *Tokens) (*Tokens, error) {
-		if saveOnly {
+		tok, held = nil, ""
+		if st != nil {
+			held = st.RefreshToken
+		}
+		theirs := st != nil && st.Username == cur.Username && st.RefreshToken != "" &&
+			!(j.unsaved && st.RefreshToken == j.seen)
+		switch {
+		case theirs && s.fresh(st, needBoth):
+			tok = st
+			return st, nil
+		case j.saveOnly:
 			tok = cur
 			return cur, nil
-		}
-		base := cur
-		if st != nil && st.Username == cur.Username && st.RefreshToken != "" {
-			if s.fresh(st, needBoth) {
-				tok = st
-				return st, nil
+		case !theirs:
+			t, err := s.refreshFrom(ctx, cur)
+			if err != nil {
+				return nil, err
 			}
-			base = st
+			tok = t
+			return t, nil
 		}
-		t, err := s.refreshFrom(ctx, base)
+		t, err := s.refreshFrom(ctx, st)
+		if errors.Is(err, ErrSignInRequired) && cur.RefreshToken != "" && cur.RefreshToken != st.RefreshToken {
+			// The store's refresh token was refused (an older sign-in's,
+			// say); this source's own may still be valid.
+			if t2, err2 := s.refreshFrom(ctx, cur); err2 == nil {
+				t, err = t2, nil
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -286,11 +365,35 @@ func (s *TokenSource) refresh(ctx context.Context, cur *Tokens, saveOnly bool) (
 		return t, nil
 	})
 	if err != nil && tok != nil {
-		// Refreshed, but not stored.
-		return tok, false, fmt.Errorf("flows: TokenSource: new tokens not stored: %w", err)
+		// Refreshed (or taken), but not stored.
+		return tok, false, held, &NotStoredError{RefreshTokenUnsaved: tok.RefreshToken != held, Err: err}
 	}
-	return tok, err == nil, err
+	return tok, err == nil, held, err
 }
+
+// NotStoredError is the error of a [TokenSource] whose new tokens its
+// [TokenSourceOptions.Store] could not store. The tokens are returned with
+// it and kept: the next call of the TokenSource, or [TokenSource.Save],
+// tries to store them again, and until then they win over the store's
+// older ones. A program that exits before then loses them.
+type NotStoredError struct {
+	// RefreshTokenUnsaved reports that the TokenSource's refresh token
+	// is not the one the store holds: a rotated one, which exists only in
+	// memory, while the store's has been rotated out.
+	RefreshTokenUnsaved bool
+
+	// Err is the store's error.
+	Err error
+}
+
+func (e *NotStoredError) Error() string {
+	if e.RefreshTokenUnsaved {
+		return "flows: TokenSource: the new tokens and their rotated refresh token were not stored, and are kept in memory only: " + e.Err.Error()
+	}
+	return "flows: TokenSource: the new tokens were not stored: " + e.Err.Error()
+}
+
+func (e *NotStoredError) Unwrap() error { return e.Err }
 
 // refreshFrom refreshes base's tokens.
 func (s *TokenSource) refreshFrom(ctx context.Context, base *Tokens) (*Tokens, error) {

@@ -628,3 +628,205 @@ func TestTokenSourceStoreFails(t *testing.T) {
 		t.Fatal("the next call did not store the rotated refresh token")
 	}
 }
+
+// failAfterStore is a MemoryTokenStore whose next fails Updates run f on
+// what the store holds, then fail, as a full disk would.
+type failAfterStore struct {
+	*flows.MemoryTokenStore
+	fails atomic.Int32
+}
+
+func (s *failAfterStore) Update(ctx context.Context, userPoolID, clientID, name string, f func(*flows.Tokens) (*flows.Tokens, error)) error {
+	if s.fails.Add(-1) >= 0 {
+		st, err := s.MemoryTokenStore.Get(ctx, userPoolID, clientID, name)
+		if err != nil {
+			return err
+		}
+		if _, err := f(st); err != nil {
+			return err
+		}
+		return errors.New("disk full")
+	}
+	return s.MemoryTokenStore.Update(ctx, userPoolID, clientID, name, f)
+}
+
+// put stores tok in s, as cognitosrp login --token-store does.
+func put(t *testing.T, s flows.TokenStore, tok *flows.Tokens) {
+	t.Helper()
+	err := s.Update(context.Background(), tok.UserPoolID, tok.ClientID, tok.Username, func(*flows.Tokens) (*flows.Tokens, error) { return tok, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTokenSourceUnsavedRotationWins is a regression test: the store holds
+// the sign-in's tokens; the first refresh rotates the refresh token, but its
+// write fails; an hour later the source must refresh with its own, unsaved,
+// rotated token, not with the store's rotated-out one (which Cognito
+// answers with RefreshTokenReuseException), and store the result.
+func TestTokenSourceUnsavedRotationWins(t *testing.T) {
+	t.Parallel()
+	e := newTokEnv(t)
+	ctx := context.Background()
+	c := e.client(t, tokPool, tokRotate)
+	tok := e.signIn(t, c, "tina")
+	store := &failAfterStore{MemoryTokenStore: flows.NewMemoryTokenStore()}
+	put(t, store, tok)
+	ts := newTokenSource(t, c, tok, func(o *flows.TokenSourceOptions) { o.Store = store })
+	store.fails.Store(1)
+	e.srv.Advance(time.Hour)
+	got, err := ts.Tokens(ctx)
+	var nse *flows.NotStoredError
+	if !errors.As(err, &nse) || !nse.RefreshTokenUnsaved || !strings.Contains(err.Error(), "disk full") ||
+		got == nil || got.RefreshToken == tok.RefreshToken {
+		t.Fatalf("first refresh, store failing: %v, %v", got, err)
+	}
+	e.srv.Advance(time.Hour) // the tokens are stale again
+	again, err := ts.Tokens(ctx)
+	if err != nil {
+		t.Fatalf("the unsaved rotated refresh token was not used: %v", err)
+	}
+	if again.RefreshToken == got.RefreshToken || e.cnt.count("GetTokensFromRefreshToken") != 2 {
+		t.Fatalf("no second rotation: %d refreshes", e.cnt.count("GetTokensFromRefreshToken"))
+	}
+	if st, _ := store.Get(ctx, tokPool, tokRotate, "tina"); st == nil || st.RefreshToken != again.RefreshToken {
+		t.Fatal("the second rotation was not stored")
+	}
+}
+
+// TestTokenSourceUnsavedStoreChanged: with its own tokens unsaved, a source
+// still takes tokens that were stored after its write failed (a new sign-in,
+// another process), and falls back to its own refresh token if Cognito
+// refuses the store's.
+func TestTokenSourceUnsavedStoreChanged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, refused := range []bool{false, true} {
+		t.Run(fmt.Sprint("refused=", refused), func(t *testing.T) {
+			t.Parallel()
+			e := newTokEnv(t)
+			c := e.client(t, tokPool, tokRotate)
+			tok := e.signIn(t, c, "tina")
+			store := &failAfterStore{MemoryTokenStore: flows.NewMemoryTokenStore()}
+			put(t, store, tok)
+			ts := newTokenSource(t, c, tok, func(o *flows.TokenSourceOptions) { o.Store = store })
+			store.fails.Store(1)
+			e.srv.Advance(time.Hour)
+			mine, err := ts.Tokens(ctx)
+			if mine == nil || err == nil {
+				t.Fatalf("first refresh, store failing: %v", err)
+			}
+			// Another process signs in again and stores its tokens.
+			other := e.signIn(t, c, "tina")
+			if refused {
+				other.RefreshToken = "not-a-refresh-token"
+			}
+			put(t, store, other)
+			e.srv.Advance(time.Hour)
+			n := e.cnt.count("GetTokensFromRefreshToken")
+			got, err := ts.Tokens(ctx)
+			if err != nil {
+				t.Fatalf("after the store changed: %v", err)
+			}
+			st, _ := store.Get(ctx, tokPool, tokRotate, "tina")
+			if st == nil || st.RefreshToken != got.RefreshToken {
+				t.Fatal("the result was not stored")
+			}
+			if !refused {
+				// other's tokens are stale too: refreshed from other's.
+				if got.RefreshToken == other.RefreshToken || e.cnt.count("GetTokensFromRefreshToken") != n+1 {
+					t.Fatalf("the stored sign-in was not refreshed: %d refreshes", e.cnt.count("GetTokensFromRefreshToken")-n)
+				}
+				if _, err := c.Refresh(ctx, "tina", mine.RefreshToken); err != nil {
+					t.Fatalf("the source's own refresh token was used: %v", err)
+				}
+				return
+			}
+			// Refused: one refused refresh, then the source's own token.
+			if got.RefreshToken == mine.RefreshToken || e.cnt.count("GetTokensFromRefreshToken") != n+2 {
+				t.Fatalf("no fallback to the source's own token: %d refreshes", e.cnt.count("GetTokensFromRefreshToken")-n)
+			}
+		})
+	}
+}
+
+// TestTokenSourceSave: Save stores tokens that a refresh could not, with
+// the rotated refresh token, without a refresh; with nothing to store it
+// does nothing.
+func TestTokenSourceSave(t *testing.T) {
+	t.Parallel()
+	e := newTokEnv(t)
+	ctx := context.Background()
+	c := e.client(t, tokPool, tokRotate)
+	tok := e.signIn(t, c, "tina")
+	store := &failAfterStore{MemoryTokenStore: flows.NewMemoryTokenStore()}
+	put(t, store, tok)
+	ts := newTokenSource(t, c, tok, func(o *flows.TokenSourceOptions) { o.Store = store })
+	if err := ts.Save(ctx); err != nil {
+		t.Fatalf("Save with nothing to store: %v", err)
+	}
+	store.fails.Store(2)
+	e.srv.Advance(time.Hour)
+	got, err := ts.Tokens(ctx)
+	if got == nil || err == nil {
+		t.Fatalf("first refresh, store failing: %v", err)
+	}
+	var nse *flows.NotStoredError
+	if err := ts.Save(ctx); !errors.As(err, &nse) || !nse.RefreshTokenUnsaved {
+		t.Fatalf("Save, store failing: %v", err)
+	}
+	e.srv.Advance(2 * time.Hour) // stale: Save still only stores
+	if err := ts.Save(ctx); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	if st, _ := store.Get(ctx, tokPool, tokRotate, "tina"); st == nil || st.RefreshToken != got.RefreshToken {
+		t.Fatal("Save did not store the rotated refresh token")
+	}
+	if n := e.cnt.count("GetTokensFromRefreshToken"); n != 1 {
+		t.Fatalf("%d refreshes, want 1", n)
+	}
+	if err := ts.Save(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Tokens(ctx); err != nil {
+		t.Fatalf("refresh from the saved token: %v", err)
+	}
+}
+
+// TestTokenSourceSaveAfterCancel: a caller gives up on a refresh that is on
+// the wire (an interrupt); Save, as a program calls it before exiting,
+// waits for that refresh and leaves its rotated refresh token in the store.
+func TestTokenSourceSaveAfterCancel(t *testing.T) {
+	t.Parallel()
+	e := newTokEnv(t)
+	c := e.client(t, tokPool, tokRotate)
+	tok := e.signIn(t, c, "tina")
+	store := flows.NewMemoryTokenStore()
+	put(t, store, tok)
+	ts := newTokenSource(t, c, tok, func(o *flows.TokenSourceOptions) { o.Store = store })
+	gate, arrived := make(chan struct{}), make(chan struct{})
+	e.cnt.mu.Lock()
+	e.cnt.gate, e.cnt.arrived = gate, arrived
+	e.cnt.mu.Unlock()
+	e.srv.Advance(time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := ts.AccessToken(ctx)
+		done <- err
+	}()
+	<-arrived
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("canceled caller: %v", err)
+	}
+	// Save joins the refresh under way, which then may go on.
+	flows.SetJoinHook(ts, func() { close(gate) })
+	if err := ts.Save(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := store.Get(context.Background(), tokPool, tokRotate, "tina")
+	if st == nil || st.RefreshToken == tok.RefreshToken {
+		t.Fatal("the rotated refresh token of the abandoned refresh is not in the store after Save")
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/cognitosrp/cognitosrp/flows"
@@ -31,7 +32,7 @@ func refresh(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr
 	}
 	var stored *flows.Tokens
 	if f.tokenStore != "" {
-		stored, err = tokenStore(f).Get(ctx, f.poolID, f.clientID, f.username)
+		stored, err = openTokenStore(f).Get(ctx, f.poolID, f.clientID, f.username)
 		if err != nil {
 			return tokenStoreError(err)
 		}
@@ -65,9 +66,14 @@ func refresh(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr
 		return err
 	}
 	warnRegion(f, stderr)
-	var res *flows.Result
+	var (
+		res  *flows.Result
+		t    *flows.Tokens // the refreshed tokens to store
+		from string        // the refresh token they were refreshed with
+		serr error         // the error of their first write
+	)
 	if stored != nil {
-		err = tokenStore(f).Update(ctx, f.poolID, f.clientID, f.username, func(st *flows.Tokens) (*flows.Tokens, error) {
+		err = openTokenStore(f).Update(ctx, f.poolID, f.clientID, f.username, func(st *flows.Tokens) (*flows.Tokens, error) {
 			if st == nil || st.RefreshToken == "" {
 				return nil, errTokensGone
 			}
@@ -75,24 +81,31 @@ func refresh(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr
 			if r == nil {
 				return nil, err
 			}
-			res, err = r, nil
-			return refreshedTokens(c, r, st), nil
+			res, t, from = r, refreshedTokens(c, r, st), st.RefreshToken
+			return t, nil
 		})
 		if err != nil && res != nil {
-			// Refreshed, but not stored: the output holds the tokens, and
-			// a rotated refresh token.
-			f.warn(stderr, "refreshed, but the new tokens were not stored: %v", err)
-			err = nil
+			// Refreshed, but not stored.
+			serr, err = err, nil
 		}
 	} else {
 		res, err = c.Refresh(ctx, f.username, input)
 		if res != nil && f.tokenStore != "" {
-			t := refreshedTokens(c, res, &flows.Tokens{RefreshToken: input})
+			t, from = refreshedTokens(c, res, &flows.Tokens{RefreshToken: input}), input
 			t.Aliases = append(t.Aliases[:0:0], aliasOf(f.username, res.Username)...)
-			if serr := putTokens(ctx, f, t); serr != nil {
-				f.warn(stderr, "refreshed, but the new tokens were not stored: %v", serr)
-			}
+			serr = writeTokens(ctx, f, t)
 		}
+	}
+	if serr != nil {
+		// Once more, even after an interrupt: a rotated refresh token
+		// that is not stored is lost for the next run.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+		serr = writeTokens(sctx, f, t)
+		cancel()
+	}
+	if serr != nil && t.RefreshToken == from {
+		f.warn(stderr, "refreshed, but the new tokens were not stored (the refresh token did not change, and still works): %v", serr)
+		serr = nil
 	}
 	var de *flows.DeviceError
 	if errors.As(err, &de) && res != nil {
@@ -102,7 +115,23 @@ func refresh(ctx context.Context, f *loginFlags, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return refreshError(ctx, err, f)
 	}
-	return printResult(stdout, res, f.output)
+	if err := printResult(stdout, res, f.output); err != nil {
+		return err
+	}
+	if serr != nil {
+		// The output holds the only copy of the rotated refresh token.
+		return &cliError{code: exitUsage,
+			err:   fmt.Errorf("refreshed, but the new tokens could not be written to the token store (tried twice): the refresh token it replaced has been rotated out, and the new one is in the output only: %w", serr),
+			hints: []string{"make the token store writable, then sign in again with cognitosrp login --token-store FILE; until then the printed refresh token works with login --refresh without --token-store"}}
+	}
+	return nil
+}
+
+// writeTokens stores t in the token store, in place of the user's tokens.
+func writeTokens(ctx context.Context, f *loginFlags, t *flows.Tokens) error {
+	return openTokenStore(f).Update(ctx, t.UserPoolID, t.ClientID, t.Username, func(*flows.Tokens) (*flows.Tokens, error) {
+		return t, nil
+	})
 }
 
 // refreshedTokens returns the tokens of a refresh of old's tokens: a new

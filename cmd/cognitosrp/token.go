@@ -54,7 +54,10 @@ Exit status:
     1    no tokens stored for the user, or Cognito refused the refresh token
          (expired, revoked, rotated out, its device forgotten): sign in
          again with cognitosrp login --token-store FILE
-    2    usage error (bad flags, an unreadable or damaged token store)
+    2    usage error (bad flags, an unreadable or damaged token store), or
+         the refreshed tokens could not be written to the token store
+         (nothing is printed; the error says whether the stored refresh
+         token was rotated out, which means signing in again)
     3    network or service error
     130  interrupted
 
@@ -133,6 +136,37 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
+// testOnlyTokenStore, when set by tests, wraps the token store of the
+// token command and of login --refresh, such as to make its writes fail.
+var testOnlyTokenStore func(flows.TokenStore) flows.TokenStore
+
+// openTokenStore returns the token store of --token-store.
+func openTokenStore(f *loginFlags) flows.TokenStore {
+	var s flows.TokenStore = tokenStore(f)
+	if testOnlyTokenStore != nil {
+		s = testOnlyTokenStore(s)
+	}
+	return s
+}
+
+// saveTimeout bounds the last try at storing refreshed tokens, which is
+// made even after an interrupt: a rotated refresh token that is not stored
+// is lost when the command exits.
+const saveTimeout = 15 * time.Second
+
+// notStoredError is the error for refreshed tokens that the token store
+// could not take, at two tries. It quotes no token.
+func notStoredError(nse *flows.NotStoredError) error {
+	if nse.RefreshTokenUnsaved {
+		return &cliError{code: exitUsage,
+			err:   fmt.Errorf("the refreshed tokens could not be written to the token store (tried twice), and with them the new refresh token that rotation gave: the stored refresh token has been rotated out and is lost: %w", nse.Err),
+			hints: []string{"make the token store writable, then sign in again with cognitosrp login --token-store FILE"}}
+	}
+	return &cliError{code: exitUsage,
+		err:   fmt.Errorf("the refreshed tokens could not be written to the token store (tried twice): %w", nse.Err),
+		hints: []string{"the stored refresh token still works: make the token store writable, and run the command again"}}
+}
+
 // token prints a valid access or ID token from the token store, through a
 // [flows.TokenSource] that refreshes only when needed and stores what it
 // gets.
@@ -145,7 +179,7 @@ func token(ctx context.Context, f *loginFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store := tokenStore(f)
+	store := openTokenStore(f)
 	t, err := store.Get(ctx, f.poolID, f.clientID, f.username)
 	if err != nil {
 		return tokenStoreError(err)
@@ -169,7 +203,24 @@ func token(ctx context.Context, f *loginFlags, stdout, stderr io.Writer) error {
 	}
 	tok, err := get(ctx)
 	if err != nil {
-		return refreshError(ctx, err, f)
+		// Whatever err is (an interrupt leaves a refresh under way, a
+		// failed write its tokens unsaved), ts may hold a rotated refresh
+		// token that the store does not: store it before exiting, once
+		// more if a write failed.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), saveTimeout)
+		serr := ts.Save(sctx)
+		cancel()
+		var nse *flows.NotStoredError
+		if errors.As(serr, &nse) || (serr != nil && errors.As(err, &nse)) {
+			return notStoredError(nse)
+		}
+		if errors.As(err, &nse) {
+			// Stored at the second try: the tokens are fresh.
+			tok, err = get(ctx)
+		}
+		if err != nil {
+			return refreshError(ctx, err, f)
+		}
 	}
 	if _, err := fmt.Fprintln(stdout, sanitize(tok)); err != nil {
 		return &cliError{code: exitService, err: fmt.Errorf("writing the token: %w", err)}

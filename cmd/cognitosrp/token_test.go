@@ -1,9 +1,12 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,5 +181,105 @@ func TestLoginRefreshRotation(t *testing.T) {
 	r = runCLI(t, strings.NewReader(storedTokens(t, tokens, "rotating").RefreshToken), noStore...)
 	if r.code != 0 || decodeJSON(t, r.stdout).RefreshToken == "" {
 		t.Fatalf("refresh from standard input: %v", r)
+	}
+}
+
+// failingWrites is a token store whose next fails Updates run f on what
+// the store holds, then fail, as a full disk would.
+type failingWrites struct {
+	flows.TokenStore
+	fails *atomic.Int32
+}
+
+func (s failingWrites) Update(ctx context.Context, userPoolID, clientID, name string, f func(*flows.Tokens) (*flows.Tokens, error)) error {
+	if s.fails.Add(-1) >= 0 {
+		st, err := s.Get(ctx, userPoolID, clientID, name)
+		if err != nil {
+			return err
+		}
+		if _, err := f(st); err != nil {
+			return err
+		}
+		return errors.New("disk full")
+	}
+	return s.TokenStore.Update(ctx, userPoolID, clientID, name, f)
+}
+
+// failWrites makes the next n writes of the token store fail.
+func failWrites(t *testing.T, n int32) {
+	fails := &atomic.Int32{}
+	fails.Store(n)
+	testOnlyTokenStore = func(s flows.TokenStore) flows.TokenStore { return failingWrites{s, fails} }
+	t.Cleanup(func() { testOnlyTokenStore = nil })
+}
+
+// TestTokenStoreWriteFails: when the refreshed tokens cannot be written to
+// the token store, the token command and login --refresh try once more;
+// if that fails too with a rotated refresh token, they exit 2 saying that
+// the stored one was rotated out, the token command printing nothing, login
+// --refresh only its output (the one copy of the new refresh token), and
+// no token on standard error.
+func TestTokenStoreWriteFails(t *testing.T) {
+	srv := newServer(t)
+	withServerClock(t, srv)
+	dir := t.TempDir()
+	tokens, devices := filepath.Join(dir, "tokens.json"), filepath.Join(dir, "devices.json")
+	first := signInToStore(t, srv, "rotating", tokens, devices)
+	noSecret := func(r result, secrets ...string) {
+		t.Helper()
+		for _, s := range secrets {
+			if strings.Contains(r.stderr, s) {
+				t.Errorf("a token on standard error: %v", r)
+			}
+		}
+	}
+
+	// One failed write: the second try stores the rotated token.
+	failWrites(t, 1)
+	srv.Advance(time.Hour)
+	r := runCLI(t, nil, tokenArgs(srv, "rotating", tokens, devices)...)
+	st := storedTokens(t, tokens, "rotating")
+	if r.code != 0 || r.stdout != st.AccessToken+"\n" || st.RefreshToken == first.RefreshToken {
+		t.Fatalf("token, one failed write: %v", r)
+	}
+
+	// Two: nothing printed, exit 2, the loss said.
+	failWrites(t, 2)
+	srv.Advance(time.Hour)
+	r = runCLI(t, nil, tokenArgs(srv, "rotating", tokens, devices)...)
+	if r.code != exitUsage || r.stdout != "" || !strings.Contains(r.stderr, "disk full") ||
+		!strings.Contains(r.stderr, "rotated out and is lost") || !strings.Contains(r.stderr, "hint: make the token store writable, then sign in again") {
+		t.Fatalf("token, two failed writes: %v", r)
+	}
+	noSecret(r, st.RefreshToken, st.AccessToken)
+	if storedTokens(t, tokens, "rotating").RefreshToken != st.RefreshToken {
+		t.Fatal("the store changed")
+	}
+
+	// login --refresh: the same, with the output printed.
+	signInToStore(t, srv, "rotating", tokens, devices)
+	args := []string{"login", "--endpoint-url", srv.URL, "--user-pool-id", testPool, "--client-id", "rotating",
+		"--username", "alice", "--device-store", devices, "--token-store", tokens, "--refresh"}
+	failWrites(t, 1)
+	r = runCLI(t, nil, args...)
+	if r.code != 0 || decodeJSON(t, r.stdout).RefreshToken != storedTokens(t, tokens, "rotating").RefreshToken {
+		t.Fatalf("login --refresh, one failed write: %v", r)
+	}
+	st = storedTokens(t, tokens, "rotating")
+	failWrites(t, 2)
+	r = runCLI(t, nil, args...)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "the new one is in the output only") || !strings.Contains(r.stderr, "disk full") {
+		t.Fatalf("login --refresh, two failed writes: %v", r)
+	}
+	out := decodeJSON(t, r.stdout)
+	if out.RefreshToken == "" || out.RefreshToken == st.RefreshToken {
+		t.Fatalf("login --refresh, two failed writes: no new refresh token printed: %v", r)
+	}
+	noSecret(r, out.RefreshToken, out.AccessToken, st.RefreshToken)
+	// The printed refresh token works, on standard input.
+	srv.Advance(time.Second)
+	r = runCLI(t, strings.NewReader(out.RefreshToken), append(args[:len(args)-3:len(args)-3], "--refresh")...)
+	if r.code != 0 {
+		t.Fatalf("the printed refresh token: %v", r)
 	}
 }
