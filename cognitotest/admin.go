@@ -743,15 +743,10 @@ func (e *Handler) adminListDevices(rc *reqCtx, in *adminDeviceInput) (any, error
 	return out, nil
 }
 
-// adminInitiateAuthInput is initiateAuthInput with UserPoolId (the strict
-// decoder does not follow embedded structs).
+// adminInitiateAuthInput is initiateAuthInput with UserPoolId.
 type adminInitiateAuthInput struct {
-	UserPoolId     string            `json:"UserPoolId"`
-	AuthFlow       string            `json:"AuthFlow"`
-	AuthParameters map[string]string `json:"AuthParameters"`
-	ClientId       string            `json:"ClientId"`
-	ClientMetadata map[string]string `json:"ClientMetadata"`
-	Session        string            `json:"Session"`
+	UserPoolId string `json:"UserPoolId"`
+	initiateAuthInput
 }
 
 // adminInitiateAuth is InitiateAuth for server-side apps: the same flows,
@@ -770,8 +765,7 @@ func (e *Handler) adminInitiateAuth(rc *reqCtx, in *adminInitiateAuthInput) (any
 		return nil, invalidParam("Initiate Auth method not supported.")
 	}
 	if in.AuthFlow != "ADMIN_USER_PASSWORD_AUTH" && in.AuthFlow != "ADMIN_NO_SRP_AUTH" {
-		return e.initiate(rc, &initiateAuthInput{AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
-			ClientId: in.ClientId, ClientMetadata: in.ClientMetadata, Session: in.Session})
+		return e.initiate(rc, &in.initiateAuthInput)
 	}
 	if !c.allows(flowAllowAdminUserPw) {
 		return nil, invalidParam("Auth flow not enabled for this client")
@@ -809,12 +803,8 @@ func (e *Handler) adminClient(poolID, clientID string) (*appClient, error) {
 
 // adminRespondInput is respondInput with UserPoolId.
 type adminRespondInput struct {
-	UserPoolId         string            `json:"UserPoolId"`
-	ChallengeName      string            `json:"ChallengeName"`
-	ChallengeResponses map[string]string `json:"ChallengeResponses"`
-	ClientId           string            `json:"ClientId"`
-	ClientMetadata     map[string]string `json:"ClientMetadata"`
-	Session            string            `json:"Session"`
+	UserPoolId string `json:"UserPoolId"`
+	respondInput
 }
 
 // adminRespondToAuthChallenge answers every challenge as
@@ -826,6 +816,5 @@ func (e *Handler) adminRespondToAuthChallenge(rc *reqCtx, in *adminRespondInput)
 	if _, aerr := e.adminClient(in.UserPoolId, in.ClientId); aerr != nil {
 		return nil, aerr
 	}
-	return e.respond(rc, &respondInput{ChallengeName: in.ChallengeName, ChallengeResponses: in.ChallengeResponses,
-		ClientId: in.ClientId, ClientMetadata: in.ClientMetadata, Session: in.Session})
+	return e.respond(rc, &in.respondInput)
 }

@@ -87,27 +87,30 @@ type logSummary struct {
 	authFlow, challengeName, clientID, user string
 }
 
-// logFields are the indexes in an operation's input of the members that
-// logSummary reads, -1 for those it lacks: AuthFlow, ChallengeName and
+// logFields are the index paths in an operation's input of the members
+// that logSummary reads, nil for those it lacks: AuthFlow, ChallengeName and
 // ClientId (strings), and the USERNAME of AuthParameters or
-// ChallengeResponses (maps of strings). They are found by JSON name, once
-// per operation, so that every input with such a member has it logged.
+// ChallengeResponses (maps of strings). They are found by JSON name, as the
+// strict decoder finds them, once per operation, so that every input with
+// such a member has it logged.
 type logFields struct {
-	authFlow, challengeName, clientID, authParameters, challengeResponses int
+	authFlow, challengeName, clientID, authParameters, challengeResponses []int
 }
 
 func logFieldsOf(t reflect.Type) logFields {
 	f := cachedFields(t)
-	index := func(name string, kind reflect.Kind) int {
-		i, ok := f.byName[name]
-		if !ok {
-			return -1
+	index := func(name string, kind reflect.Kind) []int {
+		var path []int
+		if i, ok := f.byName[name]; ok {
+			path = []int{i}
+		} else if path, ok = f.promoted[name]; !ok {
+			return nil
 		}
-		ft := t.Field(i).Type
+		ft := t.FieldByIndex(path).Type
 		if ft.Kind() != kind || (kind == reflect.Map && (ft.Key().Kind() != reflect.String || ft.Elem().Kind() != reflect.String)) {
-			return -1
+			return nil
 		}
-		return i
+		return path
 	}
 	return logFields{
 		authFlow:           index("AuthFlow", reflect.String),
@@ -119,17 +122,17 @@ func logFieldsOf(t reflect.Type) logFields {
 }
 
 func (f logFields) summary(in reflect.Value) logSummary {
-	str := func(i int) string {
-		if i < 0 {
+	str := func(path []int) string {
+		if path == nil {
 			return ""
 		}
-		return in.Field(i).String()
+		return in.FieldByIndex(path).String()
 	}
-	user := func(i int) string {
-		if i < 0 {
+	user := func(path []int) string {
+		if path == nil {
 			return ""
 		}
-		v := in.Field(i).MapIndex(reflect.ValueOf("USERNAME"))
+		v := in.FieldByIndex(path).MapIndex(reflect.ValueOf("USERNAME"))
 		if !v.IsValid() {
 			return ""
 		}

@@ -493,8 +493,8 @@ type refreshTokenRotationType struct {
 // clientSettingsInput are the members that CreateUserPoolClient and
 // UpdateUserPoolClient share.
 //
-// The strict decoder does not follow embedded structs, so this one struct
-// is the input of both operations.
+// This one struct is the input of both operations (CreateUserPoolClient
+// ignores ClientId, and the stored settings keep one shape).
 type clientSettingsInput struct {
 	UserPoolId                 string                    `json:"UserPoolId,omitempty"`
 	ClientId                   string                    `json:"ClientId,omitempty"` // UpdateUserPoolClient only

@@ -552,12 +552,7 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 		d.path = append(d.path, pathSegment{key})
 		switch kind {
 		case reflect.Struct:
-			f, ok := fields.byName[string(key)]
-			var fv reflect.Value
-			if ok {
-				fv = dst.Field(f)
-			}
-			if err := d.value(fv, depth+1); err != nil {
+			if err := d.value(fields.field(dst, key), depth+1); err != nil {
 				return err
 			}
 		case reflect.Map:
@@ -682,9 +677,12 @@ func (d *strictDecoder) array(dst reflect.Value, depth int) error {
 }
 
 // structFields maps the exact JSON names of a struct's exported fields to
-// their indexes.
+// their indexes, and those of the structs it embeds (by value, without a
+// JSON name) to their index paths, as encoding/json promotes them: a
+// member of the outer struct hides an embedded one of the same name.
 type structFields struct {
-	byName map[string]int
+	byName   map[string]int
+	promoted map[string][]int
 }
 
 var fieldCache sync.Map // reflect.Type → *structFields
@@ -694,13 +692,19 @@ func cachedFields(t reflect.Type) *structFields {
 		return f.(*structFields)
 	}
 	f := &structFields{byName: map[string]int{}}
+	var embedded []int
 	for i := range t.NumField() {
 		sf := t.Field(i)
+		tag, tagged := sf.Tag.Lookup("json")
+		if sf.Anonymous && sf.Type.Kind() == reflect.Struct && !tagged {
+			embedded = append(embedded, i)
+			continue
+		}
 		if !sf.IsExported() {
 			continue
 		}
 		name := sf.Name
-		if tag, ok := sf.Tag.Lookup("json"); ok {
+		if tagged {
 			n, _, _ := strings.Cut(tag, ",")
 			if n == "-" {
 				continue
@@ -711,6 +715,38 @@ func cachedFields(t reflect.Type) *structFields {
 		}
 		f.byName[name] = i
 	}
+	for _, i := range embedded {
+		sub := cachedFields(t.Field(i).Type)
+		add := func(name string, path []int) {
+			if _, ok := f.byName[name]; ok {
+				return
+			}
+			if f.promoted == nil {
+				f.promoted = map[string][]int{}
+			}
+			if _, ok := f.promoted[name]; ok {
+				panic("cognitotest: internal error: " + t.String() + " embeds two members named " + name)
+			}
+			f.promoted[name] = append([]int{i}, path...)
+		}
+		for name, j := range sub.byName {
+			add(name, []int{j})
+		}
+		for name, path := range sub.promoted {
+			add(name, path)
+		}
+	}
 	fieldCache.Store(t, f)
 	return f
+}
+
+// field is the member of struct v named name, or an invalid value.
+func (f *structFields) field(v reflect.Value, name []byte) reflect.Value {
+	if i, ok := f.byName[string(name)]; ok {
+		return v.Field(i)
+	}
+	if path, ok := f.promoted[string(name)]; ok {
+		return v.FieldByIndex(path)
+	}
+	return reflect.Value{}
 }

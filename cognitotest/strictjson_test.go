@@ -484,3 +484,40 @@ func BenchmarkServeBody(b *testing.B) {
 		})
 	}
 }
+
+// TestDecodeEmbedded checks that the strict decoder promotes the members of
+// an embedded struct as encoding/json does (an outer member hides an inner
+// one of the same name), and that the log line reads them: the Admin*
+// inputs embed their plain twins'.
+func TestDecodeEmbedded(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"UserPoolId": "p", "AuthFlow": "F", "ClientId": "c", "AuthParameters": {"USERNAME": "u"}, "Session": "s", "initiateAuthInput": {"AuthFlow": "G"}}`)
+	var got, want adminInitiateAuthInput
+	if err := decode(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) || got.AuthFlow != "F" || got.UserPoolId != "p" || got.Session != "s" {
+		t.Errorf("decoded %+v, encoding/json %+v", got, want)
+	}
+	if err := decode([]byte(`{"AuthParameters": {"USERNAME": "u"}, "authflow": "x", "AuthFlow": "y"}`), &got); err == nil || !strings.Contains(err.Error(), "Duplicate member AuthFlow") {
+		t.Errorf("case variant of a promoted member: %v", err)
+	}
+	if s := logFieldsOf(reflect.TypeFor[adminInitiateAuthInput]()).summary(reflect.ValueOf(want)); s != (logSummary{authFlow: "F", clientID: "c", user: "u"}) {
+		t.Errorf("log summary %+v", s)
+	}
+	type inner struct {
+		A string `json:"A"`
+		B string `json:"B"`
+	}
+	type outer struct {
+		inner
+		B string `json:"B"`
+	}
+	var o outer
+	if err := decode([]byte(`{"A": "a", "B": "b"}`), &o); err != nil || o.A != "a" || o.B != "b" || o.inner.B != "" {
+		t.Errorf("decoded %+v, %v", o, err)
+	}
+}
