@@ -25,24 +25,24 @@ import (
 
 func init() {
 	maps.Copy(handlers, map[string]handler{
-		"AdminCreateUser":             (*Handler).adminCreateUser,
-		"AdminSetUserPassword":        (*Handler).adminSetUserPassword,
-		"AdminGetUser":                (*Handler).adminGetUser,
-		"AdminUpdateUserAttributes":   (*Handler).adminUpdateUserAttributes,
-		"AdminDeleteUserAttributes":   (*Handler).adminDeleteUserAttributes,
-		"AdminDeleteUser":             (*Handler).adminDeleteUser,
-		"AdminConfirmSignUp":          (*Handler).adminConfirmSignUp,
-		"AdminDisableUser":            (*Handler).adminDisableUser,
-		"AdminEnableUser":             (*Handler).adminEnableUser,
-		"AdminResetUserPassword":      (*Handler).adminResetUserPassword,
-		"ListUsers":                   (*Handler).listUsers,
-		"AdminUserGlobalSignOut":      (*Handler).adminUserGlobalSignOut,
-		"AdminListDevices":            (*Handler).adminListDevices,
-		"AdminGetDevice":              (*Handler).adminGetDevice,
-		"AdminForgetDevice":           (*Handler).adminForgetDevice,
-		"AdminUpdateDeviceStatus":     (*Handler).adminUpdateDeviceStatus,
-		"AdminInitiateAuth":           (*Handler).adminInitiateAuth,
-		"AdminRespondToAuthChallenge": (*Handler).adminRespondToAuthChallenge,
+		"AdminCreateUser":             op((*Handler).adminCreateUser),
+		"AdminSetUserPassword":        op((*Handler).adminSetUserPassword),
+		"AdminGetUser":                op((*Handler).adminGetUser),
+		"AdminUpdateUserAttributes":   op((*Handler).adminUpdateUserAttributes),
+		"AdminDeleteUserAttributes":   op((*Handler).adminDeleteUserAttributes),
+		"AdminDeleteUser":             op((*Handler).adminDeleteUser),
+		"AdminConfirmSignUp":          op((*Handler).adminConfirmSignUp),
+		"AdminDisableUser":            op((*Handler).adminDisableUser),
+		"AdminEnableUser":             op((*Handler).adminEnableUser),
+		"AdminResetUserPassword":      op((*Handler).adminResetUserPassword),
+		"ListUsers":                   op((*Handler).listUsers),
+		"AdminUserGlobalSignOut":      op((*Handler).adminUserGlobalSignOut),
+		"AdminListDevices":            op((*Handler).adminListDevices),
+		"AdminGetDevice":              op((*Handler).adminGetDevice),
+		"AdminForgetDevice":           op((*Handler).adminForgetDevice),
+		"AdminUpdateDeviceStatus":     op((*Handler).adminUpdateDeviceStatus),
+		"AdminInitiateAuth":           op((*Handler).adminInitiateAuth),
+		"AdminRespondToAuthChallenge": op((*Handler).adminRespondToAuthChallenge),
 	})
 }
 
@@ -164,11 +164,7 @@ type adminCreateUserInput struct {
 // MessageAction SUPPRESS sends none, RESEND sends a new one to an existing
 // user in FORCE_CHANGE_PASSWORD. The invitation's code in the outbox is the
 // temporary password.
-func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
-	var in adminCreateUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminCreateUser(rc *reqCtx, in *adminCreateUserInput) (any, error) {
 	if in.UserPoolId == "" {
 		return nil, nullMember("userPoolId")
 	}
@@ -309,11 +305,7 @@ type adminSetUserPasswordInput struct {
 
 // adminSetUserPassword sets a permanent password (CONFIRMED) or a
 // temporary one (FORCE_CHANGE_PASSWORD).
-func (e *Handler) adminSetUserPassword(rc *reqCtx, body []byte) (any, error) {
-	var in adminSetUserPasswordInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminSetUserPassword(rc *reqCtx, in *adminSetUserPasswordInput) (any, error) {
 	if aerr := checkPasswordInput(in.Password, "password"); aerr != nil {
 		return nil, aerr
 	}
@@ -363,11 +355,7 @@ type adminGetUserOutput struct {
 	UserMFASettingList   []string        `json:"UserMFASettingList,omitempty"`
 }
 
-func (e *Handler) adminGetUser(rc *reqCtx, body []byte) (any, error) {
-	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminGetUser(rc *reqCtx, in *adminUserInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
@@ -398,11 +386,7 @@ type adminUpdateAttributesInput struct {
 // adminUpdateUserAttributes changes a user's attributes; unlike the user
 // itself, an administrator may set email_verified and
 // phone_number_verified.
-func (e *Handler) adminUpdateUserAttributes(rc *reqCtx, body []byte) (any, error) {
-	var in adminUpdateAttributesInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminUpdateUserAttributes(rc *reqCtx, in *adminUpdateAttributesInput) (any, error) {
 	if in.UserAttributes == nil {
 		return nil, nullMember("userAttributes")
 	}
@@ -426,11 +410,7 @@ func (e *Handler) adminUpdateUserAttributes(rc *reqCtx, body []byte) (any, error
 	return struct{}{}, nil
 }
 
-func (e *Handler) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
-	var in adminUpdateAttributesInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminDeleteUserAttributes(rc *reqCtx, in *adminUpdateAttributesInput) (any, error) {
 	if in.UserAttributeNames == nil {
 		return nil, nullMember("userAttributeNames")
 	}
@@ -452,11 +432,7 @@ func (e *Handler) adminDeleteUserAttributes(rc *reqCtx, body []byte) (any, error
 	return struct{}{}, nil
 }
 
-func (e *Handler) adminDeleteUser(rc *reqCtx, body []byte) (any, error) {
-	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminDeleteUser(rc *reqCtx, in *adminUserInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
@@ -468,11 +444,7 @@ func (e *Handler) adminDeleteUser(rc *reqCtx, body []byte) (any, error) {
 }
 
 // adminConfirmSignUp confirms an UNCONFIRMED user without a code.
-func (e *Handler) adminConfirmSignUp(rc *reqCtx, body []byte) (any, error) {
-	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminConfirmSignUp(rc *reqCtx, in *adminUserInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
@@ -491,11 +463,7 @@ func (e *Handler) adminConfirmSignUp(rc *reqCtx, body []byte) (any, error) {
 
 // adminDisableUser disables a user and revokes its tokens
 // (API_AdminDisableUser.html).
-func (e *Handler) adminDisableUser(rc *reqCtx, body []byte) (any, error) {
-	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminDisableUser(rc *reqCtx, in *adminUserInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
@@ -513,11 +481,7 @@ func (e *Handler) adminDisableUser(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Handler) adminEnableUser(rc *reqCtx, body []byte) (any, error) {
-	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminEnableUser(rc *reqCtx, in *adminUserInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
@@ -532,11 +496,7 @@ func (e *Handler) adminEnableUser(rc *reqCtx, body []byte) (any, error) {
 // adminResetUserPassword puts a user in RESET_REQUIRED and sends a reset
 // code to its verified phone number or email address, if any; the user
 // then sets a password with ConfirmForgotPassword.
-func (e *Handler) adminResetUserPassword(rc *reqCtx, body []byte) (any, error) {
-	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminResetUserPassword(rc *reqCtx, in *adminUserInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
@@ -554,11 +514,7 @@ func (e *Handler) adminResetUserPassword(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Handler) adminUserGlobalSignOut(rc *reqCtx, body []byte) (any, error) {
-	var in adminUserInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminUserGlobalSignOut(rc *reqCtx, in *adminUserInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	_, u, err := e.adminUserLocked(in.UserPoolId, in.Username)
@@ -650,11 +606,7 @@ func (f *userFilter) matchLocked(u *user) bool {
 
 // listUsers lists a pool's users, oldest first, optionally filtered with
 // `attribute = "value"` or `attribute ^= "value"`.
-func (e *Handler) listUsers(rc *reqCtx, body []byte) (any, error) {
-	var in listUsersInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) listUsers(rc *reqCtx, in *listUsersInput) (any, error) {
 	if in.UserPoolId == "" {
 		return nil, nullMember("userPoolId")
 	}
@@ -719,28 +671,20 @@ func (e *Handler) adminDeviceLocked(in *adminDeviceInput) (*user, *device, error
 	return u, d, nil
 }
 
-func (e *Handler) adminGetDevice(rc *reqCtx, body []byte) (any, error) {
-	var in adminDeviceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminGetDevice(rc *reqCtx, in *adminDeviceInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, d, err := e.adminDeviceLocked(&in)
+	_, d, err := e.adminDeviceLocked(in)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]deviceType{"Device": describeDevice(d)}, nil
 }
 
-func (e *Handler) adminForgetDevice(rc *reqCtx, body []byte) (any, error) {
-	var in adminDeviceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminForgetDevice(rc *reqCtx, in *adminDeviceInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u, d, err := e.adminDeviceLocked(&in)
+	u, d, err := e.adminDeviceLocked(in)
 	if err != nil {
 		return nil, err
 	}
@@ -748,11 +692,7 @@ func (e *Handler) adminForgetDevice(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Handler) adminUpdateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
-	var in adminDeviceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminUpdateDeviceStatus(rc *reqCtx, in *adminDeviceInput) (any, error) {
 	switch in.DeviceRememberedStatus {
 	case "remembered", "not_remembered":
 	case "":
@@ -762,7 +702,7 @@ func (e *Handler) adminUpdateDeviceStatus(rc *reqCtx, body []byte) (any, error) 
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, d, err := e.adminDeviceLocked(&in)
+	_, d, err := e.adminDeviceLocked(in)
 	if err != nil {
 		return nil, err
 	}
@@ -772,11 +712,7 @@ func (e *Handler) adminUpdateDeviceStatus(rc *reqCtx, body []byte) (any, error) 
 }
 
 // adminListDevices lists a user's confirmed devices, oldest first.
-func (e *Handler) adminListDevices(rc *reqCtx, body []byte) (any, error) {
-	var in adminDeviceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminListDevices(rc *reqCtx, in *adminDeviceInput) (any, error) {
 	limit, aerr := checkLimit(in.Limit, "limit", 0, maxListDevices)
 	if aerr != nil {
 		return nil, aerr
@@ -807,25 +743,16 @@ func (e *Handler) adminListDevices(rc *reqCtx, body []byte) (any, error) {
 	return out, nil
 }
 
-// adminInitiateAuthInput is initiateAuthInput with UserPoolId (the strict
-// decoder does not follow embedded structs).
+// adminInitiateAuthInput is initiateAuthInput with UserPoolId.
 type adminInitiateAuthInput struct {
-	UserPoolId     string            `json:"UserPoolId"`
-	AuthFlow       string            `json:"AuthFlow"`
-	AuthParameters map[string]string `json:"AuthParameters"`
-	ClientId       string            `json:"ClientId"`
-	ClientMetadata map[string]string `json:"ClientMetadata"`
-	Session        string            `json:"Session"`
+	UserPoolId string `json:"UserPoolId"`
+	initiateAuthInput
 }
 
 // adminInitiateAuth is InitiateAuth for server-side apps: the same flows,
 // through the same code, plus ADMIN_USER_PASSWORD_AUTH (and its old name
 // ADMIN_NO_SRP_AUTH), which takes the password itself.
-func (e *Handler) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
-	var in adminInitiateAuthInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminInitiateAuth(rc *reqCtx, in *adminInitiateAuthInput) (any, error) {
 	if in.UserPoolId == "" {
 		return nil, nullMember("userPoolId")
 	}
@@ -838,8 +765,7 @@ func (e *Handler) adminInitiateAuth(rc *reqCtx, body []byte) (any, error) {
 		return nil, invalidParam("Initiate Auth method not supported.")
 	}
 	if in.AuthFlow != "ADMIN_USER_PASSWORD_AUTH" && in.AuthFlow != "ADMIN_NO_SRP_AUTH" {
-		return e.initiate(rc, &initiateAuthInput{AuthFlow: in.AuthFlow, AuthParameters: in.AuthParameters,
-			ClientId: in.ClientId, ClientMetadata: in.ClientMetadata, Session: in.Session})
+		return e.initiate(rc, &in.initiateAuthInput)
 	}
 	if !c.allows(flowAllowAdminUserPw) {
 		return nil, invalidParam("Auth flow not enabled for this client")
@@ -877,27 +803,18 @@ func (e *Handler) adminClient(poolID, clientID string) (*appClient, error) {
 
 // adminRespondInput is respondInput with UserPoolId.
 type adminRespondInput struct {
-	UserPoolId         string            `json:"UserPoolId"`
-	ChallengeName      string            `json:"ChallengeName"`
-	ChallengeResponses map[string]string `json:"ChallengeResponses"`
-	ClientId           string            `json:"ClientId"`
-	ClientMetadata     map[string]string `json:"ClientMetadata"`
-	Session            string            `json:"Session"`
+	UserPoolId string `json:"UserPoolId"`
+	respondInput
 }
 
 // adminRespondToAuthChallenge answers every challenge as
 // RespondToAuthChallenge does.
-func (e *Handler) adminRespondToAuthChallenge(rc *reqCtx, body []byte) (any, error) {
-	var in adminRespondInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminRespondToAuthChallenge(rc *reqCtx, in *adminRespondInput) (any, error) {
 	if in.UserPoolId == "" {
 		return nil, nullMember("userPoolId")
 	}
 	if _, aerr := e.adminClient(in.UserPoolId, in.ClientId); aerr != nil {
 		return nil, aerr
 	}
-	return e.respond(rc, &respondInput{ChallengeName: in.ChallengeName, ChallengeResponses: in.ChallengeResponses,
-		ClientId: in.ClientId, ClientMetadata: in.ClientMetadata, Session: in.Session})
+	return e.respond(rc, &in.respondInput)
 }

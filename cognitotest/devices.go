@@ -59,11 +59,7 @@ type confirmDeviceInput struct {
 
 // confirmDevice stores the verifier of a device handed out in
 // NewDeviceMetadata.
-func (e *Handler) confirmDevice(rc *reqCtx, body []byte) (any, error) {
-	var in confirmDeviceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) confirmDevice(rc *reqCtx, in *confirmDeviceInput) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
@@ -124,11 +120,7 @@ func userDeviceLocked(g *grant, key string) (*device, error) {
 	return d, nil
 }
 
-func (e *Handler) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
-	var in deviceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) updateDeviceStatus(rc *reqCtx, in *deviceInput) (any, error) {
 	switch in.DeviceRememberedStatus {
 	case "remembered", "not_remembered":
 	case "":
@@ -136,7 +128,7 @@ func (e *Handler) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
 	default:
 		return nil, validationError("'"+truncate(in.DeviceRememberedStatus, 64)+"'", "deviceRememberedStatus", enumConstraint([]string{"remembered", "not_remembered"}))
 	}
-	g, err := e.deviceCaller(rc, &in)
+	g, err := e.deviceCaller(rc, in)
 	if err != nil {
 		return nil, err
 	}
@@ -151,12 +143,8 @@ func (e *Handler) updateDeviceStatus(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Handler) forgetDevice(rc *reqCtx, body []byte) (any, error) {
-	var in deviceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	g, err := e.deviceCaller(rc, &in)
+func (e *Handler) forgetDevice(rc *reqCtx, in *deviceInput) (any, error) {
+	g, err := e.deviceCaller(rc, in)
 	if err != nil {
 		return nil, err
 	}
@@ -170,12 +158,8 @@ func (e *Handler) forgetDevice(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Handler) getDevice(rc *reqCtx, body []byte) (any, error) {
-	var in deviceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	g, err := e.deviceCaller(rc, &in)
+func (e *Handler) getDevice(rc *reqCtx, in *deviceInput) (any, error) {
+	g, err := e.deviceCaller(rc, in)
 	if err != nil {
 		return nil, err
 	}
@@ -203,11 +187,7 @@ type listDevicesOutput struct {
 const maxListDevices = 60
 
 // listDevices lists the user's confirmed devices, oldest first.
-func (e *Handler) listDevices(rc *reqCtx, body []byte) (any, error) {
-	var in listDevicesInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) listDevices(rc *reqCtx, in *listDevicesInput) (any, error) {
 	limit := maxListDevices
 	if in.Limit != nil {
 		if *in.Limit < 0 || *in.Limit > maxListDevices {

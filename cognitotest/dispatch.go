@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -46,30 +47,120 @@ const (
 	usedRetention   = 10 * time.Minute
 )
 
-// reqCtx carries what handlers need from the HTTP request.
+// reqCtx carries what handlers need from the HTTP request, and what the
+// request's decoded input tells the log line.
 type reqCtx struct {
 	issuerBase string // the server's own URL, "http://host:port" (issuer.go)
 	remoteIP   string
 	now        time.Time
+	log        logSummary
 }
 
+// handler serves one operation: it decodes body, once, into the
+// operation's typed input and acts on it. Every operation's handler is made
+// by op.
 type handler func(e *Handler, rc *reqCtx, body []byte) (any, error)
 
+// op makes the handler of an operation whose input is a T: it decodes the
+// body with the strict decoder (decode) into a fresh T, notes in rc.log what
+// the input tells the log line (even when the body is refused, from the
+// members read well), and passes the input to f. Nothing else reads the
+// body.
+func op[T any](f func(e *Handler, rc *reqCtx, in *T) (any, error)) handler {
+	fields := logFieldsOf(reflect.TypeFor[T]())
+	return func(e *Handler, rc *reqCtx, body []byte) (any, error) {
+		in := new(T)
+		err := decode(body, in)
+		rc.log = fields.summary(reflect.ValueOf(in).Elem())
+		if err != nil {
+			return nil, err
+		}
+		return f(e, rc, in)
+	}
+}
+
+// logSummary is what serve's log line tells of a request, whatever the
+// operation: the members of its input that name the flow, the challenge,
+// the app client and the user. A member the operation's input lacks, or of
+// the wrong JSON type, is left empty.
+type logSummary struct {
+	authFlow, challengeName, clientID, user string
+}
+
+// logFields are the index paths in an operation's input of the members
+// that logSummary reads, nil for those it lacks: AuthFlow, ChallengeName and
+// ClientId (strings), and the USERNAME of AuthParameters or
+// ChallengeResponses (maps of strings). They are found by JSON name, as the
+// strict decoder finds them, once per operation, so that every input with
+// such a member has it logged.
+type logFields struct {
+	authFlow, challengeName, clientID, authParameters, challengeResponses []int
+}
+
+func logFieldsOf(t reflect.Type) logFields {
+	f := cachedFields(t)
+	index := func(name string, kind reflect.Kind) []int {
+		var path []int
+		if i, ok := f.byName[name]; ok {
+			path = []int{i}
+		} else if path, ok = f.promoted[name]; !ok {
+			return nil
+		}
+		ft := t.FieldByIndex(path).Type
+		if ft.Kind() != kind || (kind == reflect.Map && (ft.Key().Kind() != reflect.String || ft.Elem().Kind() != reflect.String)) {
+			return nil
+		}
+		return path
+	}
+	return logFields{
+		authFlow:           index("AuthFlow", reflect.String),
+		challengeName:      index("ChallengeName", reflect.String),
+		clientID:           index("ClientId", reflect.String),
+		authParameters:     index("AuthParameters", reflect.Map),
+		challengeResponses: index("ChallengeResponses", reflect.Map),
+	}
+}
+
+func (f logFields) summary(in reflect.Value) logSummary {
+	str := func(path []int) string {
+		if path == nil {
+			return ""
+		}
+		return in.FieldByIndex(path).String()
+	}
+	user := func(path []int) string {
+		if path == nil {
+			return ""
+		}
+		v := in.FieldByIndex(path).MapIndex(reflect.ValueOf("USERNAME"))
+		if !v.IsValid() {
+			return ""
+		}
+		return v.String()
+	}
+	return logSummary{
+		authFlow:      str(f.authFlow),
+		challengeName: str(f.challengeName),
+		clientID:      str(f.clientID),
+		user:          cmp.Or(user(f.authParameters), user(f.challengeResponses)),
+	}
+}
+
 var handlers = map[string]handler{
-	"InitiateAuth":              (*Handler).initiateAuth,
-	"RespondToAuthChallenge":    (*Handler).respondToAuthChallenge,
-	"ConfirmDevice":             (*Handler).confirmDevice,
-	"UpdateDeviceStatus":        (*Handler).updateDeviceStatus,
-	"ForgetDevice":              (*Handler).forgetDevice,
-	"ListDevices":               (*Handler).listDevices,
-	"GetDevice":                 (*Handler).getDevice,
-	"GetUser":                   (*Handler).getUser,
-	"GetTokensFromRefreshToken": (*Handler).getTokensFromRefreshToken,
-	"GlobalSignOut":             (*Handler).globalSignOut,
-	"RevokeToken":               (*Handler).revokeToken,
-	"AssociateSoftwareToken":    (*Handler).associateSoftwareToken,
-	"VerifySoftwareToken":       (*Handler).verifySoftwareToken,
-	"SetUserMFAPreference":      (*Handler).setUserMFAPreference,
+	"InitiateAuth":              op((*Handler).initiateAuth),
+	"RespondToAuthChallenge":    op((*Handler).respondToAuthChallenge),
+	"ConfirmDevice":             op((*Handler).confirmDevice),
+	"UpdateDeviceStatus":        op((*Handler).updateDeviceStatus),
+	"ForgetDevice":              op((*Handler).forgetDevice),
+	"ListDevices":               op((*Handler).listDevices),
+	"GetDevice":                 op((*Handler).getDevice),
+	"GetUser":                   op((*Handler).getUser),
+	"GetTokensFromRefreshToken": op((*Handler).getTokensFromRefreshToken),
+	"GlobalSignOut":             op((*Handler).globalSignOut),
+	"RevokeToken":               op((*Handler).revokeToken),
+	"AssociateSoftwareToken":    op((*Handler).associateSoftwareToken),
+	"VerifySoftwareToken":       op((*Handler).verifySoftwareToken),
+	"SetUserMFAPreference":      op((*Handler).setUserMFAPreference),
 }
 
 // ServeHTTP answers Cognito API calls (POST / with X-Amz-Target) and serves
@@ -79,29 +170,11 @@ func (e *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.serve(w, r, func(op string) handler { return handlers[op] })
 }
 
-// requestSummary is what serve's log line tells of a request, whatever the
-// operation; fields of the wrong JSON type are left empty (the handler
-// reports them).
-type requestSummary struct {
-	AuthFlow           looseString `json:"AuthFlow"`
-	ChallengeName      looseString `json:"ChallengeName"`
-	ClientId           looseString `json:"ClientId"`
-	AuthParameters     looseUser   `json:"AuthParameters"`
-	ChallengeResponses looseUser   `json:"ChallengeResponses"`
-}
-
-// looseUser keeps only the USERNAME of AuthParameters or ChallengeResponses.
-type looseUser struct {
-	USERNAME looseString `json:"USERNAME"`
-}
-
-func (looseUser) loose() {}
-
 // serve is ServeHTTP with the handlers looked up by lookup.
 func (e *Handler) serve(w http.ResponseWriter, r *http.Request, lookup func(op string) handler) {
 	start := time.Now()
 	op := "-"
-	var sum requestSummary
+	rc := &reqCtx{}
 	var failure *apiError
 	rw := &statusWriter{ResponseWriter: w}
 	fail := func(ae *apiError) {
@@ -123,15 +196,11 @@ func (e *Handler) serve(w http.ResponseWriter, r *http.Request, lookup func(op s
 		// challenge names, and error messages, which never quote a
 		// password, code, token or session.
 		attrs := []any{"op", op, "status", rw.status, "duration", time.Since(start)}
-		for _, kv := range [...]struct {
-			k string
-			v looseString
-		}{
-			{"flow", sum.AuthFlow}, {"challenge", sum.ChallengeName}, {"client", sum.ClientId},
-			{"user", cmp.Or(sum.AuthParameters.USERNAME, sum.ChallengeResponses.USERNAME)},
+		for _, kv := range [...]struct{ k, v string }{
+			{"flow", rc.log.authFlow}, {"challenge", rc.log.challengeName}, {"client", rc.log.clientID}, {"user", rc.log.user},
 		} {
 			if kv.v != "" {
-				attrs = append(attrs, kv.k, logSafe(string(kv.v), 128))
+				attrs = append(attrs, kv.k, logSafe(kv.v, 128))
 			}
 		}
 		if failure != nil {
@@ -196,14 +265,9 @@ func (e *Handler) serve(w http.ResponseWriter, r *http.Request, lookup func(op s
 		}
 		return
 	}
-	// One strict pass checks the whole body, whatever the operation reads
-	// of it, and picks out the fields of the log line; the handler's decode
-	// checks again what it reads.
-	if err := decode(body, &sum); err != nil {
-		fail(asAPIError(err))
-		return
-	}
-	rc := &reqCtx{issuerBase: e.localBase(r), remoteIP: remoteIP(r), now: e.now()}
+	// The handler (op) decodes the body once, with the strict decoder,
+	// which checks the whole body, whatever the operation reads of it.
+	*rc = reqCtx{issuerBase: e.localBase(r), remoteIP: remoteIP(r), now: e.now()}
 	e.maybePurge(rc.now)
 	out, err := h(e, rc, body)
 	if err != nil {

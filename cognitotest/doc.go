@@ -289,7 +289,7 @@
 // alike; malformed JSON, values of the wrong JSON type, and a key repeated in
 // an object or differing from another only in ASCII case (which
 // encoding/json would merge) are a SerializationException. Member names
-// matchLocked exactly; any other key, including a case variant of a member, is an
+// match exactly; any other key, including a case variant of a member, is an
 // unknown member and ignored, as Cognito does. At most 32 requests are read
 // and served at once; others wait. No input makes the server panic or
 // answer 5xx; a recover() answering InternalErrorException is only a last

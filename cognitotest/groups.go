@@ -17,15 +17,15 @@ import (
 
 func init() {
 	maps.Copy(handlers, map[string]handler{
-		"CreateGroup":              (*Handler).createGroup,
-		"GetGroup":                 (*Handler).getGroup,
-		"UpdateGroup":              (*Handler).updateGroup,
-		"ListGroups":               (*Handler).listGroups,
-		"DeleteGroup":              (*Handler).deleteGroup,
-		"AdminAddUserToGroup":      (*Handler).adminAddUserToGroup,
-		"AdminRemoveUserFromGroup": (*Handler).adminRemoveUserFromGroup,
-		"AdminListGroupsForUser":   (*Handler).adminListGroupsForUser,
-		"ListUsersInGroup":         (*Handler).listUsersInGroup,
+		"CreateGroup":              op((*Handler).createGroup),
+		"GetGroup":                 op((*Handler).getGroup),
+		"UpdateGroup":              op((*Handler).updateGroup),
+		"ListGroups":               op((*Handler).listGroups),
+		"DeleteGroup":              op((*Handler).deleteGroup),
+		"AdminAddUserToGroup":      op((*Handler).adminAddUserToGroup),
+		"AdminRemoveUserFromGroup": op((*Handler).adminRemoveUserFromGroup),
+		"AdminListGroupsForUser":   op((*Handler).adminListGroupsForUser),
+		"ListUsersInGroup":         op((*Handler).listUsersInGroup),
 	})
 }
 
@@ -184,12 +184,8 @@ func (e *Handler) poolGroupLocked(in *groupInput) (*pool, *group, error) {
 	return p, g, nil
 }
 
-func (e *Handler) createGroup(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if aerr := checkGroupInput(&in, true); aerr != nil {
+func (e *Handler) createGroup(rc *reqCtx, in *groupInput) (any, error) {
+	if aerr := checkGroupInput(in, true); aerr != nil {
 		return nil, aerr
 	}
 	e.mu.Lock()
@@ -219,17 +215,13 @@ func (e *Handler) createGroup(rc *reqCtx, body []byte) (any, error) {
 	return map[string]groupType{"Group": describeGroup(p, g)}, nil
 }
 
-func (e *Handler) getGroup(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if aerr := checkGroupInput(&in, true); aerr != nil {
+func (e *Handler) getGroup(rc *reqCtx, in *groupInput) (any, error) {
+	if aerr := checkGroupInput(in, true); aerr != nil {
 		return nil, aerr
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	p, g, aerr := e.poolGroupLocked(&in)
+	p, g, aerr := e.poolGroupLocked(in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -237,17 +229,13 @@ func (e *Handler) getGroup(rc *reqCtx, body []byte) (any, error) {
 }
 
 // updateGroup changes the members given; absent ones stay as they are.
-func (e *Handler) updateGroup(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if aerr := checkGroupInput(&in, true); aerr != nil {
+func (e *Handler) updateGroup(rc *reqCtx, in *groupInput) (any, error) {
+	if aerr := checkGroupInput(in, true); aerr != nil {
 		return nil, aerr
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	p, g, aerr := e.poolGroupLocked(&in)
+	p, g, aerr := e.poolGroupLocked(in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -264,12 +252,8 @@ func (e *Handler) updateGroup(rc *reqCtx, body []byte) (any, error) {
 	return map[string]groupType{"Group": describeGroup(p, g)}, nil
 }
 
-func (e *Handler) listGroups(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if aerr := checkGroupInput(&in, false); aerr != nil {
+func (e *Handler) listGroups(rc *reqCtx, in *groupInput) (any, error) {
+	if aerr := checkGroupInput(in, false); aerr != nil {
 		return nil, aerr
 	}
 	limit, aerr := checkLimit(in.Limit, "limit", 0, 60)
@@ -303,17 +287,13 @@ func groupPage(p *pool, gs []*group, token string, limit int) (any, error) {
 
 // deleteGroup deletes a group; its members leave it (their next tokens
 // no longer list it).
-func (e *Handler) deleteGroup(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if aerr := checkGroupInput(&in, true); aerr != nil {
+func (e *Handler) deleteGroup(rc *reqCtx, in *groupInput) (any, error) {
+	if aerr := checkGroupInput(in, true); aerr != nil {
 		return nil, aerr
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	p, g, aerr := e.poolGroupLocked(&in)
+	p, g, aerr := e.poolGroupLocked(in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -342,12 +322,8 @@ func (e *Handler) groupUserLocked(in *groupInput) (*pool, *group, *user, error) 
 	return p, g, u, nil
 }
 
-func (e *Handler) adminAddUserToGroup(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if aerr := checkGroupInput(&in, true); aerr != nil {
+func (e *Handler) adminAddUserToGroup(rc *reqCtx, in *groupInput) (any, error) {
+	if aerr := checkGroupInput(in, true); aerr != nil {
 		return nil, aerr
 	}
 	if aerr := checkUsername(in.Username); aerr != nil {
@@ -355,7 +331,7 @@ func (e *Handler) adminAddUserToGroup(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, g, u, aerr := e.groupUserLocked(&in)
+	_, g, u, aerr := e.groupUserLocked(in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -366,12 +342,8 @@ func (e *Handler) adminAddUserToGroup(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Handler) adminRemoveUserFromGroup(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if aerr := checkGroupInput(&in, true); aerr != nil {
+func (e *Handler) adminRemoveUserFromGroup(rc *reqCtx, in *groupInput) (any, error) {
+	if aerr := checkGroupInput(in, true); aerr != nil {
 		return nil, aerr
 	}
 	if aerr := checkUsername(in.Username); aerr != nil {
@@ -379,7 +351,7 @@ func (e *Handler) adminRemoveUserFromGroup(rc *reqCtx, body []byte) (any, error)
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, g, u, aerr := e.groupUserLocked(&in)
+	_, g, u, aerr := e.groupUserLocked(in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -388,13 +360,9 @@ func (e *Handler) adminRemoveUserFromGroup(rc *reqCtx, body []byte) (any, error)
 	return struct{}{}, nil
 }
 
-func (e *Handler) adminListGroupsForUser(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) adminListGroupsForUser(rc *reqCtx, in *groupInput) (any, error) {
 	in.GroupName = ""
-	if aerr := checkGroupInput(&in, false); aerr != nil {
+	if aerr := checkGroupInput(in, false); aerr != nil {
 		return nil, aerr
 	}
 	if aerr := checkUsername(in.Username); aerr != nil {
@@ -406,19 +374,15 @@ func (e *Handler) adminListGroupsForUser(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	p, _, u, aerr := e.groupUserLocked(&in)
+	p, _, u, aerr := e.groupUserLocked(in)
 	if aerr != nil {
 		return nil, aerr
 	}
 	return groupPage(p, slices.SortedFunc(maps.Values(u.groups), byPrecedence), in.NextToken, limit)
 }
 
-func (e *Handler) listUsersInGroup(rc *reqCtx, body []byte) (any, error) {
-	var in groupInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	if aerr := checkGroupInput(&in, true); aerr != nil {
+func (e *Handler) listUsersInGroup(rc *reqCtx, in *groupInput) (any, error) {
+	if aerr := checkGroupInput(in, true); aerr != nil {
 		return nil, aerr
 	}
 	limit, aerr := checkLimit(in.Limit, "limit", 0, 60)
@@ -427,7 +391,7 @@ func (e *Handler) listUsersInGroup(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, g, aerr := e.poolGroupLocked(&in)
+	_, g, aerr := e.poolGroupLocked(in)
 	if aerr != nil {
 		return nil, aerr
 	}

@@ -71,12 +71,8 @@ func checkSecretHash(c *appClient, got string, names ...string) error {
 	return nil
 }
 
-func (e *Handler) initiateAuth(rc *reqCtx, body []byte) (any, error) {
-	var in initiateAuthInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	return e.initiate(rc, &in)
+func (e *Handler) initiateAuth(rc *reqCtx, in *initiateAuthInput) (any, error) {
+	return e.initiate(rc, in)
 }
 
 // initiate is InitiateAuth, and AdminInitiateAuth except for

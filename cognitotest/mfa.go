@@ -11,11 +11,7 @@ type softwareTokenInput struct {
 
 // associateSoftwareToken hands out a new TOTP secret, during MFA_SETUP (with
 // the Session) or for a signed-in user (with the AccessToken).
-func (e *Handler) associateSoftwareToken(rc *reqCtx, body []byte) (any, error) {
-	var in softwareTokenInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) associateSoftwareToken(rc *reqCtx, in *softwareTokenInput) (any, error) {
 	key, code := newTOTPSecret()
 	if in.Session != "" {
 		e.mu.Lock()
@@ -52,11 +48,7 @@ func (e *Handler) associateSoftwareToken(rc *reqCtx, body []byte) (any, error) {
 
 // verifySoftwareToken checks a code of the secret from
 // AssociateSoftwareToken.
-func (e *Handler) verifySoftwareToken(rc *reqCtx, body []byte) (any, error) {
-	var in softwareTokenInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) verifySoftwareToken(rc *reqCtx, in *softwareTokenInput) (any, error) {
 	if in.UserCode == "" {
 		return nil, nullMember("userCode")
 	}
@@ -128,11 +120,7 @@ type setUserMFAPreferenceInput struct {
 }
 
 // setUserMFAPreference enables, disables and prefers MFA factors.
-func (e *Handler) setUserMFAPreference(rc *reqCtx, body []byte) (any, error) {
-	var in setUserMFAPreferenceInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) setUserMFAPreference(rc *reqCtx, in *setUserMFAPreferenceInput) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}

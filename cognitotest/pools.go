@@ -18,15 +18,15 @@ import (
 
 func init() {
 	maps.Copy(handlers, map[string]handler{
-		"CreateUserPool":         (*Handler).createUserPool,
-		"DescribeUserPool":       (*Handler).describeUserPool,
-		"ListUserPools":          (*Handler).listUserPools,
-		"DeleteUserPool":         (*Handler).deleteUserPool,
-		"CreateUserPoolClient":   (*Handler).createUserPoolClient,
-		"DescribeUserPoolClient": (*Handler).describeUserPoolClient,
-		"UpdateUserPoolClient":   (*Handler).updateUserPoolClient,
-		"ListUserPoolClients":    (*Handler).listUserPoolClients,
-		"DeleteUserPoolClient":   (*Handler).deleteUserPoolClient,
+		"CreateUserPool":         op((*Handler).createUserPool),
+		"DescribeUserPool":       op((*Handler).describeUserPool),
+		"ListUserPools":          op((*Handler).listUserPools),
+		"DeleteUserPool":         op((*Handler).deleteUserPool),
+		"CreateUserPoolClient":   op((*Handler).createUserPoolClient),
+		"DescribeUserPoolClient": op((*Handler).describeUserPoolClient),
+		"UpdateUserPoolClient":   op((*Handler).updateUserPoolClient),
+		"ListUserPoolClients":    op((*Handler).listUserPoolClients),
+		"DeleteUserPoolClient":   op((*Handler).deleteUserPoolClient),
 	})
 }
 
@@ -236,11 +236,7 @@ func (e *Handler) describePoolLocked(p *pool) userPoolType {
 	return out
 }
 
-func (e *Handler) createUserPool(rc *reqCtx, body []byte) (any, error) {
-	var in createUserPoolInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) createUserPool(rc *reqCtx, in *createUserPoolInput) (any, error) {
 	if in.PoolName == "" {
 		return nil, nullMember("poolName")
 	}
@@ -363,11 +359,7 @@ func (e *Handler) lookupPoolLocked(id string) (*pool, error) {
 	return p, nil
 }
 
-func (e *Handler) describeUserPool(rc *reqCtx, body []byte) (any, error) {
-	var in userPoolIDInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) describeUserPool(rc *reqCtx, in *userPoolIDInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p, aerr := e.lookupPoolLocked(in.UserPoolId)
@@ -424,11 +416,7 @@ type poolDescription struct {
 	LambdaConfig     struct{} `json:"LambdaConfig"`
 }
 
-func (e *Handler) listUserPools(rc *reqCtx, body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) listUserPools(rc *reqCtx, in *listInput) (any, error) {
 	if in.MaxResults == nil {
 		return nil, nullMember("maxResults")
 	}
@@ -460,11 +448,7 @@ func (e *Handler) listUserPools(rc *reqCtx, body []byte) (any, error) {
 
 // deleteUserPool deletes a pool with its clients, users and groups; its
 // tokens stop working and its sign-ins in progress fail.
-func (e *Handler) deleteUserPool(rc *reqCtx, body []byte) (any, error) {
-	var in userPoolIDInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) deleteUserPool(rc *reqCtx, in *userPoolIDInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	p, aerr := e.lookupPoolLocked(in.UserPoolId)
@@ -509,8 +493,8 @@ type refreshTokenRotationType struct {
 // clientSettingsInput are the members that CreateUserPoolClient and
 // UpdateUserPoolClient share.
 //
-// The strict decoder does not follow embedded structs, so this one struct
-// is the input of both operations.
+// This one struct is the input of both operations (CreateUserPoolClient
+// ignores ClientId, and the stored settings keep one shape).
 type clientSettingsInput struct {
 	UserPoolId                 string                    `json:"UserPoolId,omitempty"`
 	ClientId                   string                    `json:"ClientId,omitempty"` // UpdateUserPoolClient only
@@ -731,15 +715,11 @@ func describeClientLocked(c *appClient) userPoolClientType {
 	return out
 }
 
-func (e *Handler) createUserPoolClient(rc *reqCtx, body []byte) (any, error) {
-	var in clientSettingsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) createUserPoolClient(rc *reqCtx, in *clientSettingsInput) (any, error) {
 	if in.UserPoolId == "" {
 		return nil, nullMember("userPoolId")
 	}
-	cc, aerr := checkClientSettings(&in)
+	cc, aerr := checkClientSettings(in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -765,7 +745,7 @@ func (e *Handler) createUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	if err != nil {
 		return nil, invalidParam("Invalid client settings: %v", err)
 	}
-	c.info.created, c.info.modified, c.info.input = rc.now, rc.now, in
+	c.info.created, c.info.modified, c.info.input = rc.now, rc.now, *in
 	p.clients = append(p.clients, c)
 	e.clients[c.id] = c
 	return map[string]userPoolClientType{"UserPoolClient": describeClientLocked(c)}, nil
@@ -803,11 +783,7 @@ func (e *Handler) poolClientLocked(poolID, clientID string) (*appClient, error) 
 	return c, nil
 }
 
-func (e *Handler) describeUserPoolClient(rc *reqCtx, body []byte) (any, error) {
-	var in clientIDInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) describeUserPoolClient(rc *reqCtx, in *clientIDInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c, aerr := e.poolClientLocked(in.UserPoolId, in.ClientId)
@@ -819,11 +795,7 @@ func (e *Handler) describeUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 
 // updateUserPoolClient replaces a client's settings: as in Cognito, a
 // member left out is reset to its default.
-func (e *Handler) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
-	var in clientSettingsInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) updateUserPoolClient(rc *reqCtx, in *clientSettingsInput) (any, error) {
 	if in.UserPoolId == "" {
 		return nil, nullMember("userPoolId")
 	}
@@ -839,7 +811,7 @@ func (e *Handler) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	if in.ClientName == "" {
 		in.ClientName = c.info.name
 	}
-	cc, aerr := checkClientSettings(&in)
+	cc, aerr := checkClientSettings(in)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -852,7 +824,7 @@ func (e *Handler) updateUserPoolClient(rc *reqCtx, body []byte) (any, error) {
 	// tokens' lifetimes are read under e.mu.
 	c.perms.Store(n.perms.Load())
 	c.tokens = n.tokens
-	c.info = &clientInfo{name: cc.ClientName, created: c.info.created, modified: rc.now, cfg: cc, input: in}
+	c.info = &clientInfo{name: cc.ClientName, created: c.info.created, modified: rc.now, cfg: cc, input: *in}
 	return map[string]userPoolClientType{"UserPoolClient": describeClientLocked(c)}, nil
 }
 
@@ -862,11 +834,7 @@ type clientDescription struct {
 	UserPoolId string `json:"UserPoolId"`
 }
 
-func (e *Handler) listUserPoolClients(rc *reqCtx, body []byte) (any, error) {
-	var in listInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) listUserPoolClients(rc *reqCtx, in *listInput) (any, error) {
 	limit, aerr := checkLimit(in.MaxResults, "maxResults", 1, 60)
 	if aerr != nil {
 		return nil, aerr
@@ -891,11 +859,7 @@ func (e *Handler) listUserPoolClients(rc *reqCtx, body []byte) (any, error) {
 	return out, nil
 }
 
-func (e *Handler) deleteUserPoolClient(rc *reqCtx, body []byte) (any, error) {
-	var in clientIDInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) deleteUserPoolClient(rc *reqCtx, in *clientIDInput) (any, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c, aerr := e.poolClientLocked(in.UserPoolId, in.ClientId)

@@ -55,11 +55,7 @@ type getTokensOutput struct {
 // access tokens, and with rotation ENABLED a new refresh token. It is
 // unsigned, like InitiateAuth. A client with a secret must send the secret
 // itself as ClientSecret (not a SECRET_HASH).
-func (e *Handler) getTokensFromRefreshToken(rc *reqCtx, body []byte) (any, error) {
-	var in getTokensInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) getTokensFromRefreshToken(rc *reqCtx, in *getTokensInput) (any, error) {
 	if in.RefreshToken == "" {
 		return nil, nullMember("refreshToken")
 	}

@@ -18,12 +18,8 @@ type respondInput struct {
 }
 
 // respondToAuthChallenge answers RespondToAuthChallenge.
-func (e *Handler) respondToAuthChallenge(rc *reqCtx, body []byte) (any, error) {
-	var in respondInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
-	return e.respond(rc, &in)
+func (e *Handler) respondToAuthChallenge(rc *reqCtx, in *respondInput) (any, error) {
+	return e.respond(rc, in)
 }
 
 // respond is RespondToAuthChallenge and AdminRespondToAuthChallenge.

@@ -25,6 +25,9 @@ import (
 //   - Strings (and keys) are limited to maxStringLen bytes once unescaped,
 //     objects to maxMapEntries members, arrays to maxArrayLen items, nesting
 //     to maxJSONDepth, whether or not the value is used.
+//   - A value of the wrong JSON type for its member is left unset and
+//     reported only once the whole body has been read: malformed JSON, a
+//     limit or a repeated key anywhere in the body is reported first.
 //
 // Strings are unescaped as encoding/json does (invalid UTF-8 and lone
 // surrogates become U+FFFD), so a body both accept decodes to the same value.
@@ -34,6 +37,12 @@ type strictDecoder struct {
 	buf  []byte // scratch for unescaping skipped strings and keys
 	keys []keyMark
 	path []pathSegment // of the value being read, rendered only for errors
+	// typeErr is the first value of the wrong JSON type for its member. It
+	// is reported only once the whole body has been read and found within
+	// the limits, so that a malformed or oversized member anywhere in the
+	// body wins over a type error before it, and the input is filled with
+	// every member of the right type (for the log line).
+	typeErr *apiError
 }
 
 // pathSegment is a member name, or an array item when key is nil.
@@ -74,8 +83,12 @@ func (d *strictDecoder) limitError(constraint string) *apiError {
 	return limitError(d.pathString(), constraint)
 }
 
-func (d *strictDecoder) typeError() *apiError {
-	return typeError(d.pathString())
+// mismatch notes a value of the wrong JSON type for its member; the value
+// is left unset.
+func (d *strictDecoder) mismatch() {
+	if d.typeErr == nil {
+		d.typeErr = typeError(d.pathString())
+	}
 }
 
 func limitError(path, constraint string) *apiError {
@@ -111,6 +124,9 @@ func decodeStrict(body []byte, v any) error {
 	if d.pos != len(d.data) {
 		return newError(errSerialization, "Unexpected data after the JSON object")
 	}
+	if d.typeErr != nil {
+		return d.typeErr
+	}
 	return nil
 }
 
@@ -136,9 +152,6 @@ func (d *strictDecoder) value(dst reflect.Value, depth int) error {
 		return d.syntaxError()
 	}
 	c := d.data[d.pos]
-	if dst.IsValid() && dst.Type().Implements(looseType) && !kindMatches(c, dst.Kind()) {
-		dst = reflect.Value{} // check it, but do not keep it
-	}
 	// Follow pointers, allocating, unless the value is null.
 	if dst.IsValid() && dst.Kind() == reflect.Pointer {
 		if c == 'n' {
@@ -171,7 +184,7 @@ func (d *strictDecoder) value(dst reflect.Value, depth int) error {
 		case dst.Kind() == reflect.Interface && dst.NumMethod() == 0:
 			dst.Set(reflect.ValueOf(s))
 		default:
-			return d.typeError()
+			d.mismatch()
 		}
 		return nil
 	case 't', 'f':
@@ -189,7 +202,7 @@ func (d *strictDecoder) value(dst reflect.Value, depth int) error {
 		case dst.Kind() == reflect.Interface && dst.NumMethod() == 0:
 			dst.Set(reflect.ValueOf(c == 't'))
 		default:
-			return d.typeError()
+			d.mismatch()
 		}
 		return nil
 	case 'n':
@@ -270,32 +283,37 @@ func (d *strictDecoder) number(dst reflect.Value) error {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, err := strconv.ParseInt(lit, 10, 64)
 		if err != nil || dst.OverflowInt(n) {
-			return d.typeError()
+			d.mismatch()
+			return nil
 		}
 		dst.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		n, err := strconv.ParseUint(lit, 10, 64)
 		if err != nil || dst.OverflowUint(n) {
-			return d.typeError()
+			d.mismatch()
+			return nil
 		}
 		dst.SetUint(n)
 	case reflect.Float32, reflect.Float64:
 		f, err := strconv.ParseFloat(lit, dst.Type().Bits())
 		if err != nil {
-			return d.typeError()
+			d.mismatch()
+			return nil
 		}
 		dst.SetFloat(f)
 	case reflect.Interface:
 		if dst.NumMethod() != 0 {
-			return d.typeError()
+			d.mismatch()
+			return nil
 		}
 		f, err := strconv.ParseFloat(lit, 64)
 		if err != nil {
-			return d.typeError()
+			d.mismatch()
+			return nil
 		}
 		dst.Set(reflect.ValueOf(f))
 	default:
-		return d.typeError()
+		d.mismatch()
 	}
 	return nil
 }
@@ -474,22 +492,17 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 	kind := reflect.Invalid
 	if dst.IsValid() {
 		kind = dst.Kind()
-		switch kind {
-		case reflect.Struct:
+		switch {
+		case kind == reflect.Struct:
 			fields = cachedFields(dst.Type())
-		case reflect.Map:
-			if dst.Type().Key().Kind() != reflect.String {
-				return d.typeError()
-			}
+		case kind == reflect.Map && dst.Type().Key().Kind() == reflect.String:
 			if dst.IsNil() {
 				dst.Set(reflect.MakeMap(dst.Type()))
 			}
-		case reflect.Interface:
-			if dst.NumMethod() != 0 {
-				return d.typeError()
-			}
+		case kind == reflect.Interface && dst.NumMethod() == 0:
 		default:
-			return d.typeError()
+			d.mismatch()
+			kind = reflect.Invalid // check it, but do not keep it
 		}
 	}
 	var generic map[string]any
@@ -539,12 +552,7 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 		d.path = append(d.path, pathSegment{key})
 		switch kind {
 		case reflect.Struct:
-			f, ok := fields.byName[string(key)]
-			var fv reflect.Value
-			if ok {
-				fv = dst.Field(f)
-			}
-			if err := d.value(fv, depth+1); err != nil {
+			if err := d.value(fields.field(dst, key), depth+1); err != nil {
 				return err
 			}
 		case reflect.Map:
@@ -601,7 +609,8 @@ func (d *strictDecoder) array(dst reflect.Value, depth int) error {
 			dst.Set(reflect.MakeSlice(dst.Type(), 0, 0))
 		case kind == reflect.Interface && dst.NumMethod() == 0:
 		default:
-			return d.typeError()
+			d.mismatch()
+			kind = reflect.Invalid // check it, but do not keep it
 		}
 	}
 	var generic []any
@@ -667,39 +676,13 @@ func (d *strictDecoder) array(dst reflect.Value, depth int) error {
 	return nil
 }
 
-// looseValue marks types whose values are kept only when the JSON value has
-// the matching type, and otherwise only checked: for the fields that serve
-// picks out of any operation's input for its log line.
-type looseValue interface{ loose() }
-
-var looseType = reflect.TypeFor[looseValue]()
-
-// looseString is a string that a non-string JSON value leaves empty.
-type looseString string
-
-func (looseString) loose() {}
-
-func kindMatches(c byte, k reflect.Kind) bool {
-	switch c {
-	case '{':
-		return k == reflect.Struct || k == reflect.Map
-	case '[':
-		return k == reflect.Slice
-	case '"':
-		return k == reflect.String
-	case 't', 'f':
-		return k == reflect.Bool
-	case 'n':
-		return true
-	default:
-		return k >= reflect.Int && k <= reflect.Float64
-	}
-}
-
 // structFields maps the exact JSON names of a struct's exported fields to
-// their indexes.
+// their indexes, and those of the structs it embeds (by value, without a
+// JSON name) to their index paths, as encoding/json promotes them: a
+// member of the outer struct hides an embedded one of the same name.
 type structFields struct {
-	byName map[string]int
+	byName   map[string]int
+	promoted map[string][]int
 }
 
 var fieldCache sync.Map // reflect.Type → *structFields
@@ -709,13 +692,19 @@ func cachedFields(t reflect.Type) *structFields {
 		return f.(*structFields)
 	}
 	f := &structFields{byName: map[string]int{}}
+	var embedded []int
 	for i := range t.NumField() {
 		sf := t.Field(i)
+		tag, tagged := sf.Tag.Lookup("json")
+		if sf.Anonymous && sf.Type.Kind() == reflect.Struct && !tagged {
+			embedded = append(embedded, i)
+			continue
+		}
 		if !sf.IsExported() {
 			continue
 		}
 		name := sf.Name
-		if tag, ok := sf.Tag.Lookup("json"); ok {
+		if tagged {
 			n, _, _ := strings.Cut(tag, ",")
 			if n == "-" {
 				continue
@@ -726,6 +715,38 @@ func cachedFields(t reflect.Type) *structFields {
 		}
 		f.byName[name] = i
 	}
+	for _, i := range embedded {
+		sub := cachedFields(t.Field(i).Type)
+		add := func(name string, path []int) {
+			if _, ok := f.byName[name]; ok {
+				return
+			}
+			if f.promoted == nil {
+				f.promoted = map[string][]int{}
+			}
+			if _, ok := f.promoted[name]; ok {
+				panic("cognitotest: internal error: " + t.String() + " embeds two members named " + name)
+			}
+			f.promoted[name] = append([]int{i}, path...)
+		}
+		for name, j := range sub.byName {
+			add(name, []int{j})
+		}
+		for name, path := range sub.promoted {
+			add(name, path)
+		}
+	}
 	fieldCache.Store(t, f)
 	return f
+}
+
+// field is the member of struct v named name, or an invalid value.
+func (f *structFields) field(v reflect.Value, name []byte) reflect.Value {
+	if i, ok := f.byName[string(name)]; ok {
+		return v.Field(i)
+	}
+	if path, ok := f.promoted[string(name)]; ok {
+		return v.FieldByIndex(path)
+	}
+	return reflect.Value{}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -413,5 +414,110 @@ func TestNewHTTPServerTimeouts(t *testing.T) {
 	s := NewHTTPServer(http.NotFoundHandler())
 	if s.ReadHeaderTimeout <= 0 || s.ReadTimeout <= 0 || s.WriteTimeout <= 0 || s.IdleTimeout <= 0 || s.MaxHeaderBytes <= 0 {
 		t.Errorf("timeouts %v %v %v %v, header limit %d", s.ReadHeaderTimeout, s.ReadTimeout, s.WriteTimeout, s.IdleTimeout, s.MaxHeaderBytes)
+	}
+}
+
+// TestTypeErrorReportedLast checks that the one decode a request gets
+// answers as the former two passes did (a strict check of the whole body,
+// then the typed decode): malformed JSON, a limit or a repeated key
+// anywhere in the body wins over a value of the wrong type before it, and
+// the log line still names the client and the user of a body refused for a
+// wrong type.
+func TestTypeErrorReportedLast(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	e, err := NewHandler(testConfig(), WithSigningKey(testKey()), WithLogger(slog.New(slog.NewTextHandler(&buf, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", maxStringLen+1)
+	for _, tc := range []struct{ body, typ, msg string }{
+		{`{"ChallengeName": 5, "Unread": "` + long + `"}`, errInvalidParameter, "Value at 'Unread' failed to satisfy constraint"},
+		{`{"ChallengeName": 5, "Unread": {"a": 1, "A": 2}}`, errSerialization, "Duplicate member Unread.A"},
+		{`{"ChallengeName": 5, "Unread": [1,]}`, errSerialization, "Could not parse the request body as JSON"},
+		{`{"ChallengeName": 5, "ChallengeResponses": {"USERNAME": []}} x`, errSerialization, "Unexpected data after the JSON object"},
+		{`{"ClientId": "plain", "ChallengeName": 5, "ChallengeResponses": {"USERNAME": "bob-typed", "X": 1}}`, errSerialization, "Unexpected JSON type for member ChallengeName"},
+		{`{"ChallengeResponses": {"USERNAME": "u", "X": true}, "ChallengeName": 5}`, errSerialization, "Unexpected JSON type for member ChallengeResponses.X"},
+	} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body))
+		req.Header.Set("X-Amz-Target", target+"RespondToAuthChallenge")
+		e.ServeHTTP(rec, req)
+		var got struct {
+			Type    string `json:"__type"`
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Type != tc.typ || !strings.Contains(got.Message, tc.msg) {
+			t.Errorf("%.60q: answered %s %q, want %s %q", tc.body, got.Type, got.Message, tc.typ, tc.msg)
+		}
+	}
+	if want := `client=plain user=bob-typed error=SerializationException`; !strings.Contains(buf.String(), want) {
+		t.Errorf("log lacks %s:\n%s", want, buf.String())
+	}
+}
+
+// BenchmarkServeBody measures serving RespondToAuthChallenge bodies, from a
+// typical sign-in step to the worst within the limits, decode included.
+func BenchmarkServeBody(b *testing.B) {
+	e, err := NewHandler(testConfig(), WithSigningKey(testKey()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	worst := worstBodies()
+	for _, bc := range []struct{ name, body string }{
+		{"typical", `{"ChallengeName":"PASSWORD_VERIFIER","ClientId":"plain","Session":"` + strings.Repeat("s", 600) + `","ChallengeResponses":{"USERNAME":"alice","PASSWORD_CLAIM_SECRET_BLOCK":"` + strings.Repeat("b", 300) + `","PASSWORD_CLAIM_SIGNATURE":"c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlMTIzNA==","TIMESTAMP":"Tue Dec 1 10:00:00 UTC 2026"}}`},
+		{"long strings", worst["long strings"]},
+		{"many keys", worst["many keys"]},
+		{"escaped keys", worst["escaped keys"]},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(bc.body))
+				req.Header.Set("X-Amz-Target", target+"RespondToAuthChallenge")
+				e.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		})
+	}
+}
+
+// TestDecodeEmbedded checks that the strict decoder promotes the members of
+// an embedded struct as encoding/json does (an outer member hides an inner
+// one of the same name), and that the log line reads them: the Admin*
+// inputs embed their plain twins'.
+func TestDecodeEmbedded(t *testing.T) {
+	t.Parallel()
+	body := []byte(`{"UserPoolId": "p", "AuthFlow": "F", "ClientId": "c", "AuthParameters": {"USERNAME": "u"}, "Session": "s", "initiateAuthInput": {"AuthFlow": "G"}}`)
+	var got, want adminInitiateAuthInput
+	if err := decode(body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(body, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) || got.AuthFlow != "F" || got.UserPoolId != "p" || got.Session != "s" {
+		t.Errorf("decoded %+v, encoding/json %+v", got, want)
+	}
+	if err := decode([]byte(`{"AuthParameters": {"USERNAME": "u"}, "authflow": "x", "AuthFlow": "y"}`), &got); err == nil || !strings.Contains(err.Error(), "Duplicate member AuthFlow") {
+		t.Errorf("case variant of a promoted member: %v", err)
+	}
+	if s := logFieldsOf(reflect.TypeFor[adminInitiateAuthInput]()).summary(reflect.ValueOf(want)); s != (logSummary{authFlow: "F", clientID: "c", user: "u"}) {
+		t.Errorf("log summary %+v", s)
+	}
+	type inner struct {
+		A string `json:"A"`
+		B string `json:"B"`
+	}
+	type outer struct {
+		inner
+		B string `json:"B"`
+	}
+	var o outer
+	if err := decode([]byte(`{"A": "a", "B": "b"}`), &o); err != nil || o.A != "a" || o.B != "b" || o.inner.B != "" {
+		t.Errorf("decoded %+v, %v", o, err)
 	}
 }

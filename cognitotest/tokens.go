@@ -278,11 +278,9 @@ type accessTokenInput struct {
 	AccessToken string `json:"AccessToken"`
 }
 
-func (e *Handler) authenticated(rc *reqCtx, body []byte) (*grant, error) {
-	var in accessTokenInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+// authenticated is the grant of the access token of an operation that
+// takes only one (GetUser, GlobalSignOut).
+func (e *Handler) authenticated(rc *reqCtx, in *accessTokenInput) (*grant, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
@@ -295,8 +293,8 @@ func (e *Handler) authenticated(rc *reqCtx, body []byte) (*grant, error) {
 
 // globalSignOut revokes every refresh token of the user, and with them the
 // access tokens issued from them.
-func (e *Handler) globalSignOut(rc *reqCtx, body []byte) (any, error) {
-	g, err := e.authenticated(rc, body)
+func (e *Handler) globalSignOut(rc *reqCtx, in *accessTokenInput) (any, error) {
+	g, err := e.authenticated(rc, in)
 	if err != nil {
 		return nil, err
 	}
@@ -317,11 +315,7 @@ type revokeTokenInput struct {
 }
 
 // revokeToken revokes a refresh token and the access tokens issued from it.
-func (e *Handler) revokeToken(rc *reqCtx, body []byte) (any, error) {
-	var in revokeTokenInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) revokeToken(rc *reqCtx, in *revokeTokenInput) (any, error) {
 	if in.Token == "" {
 		return nil, nullMember("token")
 	}

@@ -22,17 +22,17 @@ import (
 
 func init() {
 	maps.Copy(handlers, map[string]handler{
-		"SignUp":                           (*Handler).signUp,
-		"ConfirmSignUp":                    (*Handler).confirmSignUp,
-		"ResendConfirmationCode":           (*Handler).resendConfirmationCode,
-		"ForgotPassword":                   (*Handler).forgotPassword,
-		"ConfirmForgotPassword":            (*Handler).confirmForgotPassword,
-		"ChangePassword":                   (*Handler).changePassword,
-		"UpdateUserAttributes":             (*Handler).updateUserAttributes,
-		"VerifyUserAttribute":              (*Handler).verifyUserAttribute,
-		"GetUserAttributeVerificationCode": (*Handler).getUserAttributeVerificationCode,
-		"DeleteUserAttributes":             (*Handler).deleteUserAttributes,
-		"DeleteUser":                       (*Handler).deleteUser,
+		"SignUp":                           op((*Handler).signUp),
+		"ConfirmSignUp":                    op((*Handler).confirmSignUp),
+		"ResendConfirmationCode":           op((*Handler).resendConfirmationCode),
+		"ForgotPassword":                   op((*Handler).forgotPassword),
+		"ConfirmForgotPassword":            op((*Handler).confirmForgotPassword),
+		"ChangePassword":                   op((*Handler).changePassword),
+		"UpdateUserAttributes":             op((*Handler).updateUserAttributes),
+		"VerifyUserAttribute":              op((*Handler).verifyUserAttribute),
+		"GetUserAttributeVerificationCode": op((*Handler).getUserAttributeVerificationCode),
+		"DeleteUserAttributes":             op((*Handler).deleteUserAttributes),
+		"DeleteUser":                       op((*Handler).deleteUser),
 	})
 }
 
@@ -526,11 +526,7 @@ type signUpOutput struct {
 // signUp creates an UNCONFIRMED user and sends the confirmation code to
 // the auto-verified attribute (API_SignUp.html). Only an SRP verifier of
 // the password is kept.
-func (e *Handler) signUp(rc *reqCtx, body []byte) (any, error) {
-	var in signUpInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) signUp(rc *reqCtx, in *signUpInput) (any, error) {
 	if aerr := checkPasswordInput(in.Password, "password"); aerr != nil {
 		return nil, aerr
 	}
@@ -603,11 +599,7 @@ type confirmSignUpInput struct {
 
 // confirmSignUp confirms a user with the code from SignUp and marks the
 // attribute it went to as verified.
-func (e *Handler) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
-	var in confirmSignUpInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) confirmSignUp(rc *reqCtx, in *confirmSignUpInput) (any, error) {
 	if in.ConfirmationCode == "" {
 		return nil, nullMember("confirmationCode")
 	}
@@ -648,11 +640,7 @@ type resendInput struct {
 	SecretHash string `json:"SecretHash"`
 }
 
-func (e *Handler) resendConfirmationCode(rc *reqCtx, body []byte) (any, error) {
-	var in resendInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) resendConfirmationCode(rc *reqCtx, in *resendInput) (any, error) {
 	c, aerr := e.clientUser(in.ClientId, in.Username, in.SecretHash)
 	if aerr != nil {
 		return nil, aerr
@@ -676,11 +664,7 @@ func (e *Handler) resendConfirmationCode(rc *reqCtx, body []byte) (any, error) {
 
 // forgotPassword sends a password reset code to the user's verified phone
 // number or email address.
-func (e *Handler) forgotPassword(rc *reqCtx, body []byte) (any, error) {
-	var in resendInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) forgotPassword(rc *reqCtx, in *resendInput) (any, error) {
 	c, aerr := e.clientUser(in.ClientId, in.Username, in.SecretHash)
 	if aerr != nil {
 		return nil, aerr
@@ -714,11 +698,7 @@ type confirmForgotInput struct {
 
 // confirmForgotPassword sets a new password with the code from
 // ForgotPassword (or AdminResetUserPassword); the user becomes CONFIRMED.
-func (e *Handler) confirmForgotPassword(rc *reqCtx, body []byte) (any, error) {
-	var in confirmForgotInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) confirmForgotPassword(rc *reqCtx, in *confirmForgotInput) (any, error) {
 	if in.ConfirmationCode == "" {
 		return nil, nullMember("confirmationCode")
 	}
@@ -781,11 +761,7 @@ type changePasswordInput struct {
 	ProposedPassword string `json:"ProposedPassword"`
 }
 
-func (e *Handler) changePassword(rc *reqCtx, body []byte) (any, error) {
-	var in changePasswordInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) changePassword(rc *reqCtx, in *changePasswordInput) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
@@ -854,11 +830,7 @@ type updateAttributesInput struct {
 
 // updateUserAttributes changes the signed-in user's attributes; a changed
 // auto-verified email or phone number becomes unverified and gets a code.
-func (e *Handler) updateUserAttributes(rc *reqCtx, body []byte) (any, error) {
-	var in updateAttributesInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) updateUserAttributes(rc *reqCtx, in *updateAttributesInput) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
@@ -895,11 +867,7 @@ type attributeNameInput struct {
 	Code          string `json:"Code"`
 }
 
-func (e *Handler) getUserAttributeVerificationCode(rc *reqCtx, body []byte) (any, error) {
-	var in attributeNameInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) getUserAttributeVerificationCode(rc *reqCtx, in *attributeNameInput) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
@@ -923,11 +891,7 @@ func (e *Handler) getUserAttributeVerificationCode(rc *reqCtx, body []byte) (any
 	return map[string]*codeDelivery{"CodeDeliveryDetails": d}, nil
 }
 
-func (e *Handler) verifyUserAttribute(rc *reqCtx, body []byte) (any, error) {
-	var in attributeNameInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) verifyUserAttribute(rc *reqCtx, in *attributeNameInput) (any, error) {
 	switch {
 	case in.AccessToken == "":
 		return nil, nullMember("accessToken")
@@ -959,11 +923,7 @@ type deleteAttributesInput struct {
 	UserAttributeNames []string `json:"UserAttributeNames"`
 }
 
-func (e *Handler) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
-	var in deleteAttributesInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) deleteUserAttributes(rc *reqCtx, in *deleteAttributesInput) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
@@ -992,11 +952,7 @@ func (e *Handler) deleteUserAttributes(rc *reqCtx, body []byte) (any, error) {
 	return struct{}{}, nil
 }
 
-func (e *Handler) deleteUser(rc *reqCtx, body []byte) (any, error) {
-	var in accessTokenInput
-	if err := decode(body, &in); err != nil {
-		return nil, err
-	}
+func (e *Handler) deleteUser(rc *reqCtx, in *accessTokenInput) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
@@ -1071,8 +1027,8 @@ type getUserOutput struct {
 	Username            string          `json:"Username"`
 }
 
-func (e *Handler) getUser(rc *reqCtx, body []byte) (any, error) {
-	g, err := e.authenticated(rc, body)
+func (e *Handler) getUser(rc *reqCtx, in *accessTokenInput) (any, error) {
+	g, err := e.authenticated(rc, in)
 	if err != nil {
 		return nil, err
 	}
