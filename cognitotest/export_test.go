@@ -28,6 +28,15 @@ func withLimits(l limits) Option {
 		if l.clientSessions != 0 {
 			o.limits.clientSessions = l.clientSessions
 		}
+		if l.grants != 0 {
+			o.limits.grants = l.grants
+		}
+		if l.userGrants != 0 {
+			o.limits.userGrants = l.userGrants
+		}
+		if l.clientGrants != 0 {
+			o.limits.clientGrants = l.clientGrants
+		}
 		if l.inFlight != 0 {
 			o.limits.inFlight = l.inFlight
 		}

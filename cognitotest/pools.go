@@ -482,11 +482,8 @@ func (e *Handler) deleteUserPool(rc *reqCtx, body []byte) (any, error) {
 // must be held.
 func (e *Handler) dropClientLocked(c *appClient) {
 	delete(e.clients, c.id)
-	for id, g := range e.grants {
-		if g.client == c {
-			delete(e.grants, id)
-			delete(e.refresh, g.refreshToken)
-		}
+	for c.grants.Len() > 0 {
+		e.forgetGrantLocked(c.grants.Front().Value.(*grant))
 	}
 	for _, s := range e.sessions {
 		if s.client == c {

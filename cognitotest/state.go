@@ -142,6 +142,7 @@ type appClient struct {
 	perms atomic.Pointer[clientPerms]
 
 	sessions list.List // of *authSession in progress, oldest first; e.mu
+	grants   list.List // of *grant, oldest first; e.mu (grants.go)
 }
 
 type user struct {
@@ -165,6 +166,7 @@ type user struct {
 	groups      map[string]*group       // groups.go
 
 	sessions list.List // of *authSession in progress, oldest first; e.mu
+	grants   list.List // of *grant, oldest first; e.mu (grants.go)
 
 	// Wrong passwords and wrong codes, across sessions.
 	passwordFails, codeFails failures
@@ -474,6 +476,10 @@ type grant struct {
 	flow         string               // the sign-in's AuthFlow
 	issued       []string             // refresh tokens issued by rotation, oldest first (refresh.go)
 	retired      map[string]time.Time // rotated-out refresh tokens: usable until
+
+	// Positions in the user's and the client's lists of grants, while the
+	// grant is stored (grants.go).
+	userElem, clientElem *list.Element
 }
 
 // Random values.

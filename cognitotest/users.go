@@ -448,14 +448,12 @@ func (e *Handler) deleteUserLocked(p *pool, u *user) {
 // from them); with forget, it also forgets them and ends u's sign-ins in
 // progress. e.mu must be held.
 func (e *Handler) signOutLocked(u *user, forget bool) {
-	for id, g := range e.grants {
-		if g.user != u {
-			continue
-		}
+	for el := u.grants.Front(); el != nil; {
+		g := el.Value.(*grant)
+		el = el.Next()
 		g.revoked = true
 		if forget {
-			delete(e.grants, id)
-			delete(e.refresh, g.refreshToken)
+			e.forgetGrantLocked(g)
 		}
 	}
 	if forget {
