@@ -125,14 +125,13 @@ func useCodeLocked(u *user, purpose, code string, now time.Time) error {
 		return errCodeAttempts()
 	}
 	pc := u.codes[purpose]
-	switch {
-	case pc == nil:
-		u.codeFails.fail(now)
-		return newError(errCodeMismatch, msgCodeInvalid)
-	case now.After(pc.expires):
-		return newError(errExpiredCode, msgCodeExpired)
-	case !constantTimeEqual(pc.code, code):
-		u.codeFails.fail(now)
+	if pc != nil && now.After(pc.expires) {
+		return newError(errExpiredCode, msgCodeExpired) // not counted
+	}
+	if err := u.reserveCodeLocked(now); err != nil {
+		return err
+	}
+	if pc == nil || !constantTimeEqual(pc.code, code) {
 		return newError(errCodeMismatch, msgCodeInvalid)
 	}
 	u.codeFails.succeed()
@@ -806,11 +805,10 @@ func (e *Handler) changePassword(rc *reqCtx, body []byte) (any, error) {
 		if p, u, _, err = signedInUserLocked(g); err != nil {
 			return err
 		}
-		if u.passwordFails.locked(rc.now) {
-			// Wrong previous passwords count towards the sign-in lockout,
-			// so that an access token does not open an unlimited password
-			// oracle.
-			return notAuthorized(msgPasswordAttempts)
+		// Wrong previous passwords count towards the sign-in lockout, so
+		// that an access token does not open an unlimited password oracle.
+		if err := u.reservePasswordLocked(rc.now); err != nil {
+			return err
 		}
 		old, pol = u.verifier, p.settings.policy
 		return nil
@@ -819,14 +817,12 @@ func (e *Handler) changePassword(rc *reqCtx, body []byte) (any, error) {
 		return nil, aerr
 	}
 	ok := old.CheckPassword(in.PreviousPassword)
-	e.locked(func() error {
-		if ok {
-			u.passwordFails.succeed()
-		} else {
-			u.passwordFails.fail(rc.now)
-		}
-		return nil
-	})
+	if ok {
+		e.locked(func() error {
+			u.passwordFails.succeed() // a failure was counted by the reservation
+			return nil
+		})
+	}
 	if !ok {
 		return nil, notAuthorized(msgIncorrect)
 	}
