@@ -2,6 +2,7 @@ package cognitotest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -319,5 +320,61 @@ func TestLockoutSequentialUnchanged(t *testing.T) {
 	h.clock.advance(1e9)
 	if err := try(pw); err != nil {
 		t.Fatalf("right password after the lockout: %v", err)
+	}
+}
+
+// TestUserCapPerPool is the review's TestReviewGlobalUserCap (item 6):
+// unsigned SignUp calls in one pool filled the server-wide user cap, and
+// then no pool could add a user. Users, groups and app clients are capped
+// per pool, and all together only far above that.
+func TestUserCapPerPool(t *testing.T) {
+	h := newHarness(t, testConfig(), withLimits(limits{poolUsers: 20, users: 40, poolGroups: 3, groups: 100, poolClients: 6, clients: 100}))
+	adm := h.admin()
+	signUps := func(pool, client string, n int) (ok int, last error) {
+		for i := range n {
+			_, err := h.client.SignUp(h.ctx, &cip.SignUpInput{ClientId: aws.String(client), Username: aws.String(fmt.Sprintf("flood%d", i)), Password: aws.String(pw)})
+			if err != nil {
+				return ok, err
+			}
+			ok++
+		}
+		return ok, nil
+	}
+	n, err := signUps(poolPlain, "plain", 30)
+	t.Logf("%d unsigned SignUp calls in %s succeeded, then: %v", n, poolPlain, err)
+	wantAPIError(t, err, "LimitExceededException", "The user pool holds 20 users, the emulator's limit per pool.")
+	if _, err := adm.AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{UserPoolId: aws.String(poolAlways), Username: aws.String("newhire"), MessageAction: types.MessageActionTypeSuppress}); err != nil {
+		t.Errorf("one pool's sign-ups refuse a user of another pool: %v", err)
+	}
+	// The total still holds: poolPlain 20, poolAlways 3, poolOptIn 1 and
+	// poolMFAOn 1 plus 15 more of poolOptIn make 40.
+	n, err = signUps(poolOptIn, "optin", 30)
+	t.Logf("then %d in %s: %v", n, poolOptIn, err)
+	wantAPIError(t, err, "LimitExceededException", "The emulator holds 40 users, its limit.")
+
+	for i := range 4 {
+		_, err := adm.CreateGroup(h.ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolPlain), GroupName: aws.String(fmt.Sprintf("g%d", i))})
+		if i < 3 && err != nil {
+			t.Fatal(err)
+		}
+		if i == 3 {
+			wantAPIError(t, err, "LimitExceededException", "The user pool holds 3 groups, the emulator's limit per pool.")
+		}
+	}
+	if _, err := adm.CreateGroup(h.ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolAlways), GroupName: aws.String("g0")}); err != nil {
+		t.Errorf("one pool's groups refuse a group of another pool: %v", err)
+	}
+	// poolPlain has 4 app clients from its configuration.
+	for i := range 3 {
+		_, err := adm.CreateUserPoolClient(h.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolPlain), ClientName: aws.String(fmt.Sprintf("c%d", i))})
+		if i < 2 && err != nil {
+			t.Fatal(err)
+		}
+		if i == 2 {
+			wantAPIError(t, err, "LimitExceededException", "The user pool holds 6 app clients, the emulator's limit per pool.")
+		}
+	}
+	if _, err := adm.CreateUserPoolClient(h.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolAlways), ClientName: aws.String("c0")}); err != nil {
+		t.Errorf("one pool's app clients refuse a client of another pool: %v", err)
 	}
 }

@@ -201,12 +201,8 @@ func (e *Handler) createGroup(rc *reqCtx, body []byte) (any, error) {
 	if p.groups[in.GroupName] != nil {
 		return nil, newError(errGroupExists, "A group with the name %s already exists.", in.GroupName)
 	}
-	total := 0
-	for _, q := range e.pools {
-		total += len(q.groups)
-	}
-	if total >= maxGroups {
-		return nil, newError(errLimitExceeded, "The emulator holds %d groups, its limit.", maxGroups)
+	if aerr := e.checkCapLocked(p, "groups", func(q *pool) int { return len(q.groups) }, e.limits.poolGroups, e.limits.groups); aerr != nil {
+		return nil, aerr
 	}
 	g := &group{name: in.GroupName, created: rc.now, modified: rc.now, members: map[*user]bool{}, precedence: in.Precedence}
 	if in.Description != nil {

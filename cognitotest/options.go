@@ -32,12 +32,17 @@ type options struct {
 type limits struct {
 	sessions, userSessions, clientSessions int
 	grants, userGrants, clientGrants       int // grants.go
+	users, poolUsers                       int // pools.go
+	groups, poolGroups                     int
+	clients, poolClients                   int
 	inFlight                               int
 }
 
 var defaultLimits = limits{
 	sessions: maxSessions, userSessions: maxUserSessions, clientSessions: maxClientSessions,
 	grants: maxGrants, userGrants: maxUserGrants, clientGrants: maxClientGrants,
+	users: maxUsers, poolUsers: maxPoolUsers, groups: maxGroups, poolGroups: maxPoolGroups,
+	clients: maxClients, poolClients: maxPoolClients,
 	inFlight: maxInFlight,
 }
 

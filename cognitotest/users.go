@@ -409,12 +409,8 @@ func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]strin
 
 // newUserLocked adds a user to p. e.mu must be held.
 func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status userStatus, now time.Time) (*user, error) {
-	total := 0
-	for _, q := range e.pools {
-		total += len(q.users)
-	}
-	if total >= maxUsers {
-		return nil, newError(errLimitExceeded, "The emulator holds %d users, its limit.", maxUsers)
+	if aerr := e.checkCapLocked(p, "users", func(q *pool) int { return len(q.users) }, e.limits.poolUsers, e.limits.users); aerr != nil {
+		return nil, aerr
 	}
 	u := &user{
 		name: name, sub: newUUID(), attrs: map[string]string{}, status: status, verifier: v,
