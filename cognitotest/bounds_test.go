@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime"
 	"strings"
 	"sync"
@@ -204,7 +205,7 @@ func serveRaw(e *Handler, target, body string) (typ, msg string) {
 	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 	r.Header.Set("X-Amz-Target", targetPrefix+target)
 	r.Header.Set("Content-Type", jsonContentType)
-	if strings.HasPrefix(target, "Admin") {
+	if needsSignature(target) {
 		// Signed calls: the server checks that there is a signature.
 		r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/cognito-idp/aws4_request")
 	}
@@ -376,5 +377,85 @@ func TestUserCapPerPool(t *testing.T) {
 	}
 	if _, err := adm.CreateUserPoolClient(h.ctx, &cip.CreateUserPoolClientInput{UserPoolId: aws.String(poolAlways), ClientName: aws.String("c0")}); err != nil {
 		t.Errorf("one pool's app clients refuse a client of another pool: %v", err)
+	}
+}
+
+// TestInputLengthLimits is the review's TestReviewDeviceNameLength (item
+// 10): ConfirmDevice took a DeviceName of 16,000 characters where Cognito
+// allows 1024. Every string member with a documented maximum length is
+// held to it, counted in UTF-16 code units as Cognito counts, with
+// Cognito's message, which does not quote the value.
+func TestInputLengthLimits(t *testing.T) {
+	h := newHarness(t, testConfig())
+	res := h.tokens(h.srpLogin(poolAlways, "always", "frank", pw, nil))
+	dk := aws.ToString(res.NewDeviceMetadata.DeviceKey)
+	at := aws.ToString(res.AccessToken)
+	confirm := func(name string) (string, string) {
+		return serveRaw(h.e, "ConfirmDevice", jsonBody(t, map[string]any{"AccessToken": at, "DeviceKey": dk, "DeviceName": name,
+			"DeviceSecretVerifierConfig": map[string]string{"Salt": "c2FsdA==", "PasswordVerifier": "dmVyaWZpZXI="}}))
+	}
+	msg := func(member string, n int) string {
+		return fmt.Sprintf("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, n)
+	}
+	long := strings.Repeat("n", 16000)
+	for _, name := range []string{long, strings.Repeat("n", 1025), strings.Repeat("😀", 513)} {
+		typ, m := confirm(name)
+		if typ != errInvalidParameter || m != msg("deviceName", 1024) {
+			t.Errorf("ConfirmDevice with a DeviceName of %d bytes: %s %q", len(name), typ, m)
+		}
+	}
+	if typ, m := confirm(strings.Repeat("é", 1024)); typ == errInvalidParameter {
+		t.Errorf("ConfirmDevice with a DeviceName of 1024 characters: %s %q", typ, m)
+	}
+
+	pool := poolPlain
+	cases := []struct {
+		target, body, member string
+		n                    int
+	}{
+		{"CreateGroup", jsonBody(t, map[string]any{"UserPoolId": pool, "GroupName": strings.Repeat("g", 129)}), "groupName", 128},
+		{"CreateGroup", jsonBody(t, map[string]any{"UserPoolId": pool, "GroupName": "g", "Description": strings.Repeat("d", 2049)}), "description", 2048},
+		{"UpdateGroup", jsonBody(t, map[string]any{"UserPoolId": pool, "GroupName": "g", "RoleArn": strings.Repeat("r", 2049)}), "roleArn", 2048},
+		{"CreateUserPool", jsonBody(t, map[string]any{"PoolName": strings.Repeat("p", 129)}), "poolName", 128},
+		{"CreateUserPoolClient", jsonBody(t, map[string]any{"UserPoolId": pool, "ClientName": strings.Repeat("c", 129)}), "clientName", 128},
+		{"UpdateUserPoolClient", jsonBody(t, map[string]any{"UserPoolId": pool, "ClientId": "plain", "WriteAttributes": []string{"name", strings.Repeat("w", 2049)}}), "writeAttributes.2.member", 2048},
+		{"ListUsers", jsonBody(t, map[string]any{"UserPoolId": pool, "Filter": `name = "` + strings.Repeat("x", 250) + `"`}), "filter", 256},
+		{"ListUsers", jsonBody(t, map[string]any{"UserPoolId": strings.Repeat("u", 56)}), "userPoolId", 55},
+		{"SignUp", jsonBody(t, map[string]any{"ClientId": "plain", "Username": strings.Repeat("u", 129), "Password": pw}), "username", 128},
+		{"SignUp", jsonBody(t, map[string]any{"ClientId": "plain", "Username": "u", "Password": pw,
+			"UserAttributes": []map[string]string{{"Name": "name", "Value": "x"}, {"Name": "email", "Value": strings.Repeat("e", 2049)}}}), "userAttributes.2.member.value", 2048},
+		{"SignUp", jsonBody(t, map[string]any{"ClientId": "plain", "Username": "u", "Password": pw,
+			"UserAttributes": []map[string]string{{"Name": strings.Repeat("n", 33), "Value": "x"}}}), "userAttributes.1.member.name", 32},
+		{"AdminCreateUser", jsonBody(t, map[string]any{"UserPoolId": pool, "Username": "u", "TemporaryPassword": strings.Repeat("P", 257)}), "temporaryPassword", 256},
+		{"ChangePassword", jsonBody(t, map[string]any{"AccessToken": at, "PreviousPassword": strings.Repeat("P", 257), "ProposedPassword": pw}), "previousPassword", 256},
+		{"InitiateAuth", jsonBody(t, map[string]any{"AuthFlow": "USER_SRP_AUTH", "ClientId": strings.Repeat("c", 129)}), "clientId", 128},
+		{"RespondToAuthChallenge", jsonBody(t, map[string]any{"ChallengeName": "PASSWORD_VERIFIER", "ClientId": "plain", "Session": strings.Repeat("s", 2049)}), "session", 2048},
+		{"ConfirmForgotPassword", jsonBody(t, map[string]any{"ClientId": "plain", "Username": "alice", "Password": pw, "ConfirmationCode": strings.Repeat("1", 2049)}), "confirmationCode", 2048},
+		{"DeleteUserAttributes", jsonBody(t, map[string]any{"AccessToken": at, "UserAttributeNames": []string{strings.Repeat("n", 33)}}), "userAttributeNames.1.member", 32},
+		{"VerifySoftwareToken", jsonBody(t, map[string]any{"AccessToken": at, "UserCode": "1234567"}), "userCode", 6},
+		{"RevokeToken", jsonBody(t, map[string]any{"ClientId": "plain", "Token": "t", "ClientSecret": strings.Repeat("s", 65)}), "clientSecret", 64},
+	}
+	for _, c := range cases {
+		typ, m := serveRaw(h.e, c.target, c.body)
+		if typ != errInvalidParameter || m != msg(c.member, c.n) {
+			t.Errorf("%s with %s too long: %s %q, want %q", c.target, c.member, typ, m, msg(c.member, c.n))
+		}
+	}
+}
+
+// TestLengthLimitsNameFields: every entry of lengthLimits names a member of
+// its type (cachedFields panics otherwise), and limits strings only.
+func TestLengthLimitsNameFields(t *testing.T) {
+	for typ, members := range lengthLimits {
+		f := cachedFields(typ)
+		for name := range members {
+			ft := typ.Field(f.byName[name]).Type
+			for ft.Kind() == reflect.Pointer || ft.Kind() == reflect.Slice {
+				ft = ft.Elem()
+			}
+			if ft.Kind() != reflect.String {
+				t.Errorf("lengthLimits: %s.%s is a %s", typ.Name(), name, ft)
+			}
+		}
 	}
 }

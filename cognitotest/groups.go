@@ -158,12 +158,8 @@ func checkGroupInput(in *groupInput, needName bool) error {
 			return validationError("'"+truncate(in.GroupName, 64)+"'", "groupName", `Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
 		}
 	}
-	if in.Description != nil && len(*in.Description) > 2048 {
-		return invalidParam("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 2048")
-	}
-	if in.RoleArn != nil && len(*in.RoleArn) > 2048 {
-		return invalidParam("1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048")
-	}
+	// The lengths of Description and RoleArn are checked by the decoder
+	// (lengthLimits).
 	if in.Precedence != nil && *in.Precedence < 0 {
 		return validationError("'"+strconv.Itoa(*in.Precedence)+"'", "precedence", "Member must have value greater than or equal to 0")
 	}

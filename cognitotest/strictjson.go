@@ -34,10 +34,64 @@ type strictDecoder struct {
 	buf  []byte // scratch for unescaping skipped strings and keys
 	keys []keyMark
 	path []pathSegment // of the value being read, rendered only for errors
+	// maxLen is the length limit (lengthLimits) of the member being read,
+	// and of each string item when it is a list; 0 for none.
+	maxLen int
 }
 
-// pathSegment is a member name, or an array item when key is nil.
-type pathSegment struct{ key []byte }
+// pathSegment is a member name, or an array item (its 1-based index) when
+// key is nil.
+type pathSegment struct {
+	key []byte
+	idx int
+}
+
+// memberPath renders the path of the value being read as Cognito's (Coral's)
+// validation messages do: member names with a lower-case first letter, list
+// items as ".N.member": "userAttributes.1.member.value".
+func (d *strictDecoder) memberPath() string {
+	var b strings.Builder
+	for _, seg := range d.path {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		if seg.key == nil {
+			b.WriteString(strconv.Itoa(seg.idx))
+			b.WriteString(".member")
+			continue
+		}
+		if len(seg.key) > 0 && 'A' <= seg.key[0] && seg.key[0] <= 'Z' {
+			b.WriteByte(seg.key[0] + 'a' - 'A')
+			b.Write(seg.key[1:])
+		} else {
+			b.Write(seg.key)
+		}
+		if b.Len() > 200 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// checkLength applies the member's limit from lengthLimits to s, counted as
+// Cognito counts (in UTF-16 code units, as Java strings), with Cognito's
+// message, which never quotes the value.
+func (d *strictDecoder) checkLength(s string) error {
+	if d.maxLen == 0 || len(s) <= d.maxLen {
+		return nil // a UTF-16 length never exceeds the UTF-8 one
+	}
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	if n <= d.maxLen {
+		return nil
+	}
+	return limitError(d.memberPath(), fmt.Sprintf("Member must have length less than or equal to %d", d.maxLen))
+}
 
 // pathString renders the path of the value being read, as checkJSON did:
 // "ChallengeResponses.USERNAME", "X[][]".
@@ -167,6 +221,9 @@ func (d *strictDecoder) value(dst reflect.Value, depth int) error {
 		switch {
 		case !dst.IsValid():
 		case dst.Kind() == reflect.String:
+			if err := d.checkLength(s); err != nil {
+				return err
+			}
 			dst.SetString(s)
 		case dst.Kind() == reflect.Interface && dst.NumMethod() == 0:
 			dst.Set(reflect.ValueOf(s))
@@ -526,7 +583,7 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 		h := foldHash(key)
 		for _, k := range d.keys[mark:] {
 			if k.hash == h && asciiEqualFold(k.key, key) {
-				d.path = append(d.path, pathSegment{key})
+				d.path = append(d.path, pathSegment{key: key})
 				return newError(errSerialization, "Duplicate member %s in the request body", truncate(d.pathString(), 100))
 			}
 		}
@@ -536,13 +593,16 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 			return d.syntaxError()
 		}
 		d.pos++
-		d.path = append(d.path, pathSegment{key})
+		d.path = append(d.path, pathSegment{key: key})
+		outer := d.maxLen
+		d.maxLen = 0
 		switch kind {
 		case reflect.Struct:
 			f, ok := fields.byName[string(key)]
 			var fv reflect.Value
 			if ok {
 				fv = dst.Field(f)
+				d.maxLen = fields.maxLen[f]
 			}
 			if err := d.value(fv, depth+1); err != nil {
 				return err
@@ -566,6 +626,7 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 				return err
 			}
 		}
+		d.maxLen = outer
 		d.path = d.path[:len(d.path)-1]
 		d.skipSpace()
 		if d.pos >= len(d.data) {
@@ -620,7 +681,7 @@ func (d *strictDecoder) array(dst reflect.Value, depth int) error {
 		if n > maxArrayLen {
 			return d.limitError(fmt.Sprintf("Member must have at most %d items", maxArrayLen))
 		}
-		d.path = append(d.path, pathSegment{})
+		d.path = append(d.path, pathSegment{idx: n})
 		switch kind {
 		case reflect.Slice:
 			ev := reflect.New(dst.Type().Elem()).Elem()
@@ -697,9 +758,11 @@ func kindMatches(c byte, k reflect.Kind) bool {
 }
 
 // structFields maps the exact JSON names of a struct's exported fields to
-// their indexes.
+// their indexes, and the indexes of fields with a length limit
+// (lengthLimits) to the limit.
 type structFields struct {
 	byName map[string]int
+	maxLen map[int]int
 }
 
 var fieldCache sync.Map // reflect.Type → *structFields
@@ -708,7 +771,7 @@ func cachedFields(t reflect.Type) *structFields {
 	if f, ok := fieldCache.Load(t); ok {
 		return f.(*structFields)
 	}
-	f := &structFields{byName: map[string]int{}}
+	f := &structFields{byName: map[string]int{}, maxLen: map[int]int{}}
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if !sf.IsExported() {
@@ -725,6 +788,13 @@ func cachedFields(t reflect.Type) *structFields {
 			}
 		}
 		f.byName[name] = i
+	}
+	for name, n := range lengthLimits[t] {
+		i, ok := f.byName[name]
+		if !ok {
+			panic("cognitotest: internal error: lengthLimits names " + t.Name() + "." + name + ", which does not exist")
+		}
+		f.maxLen[i] = n
 	}
 	fieldCache.Store(t, f)
 	return f

@@ -68,16 +68,13 @@ const (
 	forgotCodeTTL = time.Hour
 )
 
-// Limits on user data, from Cognito's input types (AttributeType: names
-// of 1 to 32 characters, values of at most 2048; UsernameType: 1 to 128)
-// plus a cap of the server on each user's attributes.
+// Limits on user data: Cognito's UsernameType (1 to 128 characters; the
+// lengths of the input members are in lengthLimits) plus a cap of the
+// server on each user's attributes.
 const (
-	maxAttrName     = 32
-	maxAttrValue    = 2048
 	maxUserAttrs    = 64
 	maxUserAttrSize = 16 << 10
 	maxUsername     = 128
-	maxPasswordLen  = 256
 )
 
 // Code purposes, the keys of user.codes.
@@ -211,14 +208,12 @@ const (
 	styleTemp   = "Password did not conform with password policy"
 )
 
-// checkPasswordInput checks the length Cognito's PasswordType allows, as
-// input validation that never echoes the value.
+// checkPasswordInput checks that a password member is present; the decoder
+// checked the length Cognito's PasswordType allows (lengthLimits), without
+// echoing the value.
 func checkPasswordInput(pw, member string) error {
 	if pw == "" {
 		return nullMember(member)
-	}
-	if len(pw) > maxPasswordLen {
-		return invalidParam("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, maxPasswordLen)
 	}
 	return nil
 }
@@ -326,11 +321,8 @@ func parseAttributes(list []attributeType, member string, c *appClient) (map[str
 		switch {
 		case a.Name == "":
 			return nil, validationError("null", member+".member.name", "Member must not be null")
-		case len(a.Name) > maxAttrName:
-			return nil, validationError("'"+truncate(a.Name, 64)+"'", member+".member.name", "Member must have length less than or equal to 32")
-		case len(a.Value) > maxAttrValue:
-			return nil, invalidParam("1 validation error detected: Value at '%s.member.value' failed to satisfy constraint: Member must have length less than or equal to %d", member, maxAttrValue)
 		}
+		// The decoder checked the lengths of names and values (lengthLimits).
 		if aerr := attributeRules(c, a.Name); aerr != nil {
 			return nil, aerr
 		}
