@@ -79,6 +79,10 @@ func (h *harness) signInRotated(name string, n int) *string {
 func TestDeletedUsersRotatedTokensForgotten(t *testing.T) {
 	h := newHarness(t, rotatingConfig())
 	adm := h.admin()
+	h.signInRotated("warmup", 1) // warm up the clients
+	if _, err := adm.AdminDeleteUser(h.ctx, &cip.AdminDeleteUserInput{UserPoolId: aws.String(poolPlain), Username: aws.String("warmup")}); err != nil {
+		t.Fatal(err)
+	}
 	h0 := heapInUse()
 	const cycles = 50
 	var last *string
@@ -91,6 +95,7 @@ func TestDeletedUsersRotatedTokensForgotten(t *testing.T) {
 	}
 	ng, nr := h.e.grantCounts()
 	t.Logf("after %d create/sign-in/%d rotations/delete cycles: e.grants=%d e.refresh=%d heap %+d bytes", cycles, maxGrantTokens, ng, nr, heapInUse()-h0)
+	runtime.KeepAlive(h.e)
 	if ng != 0 || nr != 0 {
 		t.Errorf("deleted users leave %d grants and %d refresh tokens", ng, nr)
 	}
@@ -142,8 +147,9 @@ func TestDeletedUsersRotatedTokensForgotten(t *testing.T) {
 // A user keeps at most maxUserGrants sign-ins; a new one ends the oldest.
 func TestGrantsBoundedPerUser(t *testing.T) {
 	h := newHarness(t, testConfig())
+	const n = 2000
+	h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": pw}) // warm up the client
 	h0 := heapInUse()
-	const n = 500
 	var first, last *string
 	for i := range n {
 		out, err := h.initiate("pwd", types.AuthFlowTypeUserPasswordAuth, map[string]string{"USERNAME": "alice", "PASSWORD": pw})
@@ -157,6 +163,7 @@ func TestGrantsBoundedPerUser(t *testing.T) {
 	}
 	ng, nr := h.e.grantCounts()
 	t.Logf("%d sign-ins of one user: %d grants, %d refresh tokens held, heap %+d bytes", n, ng, nr, heapInUse()-h0)
+	runtime.KeepAlive(h.e)
 	if ng > 50 || nr > 50 {
 		t.Fatalf("%d sign-ins of one user hold %d grants and %d refresh tokens, want at most 50", n, ng, nr)
 	}
