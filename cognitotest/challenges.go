@@ -278,8 +278,8 @@ func (r *responder) code() (any, error) {
 		if aerr != nil {
 			return nil, nil, aerr
 		}
-		if s.user.codeFails.locked(r.rc.now) {
-			return nil, nil, errCodeAttempts()
+		if err := s.user.reserveCodeLocked(r.rc.now); err != nil {
+			return nil, nil, err
 		}
 		var ok bool
 		if r.in.ChallengeName == chSoftwareTokenMFA {
@@ -288,7 +288,6 @@ func (r *responder) code() (any, error) {
 			ok = s.code != "" && subtle.ConstantTimeCompare([]byte(s.code), []byte(code)) == 1
 		}
 		if !ok {
-			s.user.codeFails.fail(r.rc.now)
 			s.attempts++
 			if s.attempts >= maxCodeAttempts {
 				e.dropSessionLocked(s)
@@ -412,12 +411,11 @@ func (r *responder) customChallenge() (any, error) {
 		// The answer stands in for a Lambda trigger's secret: wrong answers
 		// are counted with wrong codes, so that it cannot be guessed across
 		// sessions either.
-		if s.user.codeFails.locked(r.rc.now) {
-			return nil, nil, errCodeAttempts()
+		if err := s.user.reserveCodeLocked(r.rc.now); err != nil {
+			return nil, nil, err
 		}
 		e.dropSessionLocked(s)
 		if subtle.ConstantTimeCompare([]byte(s.pool.customAnswer), []byte(r.cr["ANSWER"])) != 1 {
-			s.user.codeFails.fail(r.rc.now)
 			return nil, nil, notAuthorized(msgIncorrect)
 		}
 		s.user.codeFails.succeed()

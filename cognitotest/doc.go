@@ -267,7 +267,7 @@
 // show every attribute),
 // PreventUserExistenceErrors (unknown users get UserNotFoundException), case
 // insensitive user names (email aliases are matched without regard to case),
-// advanced security and request rate limits (only sign-ins in progress and
+// advanced security and request rate limits (only state, as in Limits, and
 // concurrent requests are bounded, and failed attempts locked out), reuse
 // protection for TOTP codes, passkeys (WEB_AUTHN), and read attributes
 // (every attribute is in the ID token). SECRET_BLOCK is random, not
@@ -290,10 +290,35 @@
 // an object or differing from another only in ASCII case (which
 // encoding/json would merge) are a SerializationException. Member names
 // match exactly; any other key, including a case variant of a member, is an
-// unknown member and ignored, as Cognito does. At most 32 requests are read
-// and served at once; others wait. No input makes the server panic or
-// answer 5xx; a recover() answering InternalErrorException is only a last
-// resort against bugs.
+// unknown member and ignored, as Cognito does. String members that Cognito's
+// API reference limits are held to that length, counted in UTF-16 code
+// units as Cognito counts: user names and client ids 128, passwords 256,
+// user pool ids and device keys 55, device names 1024, group, pool and
+// client names 128, descriptions and role ARNs 2048, attribute names 32 and
+// values 2048, ListUsers filters 256, confirmation codes and sessions 2048
+// and so on; a longer one is an InvalidParameterException "1 validation
+// error detected: Value at 'deviceName' failed to satisfy constraint: Member
+// must have length less than or equal to 1024", which never quotes the
+// value. At most 32 requests are read and served at once; others wait. No
+// input makes the server panic or answer 5xx; a recover() answering
+// InternalErrorException is only a last resort against bugs.
+//
+// State is bounded so that no one client, user or pool can grow the server
+// without end or crowd out another. Each user pool holds at most 10,000
+// users, 10,000 groups and 1000 app clients, and all pools together 100,000
+// users, 100,000 groups, 10,000 app clients and 1000 pools; beyond them
+// creating one is a LimitExceededException, so that filling one pool (by
+// unsigned SignUp calls, say) never refuses another. UNCONFIRMED users are
+// kept until deleted, as in Cognito. A user keeps at most 50 sign-ins with
+// a live refresh token, like a limit on devices: a new sign-in ends the
+// user's oldest, whose refresh token is then answered as invalid (Cognito
+// documents no such limit). An app client keeps at most 50,000 and the server
+// 100,000 (a new one ends the client's oldest, or the oldest of the client
+// with the most); rotation keeps at most 16 refresh tokens per sign-in.
+// Deleting a user, an app client or a pool forgets every refresh token of
+// their sign-ins, rotated ones included. Passwords and codes are counted
+// towards the lockout before they are checked, so that guesses sent at the
+// same time get no more checks than guesses sent one by one.
 //
 // [NewHTTPServer] returns the http.Server that serve and package cognitotest
 // use: read-header (10 s), read and write (30 s) and idle (60 s) timeouts

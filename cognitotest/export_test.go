@@ -28,6 +28,33 @@ func withLimits(l limits) Option {
 		if l.clientSessions != 0 {
 			o.limits.clientSessions = l.clientSessions
 		}
+		if l.grants != 0 {
+			o.limits.grants = l.grants
+		}
+		if l.userGrants != 0 {
+			o.limits.userGrants = l.userGrants
+		}
+		if l.clientGrants != 0 {
+			o.limits.clientGrants = l.clientGrants
+		}
+		if l.users != 0 {
+			o.limits.users = l.users
+		}
+		if l.poolUsers != 0 {
+			o.limits.poolUsers = l.poolUsers
+		}
+		if l.groups != 0 {
+			o.limits.groups = l.groups
+		}
+		if l.poolGroups != 0 {
+			o.limits.poolGroups = l.poolGroups
+		}
+		if l.clients != 0 {
+			o.limits.clients = l.clients
+		}
+		if l.poolClients != 0 {
+			o.limits.poolClients = l.poolClients
+		}
 		if l.inFlight != 0 {
 			o.limits.inFlight = l.inFlight
 		}

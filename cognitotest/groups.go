@@ -158,12 +158,8 @@ func checkGroupInput(in *groupInput, needName bool) error {
 			return validationError("'"+truncate(in.GroupName, 64)+"'", "groupName", `Member must satisfy regular expression pattern: [\p{L}\p{M}\p{S}\p{N}\p{P}]+`)
 		}
 	}
-	if in.Description != nil && len(*in.Description) > 2048 {
-		return invalidParam("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 2048")
-	}
-	if in.RoleArn != nil && len(*in.RoleArn) > 2048 {
-		return invalidParam("1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must have length less than or equal to 2048")
-	}
+	// The lengths of Description and RoleArn are checked by the decoder
+	// (lengthLimits).
 	if in.Precedence != nil && *in.Precedence < 0 {
 		return validationError("'"+strconv.Itoa(*in.Precedence)+"'", "precedence", "Member must have value greater than or equal to 0")
 	}
@@ -197,12 +193,8 @@ func (e *Handler) createGroup(rc *reqCtx, in *groupInput) (any, error) {
 	if p.groups[in.GroupName] != nil {
 		return nil, newError(errGroupExists, "A group with the name %s already exists.", in.GroupName)
 	}
-	total := 0
-	for _, q := range e.pools {
-		total += len(q.groups)
-	}
-	if total >= maxGroups {
-		return nil, newError(errLimitExceeded, "The emulator holds %d groups, its limit.", maxGroups)
+	if aerr := e.checkCapLocked(p, "groups", func(q *pool) int { return len(q.groups) }, e.limits.poolGroups, e.limits.groups); aerr != nil {
+		return nil, aerr
 	}
 	g := &group{name: in.GroupName, created: rc.now, modified: rc.now, members: map[*user]bool{}, precedence: in.Precedence}
 	if in.Description != nil {

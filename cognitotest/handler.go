@@ -215,7 +215,9 @@ type Stats struct {
 	UsedSessions int
 	// RefreshTokens are the sign-ins whose refresh token has not expired
 	// (after the app client's refreshTokenValidity, 30 days by default) or
-	// expired less than 10 minutes ago, revoked or not.
+	// expired less than 10 minutes ago, revoked or not: at most 50 per
+	// user, 50,000 per app client and 100,000 in all (a new sign-in ends
+	// the oldest; see the package's Limits).
 	RefreshTokens int
 	// Devices are the devices of all users, confirmed or not (at most 200
 	// per user).

@@ -287,8 +287,8 @@ func (e *Handler) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error)
 func (e *Handler) passwordFactor(rc *reqCtx, s *authSession, password string) (any, error) {
 	var v *srp.Verifier
 	err := e.locked(func() error {
-		if s.user.passwordFails.locked(rc.now) {
-			return notAuthorized(msgPasswordAttempts)
+		if err := s.user.reservePasswordLocked(rc.now); err != nil {
+			return err
 		}
 		v = s.user.verifier
 		return nil
@@ -301,8 +301,7 @@ func (e *Handler) passwordFactor(rc *reqCtx, s *authSession, password string) (a
 	var pt *pendingTokens
 	err = e.locked(func() error {
 		if !ok {
-			s.user.passwordFails.fail(rc.now)
-			return notAuthorized(msgIncorrect)
+			return notAuthorized(msgIncorrect) // counted by the reservation
 		}
 		s.user.passwordFails.succeed()
 		s.passwordDone = true

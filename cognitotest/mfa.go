@@ -62,11 +62,10 @@ func (e *Handler) verifySoftwareToken(rc *reqCtx, in *softwareTokenInput) (any, 
 		if s.challenge != chMFASetup || s.setupSecret == nil {
 			return nil, notAuthorized(msgInvalidSession)
 		}
-		if s.user.codeFails.locked(rc.now) {
-			return nil, errCodeAttempts()
+		if err := s.user.reserveCodeLocked(rc.now); err != nil {
+			return nil, err
 		}
 		if !checkTOTP(s.setupSecret, in.UserCode, rc.now) {
-			s.user.codeFails.fail(rc.now)
 			return nil, newError(errEnableSoftwareToken, msgEnableTOTP)
 		}
 		s.user.codeFails.succeed()
@@ -92,11 +91,10 @@ func (e *Handler) verifySoftwareToken(rc *reqCtx, in *softwareTokenInput) (any, 
 	if u.pendingTOTP == nil {
 		return nil, newError(errSoftwareTokenNotFound, "Software Token MFA has not been associated with the user.")
 	}
-	if u.codeFails.locked(rc.now) {
-		return nil, errCodeAttempts()
+	if err := u.reserveCodeLocked(rc.now); err != nil {
+		return nil, err
 	}
 	if !checkTOTP(u.pendingTOTP, in.UserCode, rc.now) {
-		u.codeFails.fail(rc.now)
 		return nil, newError(errEnableSoftwareToken, msgEnableTOTP)
 	}
 	u.codeFails.succeed()

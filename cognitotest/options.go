@@ -31,10 +31,20 @@ type options struct {
 // them through export_test.go.
 type limits struct {
 	sessions, userSessions, clientSessions int
+	grants, userGrants, clientGrants       int // grants.go
+	users, poolUsers                       int // pools.go
+	groups, poolGroups                     int
+	clients, poolClients                   int
 	inFlight                               int
 }
 
-var defaultLimits = limits{sessions: maxSessions, userSessions: maxUserSessions, clientSessions: maxClientSessions, inFlight: maxInFlight}
+var defaultLimits = limits{
+	sessions: maxSessions, userSessions: maxUserSessions, clientSessions: maxClientSessions,
+	grants: maxGrants, userGrants: maxUserGrants, clientGrants: maxClientGrants,
+	users: maxUsers, poolUsers: maxPoolUsers, groups: maxGroups, poolGroups: maxPoolGroups,
+	clients: maxClients, poolClients: maxPoolClients,
+	inFlight: maxInFlight,
+}
 
 // WithClock makes the server read the time from now instead of time.Now:
 // for session and token expiry, TIMESTAMP checks and TOTP codes. It is a

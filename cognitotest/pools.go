@@ -31,14 +31,40 @@ func init() {
 }
 
 // Caps on what the API creates, so that a client cannot grow the
-// server's memory without bound. Cognito's own quotas are 1000 pools per
-// account and 1000 clients per pool.
+// server's memory without bound. Users, groups and app clients are capped
+// per pool, and all together far above that, so that filling one pool
+// (with unsigned SignUp calls, say) never refuses another pool: it takes
+// ten full pools to reach a total. Cognito's own quotas are 1000 pools per
+// account, 1000 app clients and 10,000 groups per pool, and 40 million
+// users per pool (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html).
+// Cognito never deletes UNCONFIRMED users by itself, and neither does the
+// server: they count until deleted.
 const (
-	maxPools   = 1000
-	maxClients = 10_000
-	maxUsers   = 10_000
-	maxGroups  = 10_000
+	maxPools       = 1000
+	maxPoolClients = 1000
+	maxClients     = 10_000
+	maxPoolUsers   = 10_000
+	maxUsers       = 100_000
+	maxPoolGroups  = 10_000
+	maxGroups      = 100_000
 )
+
+// checkCapLocked answers LimitExceededException when a pool holds perPool
+// things of a kind (users, groups, app clients) or all pools hold total;
+// count returns how many a pool holds. e.mu must be held.
+func (e *Handler) checkCapLocked(p *pool, what string, count func(*pool) int, perPool, total int) error {
+	if count(p) >= perPool {
+		return newError(errLimitExceeded, "The user pool holds %d %s, the emulator's limit per pool.", perPool, what)
+	}
+	n := 0
+	for _, q := range e.pools {
+		n += count(q)
+	}
+	if n >= total {
+		return newError(errLimitExceeded, "The emulator holds %d %s, its limit.", total, what)
+	}
+	return nil
+}
 
 // Cognito's default password policy, for pools made by CreateUserPool
 // without one (API_PasswordPolicyType.html; the developer guide's
@@ -466,11 +492,8 @@ func (e *Handler) deleteUserPool(rc *reqCtx, in *userPoolIDInput) (any, error) {
 // must be held.
 func (e *Handler) dropClientLocked(c *appClient) {
 	delete(e.clients, c.id)
-	for id, g := range e.grants {
-		if g.client == c {
-			delete(e.grants, id)
-			delete(e.refresh, g.refreshToken)
-		}
+	for c.grants.Len() > 0 {
+		e.forgetGrantLocked(c.grants.Front().Value.(*grant))
 	}
 	for _, s := range e.sessions {
 		if s.client == c {
@@ -729,8 +752,8 @@ func (e *Handler) createUserPoolClient(rc *reqCtx, in *clientSettingsInput) (any
 	if aerr != nil {
 		return nil, aerr
 	}
-	if len(e.clients) >= maxClients {
-		return nil, newError(errLimitExceeded, "The emulator holds %d app clients, its limit.", maxClients)
+	if aerr := e.checkCapLocked(p, "app clients", func(q *pool) int { return len(q.clients) }, e.limits.poolClients, e.limits.clients); aerr != nil {
+		return nil, aerr
 	}
 	for {
 		cc.ID = randomLower(26)

@@ -200,12 +200,3 @@ func (e *Handler) rotateLocked(rc *reqCtx, g *grant, presented string) string {
 	}
 	return nt
 }
-
-// forgetGrantTokensLocked removes every refresh token of g from e.refresh.
-// e.mu must be held.
-func (e *Handler) forgetGrantTokensLocked(g *grant) {
-	delete(e.refresh, g.refreshToken)
-	for _, t := range g.issued {
-		delete(e.refresh, t)
-	}
-}

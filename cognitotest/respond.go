@@ -177,12 +177,8 @@ func (r *responder) passwordVerifier() (any, error) {
 	var out *authOutput
 	var pt *pendingTokens
 	err = e.locked(func() error {
-		if !device {
-			if verr != nil {
-				s.user.passwordFails.fail(r.rc.now)
-			} else {
-				s.user.passwordFails.succeed()
-			}
+		if !device && verr == nil {
+			s.user.passwordFails.succeed() // a failure was counted by the reservation
 		}
 		if verr != nil {
 			return notAuthorized(msgIncorrect)
@@ -232,9 +228,12 @@ func (r *responder) takeVerifierStep(device bool) (s *authSession, deviceKey str
 	// From here on the challenge is used up, whatever the outcome.
 	e.dropSessionLocked(s)
 	// A device's secret is not the user's password: only PASSWORD_VERIFIER
-	// counts towards the lockout.
-	if !device && s.user.passwordFails.locked(r.rc.now) {
-		return nil, "", notAuthorized(msgPasswordAttempts)
+	// counts towards the lockout. The attempt is reserved before the
+	// claim is verified outside e.mu; any answer but success counts.
+	if !device {
+		if err := s.user.reservePasswordLocked(r.rc.now); err != nil {
+			return nil, "", err
+		}
 	}
 	return s, deviceKey, nil
 }

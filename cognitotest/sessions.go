@@ -150,11 +150,10 @@ func (e *Handler) purgeLocked(now time.Time) {
 			delete(e.used, t)
 		}
 	}
-	for id, g := range e.grants {
+	for _, g := range e.grants {
 		// Kept a while after expiry to answer "Refresh Token has expired".
 		if now.After(g.expires.Add(usedRetention)) {
-			delete(e.grants, id)
-			e.forgetGrantTokensLocked(g)
+			e.forgetGrantLocked(g)
 		}
 	}
 }

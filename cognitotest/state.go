@@ -142,6 +142,7 @@ type appClient struct {
 	perms atomic.Pointer[clientPerms]
 
 	sessions list.List // of *authSession in progress, oldest first; e.mu
+	grants   list.List // of *grant, oldest first; e.mu (grants.go)
 }
 
 type user struct {
@@ -165,6 +166,7 @@ type user struct {
 	groups      map[string]*group       // groups.go
 
 	sessions list.List // of *authSession in progress, oldest first; e.mu
+	grants   list.List // of *grant, oldest first; e.mu (grants.go)
 
 	// Wrong passwords and wrong codes, across sessions.
 	passwordFails, codeFails failures
@@ -217,6 +219,43 @@ func (f *failures) fail(now time.Time) {
 
 // succeed resets the count after a successful attempt.
 func (f *failures) succeed() { *f = failures{} }
+
+// reserve begins an attempt made at now, under the same lock as the check
+// that follows it or before it is checked outside the lock: during a
+// lockout it reports false (the attempt is refused and not counted);
+// otherwise it counts the attempt as failed before it is checked, and a
+// right attempt then calls succeed. Attempts checked at the same time are
+// thus all counted: with the clock still, at most lockoutAfter of them are
+// checked before the lockout refuses the next, as if they came one by one.
+// Every password and code check goes through it (reservePasswordLocked,
+// reserveCodeLocked).
+func (f *failures) reserve(now time.Time) bool {
+	if f.locked(now) {
+		return false
+	}
+	f.fail(now)
+	return true
+}
+
+// reservePasswordLocked reserves an attempt at u's password (see
+// failures.reserve), answering Cognito's lockout error during a lockout.
+// e.mu must be held.
+func (u *user) reservePasswordLocked(now time.Time) error {
+	if !u.passwordFails.reserve(now) {
+		return notAuthorized(msgPasswordAttempts)
+	}
+	return nil
+}
+
+// reserveCodeLocked reserves an attempt at a code sent to u (or a TOTP
+// code, or a custom challenge's answer), counted apart from passwords.
+// e.mu must be held.
+func (u *user) reserveCodeLocked(now time.Time) error {
+	if !u.codeFails.reserve(now) {
+		return errCodeAttempts()
+	}
+	return nil
+}
 
 type device struct {
 	key, groupKey string
@@ -474,6 +513,10 @@ type grant struct {
 	flow         string               // the sign-in's AuthFlow
 	issued       []string             // refresh tokens issued by rotation, oldest first (refresh.go)
 	retired      map[string]time.Time // rotated-out refresh tokens: usable until
+
+	// Positions in the user's and the client's lists of grants, while the
+	// grant is stored (grants.go).
+	userElem, clientElem *list.Element
 }
 
 // Random values.

@@ -43,10 +43,64 @@ type strictDecoder struct {
 	// body wins over a type error before it, and the input is filled with
 	// every member of the right type (for the log line).
 	typeErr *apiError
+	// maxLen is the length limit (lengthLimits) of the member being read,
+	// and of each string item when it is a list; 0 for none.
+	maxLen int
 }
 
-// pathSegment is a member name, or an array item when key is nil.
-type pathSegment struct{ key []byte }
+// pathSegment is a member name, or an array item (its 1-based index) when
+// key is nil.
+type pathSegment struct {
+	key []byte
+	idx int
+}
+
+// memberPath renders the path of the value being read as Cognito's (Coral's)
+// validation messages do: member names with a lower-case first letter, list
+// items as ".N.member": "userAttributes.1.member.value".
+func (d *strictDecoder) memberPath() string {
+	var b strings.Builder
+	for _, seg := range d.path {
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		if seg.key == nil {
+			b.WriteString(strconv.Itoa(seg.idx))
+			b.WriteString(".member")
+			continue
+		}
+		if len(seg.key) > 0 && 'A' <= seg.key[0] && seg.key[0] <= 'Z' {
+			b.WriteByte(seg.key[0] + 'a' - 'A')
+			b.Write(seg.key[1:])
+		} else {
+			b.Write(seg.key)
+		}
+		if b.Len() > 200 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// checkLength applies the member's limit from lengthLimits to s, counted as
+// Cognito counts (in UTF-16 code units, as Java strings), with Cognito's
+// message, which never quotes the value.
+func (d *strictDecoder) checkLength(s string) error {
+	if d.maxLen == 0 || len(s) <= d.maxLen {
+		return nil // a UTF-16 length never exceeds the UTF-8 one
+	}
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	if n <= d.maxLen {
+		return nil
+	}
+	return limitError(d.memberPath(), fmt.Sprintf("Member must have length less than or equal to %d", d.maxLen))
+}
 
 // pathString renders the path of the value being read, as checkJSON did:
 // "ChallengeResponses.USERNAME", "X[][]".
@@ -180,6 +234,9 @@ func (d *strictDecoder) value(dst reflect.Value, depth int) error {
 		switch {
 		case !dst.IsValid():
 		case dst.Kind() == reflect.String:
+			if err := d.checkLength(s); err != nil {
+				return err
+			}
 			dst.SetString(s)
 		case dst.Kind() == reflect.Interface && dst.NumMethod() == 0:
 			dst.Set(reflect.ValueOf(s))
@@ -539,7 +596,7 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 		h := foldHash(key)
 		for _, k := range d.keys[mark:] {
 			if k.hash == h && asciiEqualFold(k.key, key) {
-				d.path = append(d.path, pathSegment{key})
+				d.path = append(d.path, pathSegment{key: key})
 				return newError(errSerialization, "Duplicate member %s in the request body", truncate(d.pathString(), 100))
 			}
 		}
@@ -549,10 +606,14 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 			return d.syntaxError()
 		}
 		d.pos++
-		d.path = append(d.path, pathSegment{key})
+		d.path = append(d.path, pathSegment{key: key})
+		outer := d.maxLen
+		d.maxLen = 0
 		switch kind {
 		case reflect.Struct:
-			if err := d.value(fields.field(dst, key), depth+1); err != nil {
+			fv, maxLen := fields.field(dst, key)
+			d.maxLen = maxLen
+			if err := d.value(fv, depth+1); err != nil {
 				return err
 			}
 		case reflect.Map:
@@ -574,6 +635,7 @@ func (d *strictDecoder) object(dst reflect.Value, depth int) error {
 				return err
 			}
 		}
+		d.maxLen = outer
 		d.path = d.path[:len(d.path)-1]
 		d.skipSpace()
 		if d.pos >= len(d.data) {
@@ -629,7 +691,7 @@ func (d *strictDecoder) array(dst reflect.Value, depth int) error {
 		if n > maxArrayLen {
 			return d.limitError(fmt.Sprintf("Member must have at most %d items", maxArrayLen))
 		}
-		d.path = append(d.path, pathSegment{})
+		d.path = append(d.path, pathSegment{idx: n})
 		switch kind {
 		case reflect.Slice:
 			ev := reflect.New(dst.Type().Elem()).Elem()
@@ -677,12 +739,15 @@ func (d *strictDecoder) array(dst reflect.Value, depth int) error {
 }
 
 // structFields maps the exact JSON names of a struct's exported fields to
-// their indexes, and those of the structs it embeds (by value, without a
-// JSON name) to their index paths, as encoding/json promotes them: a
-// member of the outer struct hides an embedded one of the same name.
+// their indexes, those of the structs it embeds (by value, without a JSON
+// name) to their index paths, as encoding/json promotes them: a member of
+// the outer struct hides an embedded one of the same name; and the names of
+// members with a length limit (lengthLimits, of the struct that declares
+// them) to the limit.
 type structFields struct {
 	byName   map[string]int
 	promoted map[string][]int
+	maxLen   map[string]int
 }
 
 var fieldCache sync.Map // reflect.Type → *structFields
@@ -691,7 +756,7 @@ func cachedFields(t reflect.Type) *structFields {
 	if f, ok := fieldCache.Load(t); ok {
 		return f.(*structFields)
 	}
-	f := &structFields{byName: map[string]int{}}
+	f := &structFields{byName: map[string]int{}, maxLen: map[string]int{}}
 	var embedded []int
 	for i := range t.NumField() {
 		sf := t.Field(i)
@@ -728,6 +793,9 @@ func cachedFields(t reflect.Type) *structFields {
 				panic("cognitotest: internal error: " + t.String() + " embeds two members named " + name)
 			}
 			f.promoted[name] = append([]int{i}, path...)
+			if n, ok := sub.maxLen[name]; ok {
+				f.maxLen[name] = n
+			}
 		}
 		for name, j := range sub.byName {
 			add(name, []int{j})
@@ -736,17 +804,26 @@ func cachedFields(t reflect.Type) *structFields {
 			add(name, path)
 		}
 	}
+	// The limits of t's own members, and of promoted ones that t names.
+	for name, n := range lengthLimits[t] {
+		_, own := f.byName[name]
+		_, promoted := f.promoted[name]
+		if !own && !promoted {
+			panic("cognitotest: internal error: lengthLimits names " + t.Name() + "." + name + ", which does not exist")
+		}
+		f.maxLen[name] = n
+	}
 	fieldCache.Store(t, f)
 	return f
 }
 
 // field is the member of struct v named name, or an invalid value.
-func (f *structFields) field(v reflect.Value, name []byte) reflect.Value {
+func (f *structFields) field(v reflect.Value, name []byte) (field reflect.Value, maxLen int) {
 	if i, ok := f.byName[string(name)]; ok {
-		return v.Field(i)
+		return v.Field(i), f.maxLen[string(name)]
 	}
 	if path, ok := f.promoted[string(name)]; ok {
-		return v.FieldByIndex(path)
+		return v.FieldByIndex(path), f.maxLen[string(name)]
 	}
-	return reflect.Value{}
+	return reflect.Value{}, 0
 }

@@ -145,8 +145,7 @@ func (e *Handler) completeSignInLocked(rc *reqCtx, s *authSession) *pendingToken
 		expires:      rc.now.Add(s.client.tokens.refresh),
 		flow:         s.flow,
 	}
-	e.grants[g.originJTI] = g
-	e.refresh[g.refreshToken] = g
+	e.putGrantLocked(g, rc.now)
 	pt.refresh = g.refreshToken
 	pt.access, pt.id, pt.expiresIn = e.tokenClaimsLocked(rc, g)
 	return pt
@@ -300,11 +299,7 @@ func (e *Handler) globalSignOut(rc *reqCtx, in *accessTokenInput) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for _, other := range e.grants {
-		if other.user == g.user {
-			other.revoked = true
-		}
-	}
+	e.signOutLocked(g.user, false)
 	return struct{}{}, nil
 }
 

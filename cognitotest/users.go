@@ -68,16 +68,13 @@ const (
 	forgotCodeTTL = time.Hour
 )
 
-// Limits on user data, from Cognito's input types (AttributeType: names
-// of 1 to 32 characters, values of at most 2048; UsernameType: 1 to 128)
-// plus a cap of the server on each user's attributes.
+// Limits on user data: Cognito's UsernameType (1 to 128 characters; the
+// lengths of the input members are in lengthLimits) plus a cap of the
+// server on each user's attributes.
 const (
-	maxAttrName     = 32
-	maxAttrValue    = 2048
 	maxUserAttrs    = 64
 	maxUserAttrSize = 16 << 10
 	maxUsername     = 128
-	maxPasswordLen  = 256
 )
 
 // Code purposes, the keys of user.codes.
@@ -125,14 +122,13 @@ func useCodeLocked(u *user, purpose, code string, now time.Time) error {
 		return errCodeAttempts()
 	}
 	pc := u.codes[purpose]
-	switch {
-	case pc == nil:
-		u.codeFails.fail(now)
-		return newError(errCodeMismatch, msgCodeInvalid)
-	case now.After(pc.expires):
-		return newError(errExpiredCode, msgCodeExpired)
-	case !constantTimeEqual(pc.code, code):
-		u.codeFails.fail(now)
+	if pc != nil && now.After(pc.expires) {
+		return newError(errExpiredCode, msgCodeExpired) // not counted
+	}
+	if err := u.reserveCodeLocked(now); err != nil {
+		return err
+	}
+	if pc == nil || !constantTimeEqual(pc.code, code) {
 		return newError(errCodeMismatch, msgCodeInvalid)
 	}
 	u.codeFails.succeed()
@@ -212,14 +208,12 @@ const (
 	styleTemp   = "Password did not conform with password policy"
 )
 
-// checkPasswordInput checks the length Cognito's PasswordType allows, as
-// input validation that never echoes the value.
+// checkPasswordInput checks that a password member is present; the decoder
+// checked the length Cognito's PasswordType allows (lengthLimits), without
+// echoing the value.
 func checkPasswordInput(pw, member string) error {
 	if pw == "" {
 		return nullMember(member)
-	}
-	if len(pw) > maxPasswordLen {
-		return invalidParam("1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", member, maxPasswordLen)
 	}
 	return nil
 }
@@ -327,11 +321,8 @@ func parseAttributes(list []attributeType, member string, c *appClient) (map[str
 		switch {
 		case a.Name == "":
 			return nil, validationError("null", member+".member.name", "Member must not be null")
-		case len(a.Name) > maxAttrName:
-			return nil, validationError("'"+truncate(a.Name, 64)+"'", member+".member.name", "Member must have length less than or equal to 32")
-		case len(a.Value) > maxAttrValue:
-			return nil, invalidParam("1 validation error detected: Value at '%s.member.value' failed to satisfy constraint: Member must have length less than or equal to %d", member, maxAttrValue)
 		}
+		// The decoder checked the lengths of names and values (lengthLimits).
 		if aerr := attributeRules(c, a.Name); aerr != nil {
 			return nil, aerr
 		}
@@ -410,12 +401,8 @@ func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]strin
 
 // newUserLocked adds a user to p. e.mu must be held.
 func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status userStatus, now time.Time) (*user, error) {
-	total := 0
-	for _, q := range e.pools {
-		total += len(q.users)
-	}
-	if total >= maxUsers {
-		return nil, newError(errLimitExceeded, "The emulator holds %d users, its limit.", maxUsers)
+	if aerr := e.checkCapLocked(p, "users", func(q *pool) int { return len(q.users) }, e.limits.poolUsers, e.limits.users); aerr != nil {
+		return nil, aerr
 	}
 	u := &user{
 		name: name, sub: newUUID(), attrs: map[string]string{}, status: status, verifier: v,
@@ -448,14 +435,12 @@ func (e *Handler) deleteUserLocked(p *pool, u *user) {
 // from them); with forget, it also forgets them and ends u's sign-ins in
 // progress. e.mu must be held.
 func (e *Handler) signOutLocked(u *user, forget bool) {
-	for id, g := range e.grants {
-		if g.user != u {
-			continue
-		}
+	for el := u.grants.Front(); el != nil; {
+		g := el.Value.(*grant)
+		el = el.Next()
 		g.revoked = true
 		if forget {
-			delete(e.grants, id)
-			delete(e.refresh, g.refreshToken)
+			e.forgetGrantLocked(g)
 		}
 	}
 	if forget {
@@ -784,11 +769,10 @@ func (e *Handler) changePassword(rc *reqCtx, in *changePasswordInput) (any, erro
 		if p, u, _, err = signedInUserLocked(g); err != nil {
 			return err
 		}
-		if u.passwordFails.locked(rc.now) {
-			// Wrong previous passwords count towards the sign-in lockout,
-			// so that an access token does not open an unlimited password
-			// oracle.
-			return notAuthorized(msgPasswordAttempts)
+		// Wrong previous passwords count towards the sign-in lockout, so
+		// that an access token does not open an unlimited password oracle.
+		if err := u.reservePasswordLocked(rc.now); err != nil {
+			return err
 		}
 		old, pol = u.verifier, p.settings.policy
 		return nil
@@ -797,14 +781,12 @@ func (e *Handler) changePassword(rc *reqCtx, in *changePasswordInput) (any, erro
 		return nil, aerr
 	}
 	ok := old.CheckPassword(in.PreviousPassword)
-	e.locked(func() error {
-		if ok {
-			u.passwordFails.succeed()
-		} else {
-			u.passwordFails.fail(rc.now)
-		}
-		return nil
-	})
+	if ok {
+		e.locked(func() error {
+			u.passwordFails.succeed() // a failure was counted by the reservation
+			return nil
+		})
+	}
 	if !ok {
 		return nil, notAuthorized(msgIncorrect)
 	}
