@@ -87,8 +87,8 @@ func (e *Handler) advanceLocked(rc *reqCtx, s *authSession) (*authOutput, *pendi
 		return out, nil, nil
 	}
 	// A temporary password must be changed after any first factor,
-	// passwordless ones included.
-	if (s.passwordDone || s.otpFirstFactor) && u.status == statusForceChange && !s.newPasswordDone {
+	// passwordless and custom ones included.
+	if s.firstFactorDone() && u.status == statusForceChange && !s.newPasswordDone {
 		return step(chNewPasswordRequired, newPasswordParamsLocked(u), nil)
 	}
 	var d *device
@@ -300,7 +300,9 @@ func (r *responder) code() (any, error) {
 		}
 		s.user.codeFails.succeed()
 		e.dropSessionLocked(s)
-		if !s.otpFirstFactor {
+		if s.otpFirstFactor && !s.otpDone {
+			s.otpDone = true
+		} else {
 			s.mfaDone = true
 		}
 		return e.advanceLocked(r.rc, s)

@@ -128,15 +128,18 @@
 // DeleteUserPoolClient. Any other operation is an UnknownOperationException.
 //
 // Users are in one of Cognito's states: UNCONFIRMED (after SignUp, until
-// ConfirmSignUp or AdminConfirmSignUp; sign-in fails with
-// UserNotConfirmedException once the password is proven), CONFIRMED,
-// FORCE_CHANGE_PASSWORD (after AdminCreateUser or a temporary
+// ConfirmSignUp or AdminConfirmSignUp; UserNotConfirmedException),
+// CONFIRMED, FORCE_CHANGE_PASSWORD (after AdminCreateUser or a temporary
 // AdminSetUserPassword: NEW_PASSWORD_REQUIRED, or NotAuthorizedException
 // once the temporary password is older than the policy's
 // TemporaryPasswordValidityDays) and RESET_REQUIRED (after
 // AdminResetUserPassword: PasswordResetRequiredException until
 // ConfirmForgotPassword); and enabled or disabled (AdminDisableUser:
-// NotAuthorizedException "User is disabled.", tokens revoked). New passwords
+// NotAuthorizedException "User is disabled." at once, also on refresh;
+// tokens revoked). The state is checked in one place after every first
+// factor, whichever it is: the password (SRP or plain, in every flow,
+// admin ones included), a one-time password of USER_AUTH or the custom
+// challenge of CUSTOM_AUTH without SRP. New passwords
 // follow the pool's password policy; only SRP verifiers are kept. SignUp
 // and UpdateUserAttributes write only the app client's WriteAttributes;
 // email, phone_number and preferred_username are unique aliases
@@ -179,8 +182,10 @@
 // unless the device sign-in succeeded (remembered devices suppress MFA), the
 // custom challenge for CUSTOM_AUTH or MFA (one factor: its challenge; more:
 // SELECT_MFA_TYPE; none and MFA "ON": MFA_SETUP). After a first factor of
-// EMAIL_OTP or SMS_OTP, a user in FORCE_CHANGE_PASSWORD still gets
-// NEW_PASSWORD_REQUIRED (Cognito does not document this case).
+// EMAIL_OTP or SMS_OTP, or a CUSTOM_AUTH custom challenge without SRP, a
+// user in FORCE_CHANGE_PASSWORD still gets NEW_PASSWORD_REQUIRED, and one
+// whose temporary password has expired NotAuthorizedException (Cognito does
+// not document these cases).
 //
 // NEW_PASSWORD_REQUIRED writes only the attributes the app client may write
 // (AppClient.WriteAttributes, by default Cognito's: the standard

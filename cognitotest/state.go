@@ -438,8 +438,9 @@ type authSession struct {
 
 	deviceKey string // DEVICE_KEY the client presented
 
-	passwordDone    bool
-	otpFirstFactor  bool
+	passwordDone    bool // the password, by SRP or plain
+	otpFirstFactor  bool // the sign-in's first factor is EMAIL_OTP or SMS_OTP
+	otpDone         bool // ... and its code was right
 	newPasswordDone bool
 	deviceDone      bool
 	customDone      bool
@@ -451,6 +452,15 @@ type authSession struct {
 	available    []string // SELECT_CHALLENGE's choices
 	setupSecret  []byte   // MFA_SETUP: associated TOTP secret
 	setupChecked bool     // MFA_SETUP: VerifySoftwareToken succeeded
+}
+
+// firstFactorDone reports whether the sign-in has proven a first factor:
+// the password (SRP_A or PASSWORD, also in CUSTOM_AUTH and the admin
+// flows), a one-time password (USER_AUTH's EMAIL_OTP and SMS_OTP) or a
+// custom challenge (CUSTOM_AUTH without SRP). From then on the user's state
+// decides (signInStateLocked), whatever the factor was.
+func (s *authSession) firstFactorDone() bool {
+	return s.passwordDone || s.otpDone || s.customDone
 }
 
 // deviceStepKey finds the session awaiting DEVICE_SRP_AUTH when the client

@@ -467,10 +467,16 @@ func (e *Handler) signOutLocked(u *user, forget bool) {
 	}
 }
 
-// signInStateLocked is the user-state check of a sign-in at each step:
-// disabled users fail at once; unconfirmed users and users whose password
-// must be reset fail once their password is proven, as in Cognito; so do
-// users whose temporary password has expired. e.mu must be held.
+// signInStateLocked is the user-state check of a sign-in, the one check of
+// every step (advanceLocked): deleted and disabled users fail at once;
+// once any first factor is proven (authSession.firstFactorDone: password,
+// SRP, one-time password or custom challenge, in every flow), unconfirmed
+// users fail with UserNotConfirmedException (amplify-js#11209: an account
+// must be confirmed before any authentication), users whose password must
+// be reset with PasswordResetRequiredException (API_AdminResetUserPassword:
+// any sign-in after the call gets it) and users whose temporary password
+// has expired with NotAuthorizedException. A user in FORCE_CHANGE_PASSWORD
+// then gets NEW_PASSWORD_REQUIRED (advanceLocked). e.mu must be held.
 func signInStateLocked(s *authSession, now time.Time) error {
 	u := s.user
 	switch {
@@ -478,7 +484,7 @@ func signInStateLocked(s *authSession, now time.Time) error {
 		return newError(errUserNotFound, msgUserNotFound)
 	case u.disabled:
 		return notAuthorized(msgUserDisabled)
-	case !s.passwordDone:
+	case !s.firstFactorDone():
 		return nil
 	case u.status == statusUnconfirmed:
 		return newError(errUserNotConfirmed, msgUserNotConfirmed)
