@@ -147,7 +147,10 @@
 // with an email address or phone number and get a UUID as user name.
 // Sign-up codes go to the auto-verified attribute
 // (phone number first), reset codes to a verified phone number or email;
-// codes are 6 digits and last 24 hours (reset codes 1 hour). ListUsers
+// codes are 6 digits and last 24 hours (reset codes 1 hour). A code proves
+// only what it was sent for: its user, its purpose and the address it went
+// to; changing that email or phone number drops it, and ConfirmSignUp and
+// VerifyUserAttribute verify that address, nothing else. ListUsers
 // filters with `name = "value"` and `name ^= "value"` on username, email,
 // phone_number, name, given_name, family_name, preferred_username,
 // cognito:user_status, status and sub. The groups of a user are listed in

@@ -9,9 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 )
 
-// Regression tests for review items 1, 2, 3 and 8 (/work/wt/issues/review.md):
-// user states checked after every first factor, codes bound to what they
-// prove, one alias key space, and only verified addresses as aliases.
+// Regression tests for review item 1 (/work/wt/issues/review.md): the
+// user's state is checked after every first factor.
 
 // customFirstFactor signs in with CUSTOM_AUTH (no SRP) and answers the
 // custom challenge.

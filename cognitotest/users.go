@@ -87,10 +87,15 @@ const (
 	purposeVerify = "verify:" // + attribute name
 )
 
-// pendingCode is a code sent to a user and not used yet.
+// pendingCode is a code sent to a user and not used yet. It proves what
+// it is bound to and nothing else: its user (it lives in user.codes), its
+// purpose (the key there) and the address it went to, attr and value. A
+// change of that attribute's value drops it (dropCodesLocked), and
+// useCodeLocked refuses it should the value differ all the same.
 type pendingCode struct {
-	code    string
-	expires time.Time
+	code        string
+	expires     time.Time
+	attr, value string // where it was sent: "email" or "phone_number", and the address
 }
 
 // codeDelivery is Cognito's CodeDeliveryDetailsType.
@@ -111,8 +116,8 @@ func (e *Handler) sendCodeLocked(p *pool, u *user, purpose, attr, reason string,
 	if u.codes == nil {
 		u.codes = map[string]*pendingCode{}
 	}
-	u.codes[purpose] = &pendingCode{code: code, expires: now.Add(ttl)}
 	dest := u.attrs[attr]
+	u.codes[purpose] = &pendingCode{code: code, expires: now.Add(ttl), attr: attr, value: dest}
 	e.sendLocked(Message{UserPoolID: p.id, Username: u.name, Medium: medium, Destination: dest, Reason: reason, Code: code, Time: now})
 	return &codeDelivery{AttributeName: attr, DeliveryMedium: medium, Destination: maskDestination(medium, dest)}
 }
@@ -126,7 +131,7 @@ func useCodeLocked(u *user, purpose, code string, now time.Time) error {
 	}
 	pc := u.codes[purpose]
 	switch {
-	case pc == nil:
+	case pc == nil, u.attrs[pc.attr] != pc.value: // not sent, or to another address
 		u.codeFails.fail(now)
 		return newError(errCodeMismatch, msgCodeInvalid)
 	case now.After(pc.expires):
@@ -630,19 +635,18 @@ func (e *Handler) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
 	if u.status != statusUnconfirmed {
 		return nil, notAuthorized("User cannot be confirmed. Current status is " + string(u.status))
 	}
+	pc := u.codes[purposeSignUp]
 	if aerr := useCodeLocked(u, purposeSignUp, in.ConfirmationCode, rc.now); aerr != nil {
 		return nil, aerr
 	}
-	confirmUserLocked(c.pool, u, rc.now)
+	confirmUserLocked(u, pc.attr, rc.now)
 	return struct{}{}, nil
 }
 
-// confirmUserLocked makes an unconfirmed user CONFIRMED and marks the
-// attribute its code went to as verified. e.mu must be held.
-func confirmUserLocked(p *pool, u *user, now time.Time) {
-	if a := signUpDestinationLocked(p, u); a != "" {
-		u.attrs[a+"_verified"] = "true"
-	}
+// confirmUserLocked makes an unconfirmed user CONFIRMED and marks attr,
+// the attribute its code went to, as verified. e.mu must be held.
+func confirmUserLocked(u *user, attr string, now time.Time) {
+	u.attrs[attr+"_verified"] = "true"
 	u.status = statusConfirmed
 	u.modified = now
 	delete(u.codes, purposeSignUp)
@@ -952,10 +956,11 @@ func (e *Handler) verifyUserAttribute(rc *reqCtx, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	pc := u.codes[purposeVerify+in.AttributeName]
 	if aerr := useCodeLocked(u, purposeVerify+in.AttributeName, in.Code, rc.now); aerr != nil {
 		return nil, aerr
 	}
-	u.attrs[in.AttributeName+"_verified"] = "true"
+	u.attrs[pc.attr+"_verified"] = "true"
 	u.modified = rc.now
 	return struct{}{}, nil
 }
@@ -1056,12 +1061,24 @@ func setAttributeLocked(p *pool, u *user, name, value string) {
 	// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html).
 	if (name == "email" || name == "phone_number") && u.attrs[name] != value {
 		delete(u.attrs, name+"_verified")
+		dropCodesLocked(u, name)
 	}
 	if value == "" {
 		delete(u.attrs, name)
 		return
 	}
 	u.attrs[name] = value
+}
+
+// dropCodesLocked forgets the codes sent to u's attribute attr, whose value
+// is changing: they prove the old address, not the new one. e.mu must be
+// held.
+func dropCodesLocked(u *user, attr string) {
+	for purpose, pc := range u.codes {
+		if pc.attr == attr {
+			delete(u.codes, purpose)
+		}
+	}
 }
 
 type mfaOption struct {
