@@ -66,7 +66,6 @@ func TestSignUpCodeBoundToValue(t *testing.T) {
 	wantAPIError(t, err, errCodeMismatch, msgCodeInvalid)
 }
 
-
 // TestResetCodeBoundToAddress: a password reset code sent to an address
 // that has changed since resets nothing (review item 2).
 func TestResetCodeBoundToAddress(t *testing.T) {
