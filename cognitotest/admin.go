@@ -262,14 +262,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, body []byte) (any, error) {
 			if !in.ForceAliasCreation {
 				return nil, aerr
 			}
-			for _, a := range aliasAttributes { // migrate the alias (ForceAliasCreation)
-				if v := attrs[a]; v != "" {
-					if other := p.aliases[aliasKey(a, v)]; other != nil {
-						delete(p.aliases, aliasKey(a, v))
-						delete(other.attrs, a+"_verified")
-					}
-				}
-			}
+			forceAliasesLocked(p, nil, attrs)
 			if aerr := claimAliasesLocked(p, nil, attrs); aerr != nil {
 				return nil, aerr // a user name, which cannot move
 			}

@@ -198,16 +198,9 @@ func (r *responder) newPassword() (any, error) {
 			newAttrs[name] = v
 		}
 	}
-	// aliasesFree checks the new aliases in a fixed order, so that the
-	// error does not depend on map iteration. e.mu must be held.
-	aliasesFree := func(s *authSession) error {
-		for _, a := range aliasAttributes {
-			if v := newAttrs[a]; v != "" && s.pool.aliasHolderLocked(s.user, a, v) != nil {
-				return errAliasTaken(a)
-			}
-		}
-		return nil
-	}
+	// aliasesFree checks the aliases the new attributes make, in a fixed
+	// order. e.mu must be held.
+	aliasesFree := func(s *authSession) error { return claimAliasesLocked(s.pool, s.user, newAttrs) }
 	var s *authSession
 	err := e.locked(func() error {
 		var err error
@@ -243,9 +236,7 @@ func (r *responder) newPassword() (any, error) {
 		u.verifier = v
 		u.status = statusConfirmed
 		u.modified = r.rc.now
-		for k, val := range newAttrs {
-			setAttributeLocked(s.pool, u, k, val)
-		}
+		setAttributesLocked(s.pool, u, newAttrs)
 		s.newPasswordDone = true
 		var err error
 		out, pt, err = e.advanceLocked(r.rc, s)

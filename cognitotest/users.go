@@ -145,6 +145,14 @@ func useCodeLocked(u *user, purpose, code string, now time.Time) error {
 	return nil
 }
 
+// codeMatchesLocked reports whether code is the one sent to u for purpose,
+// to the address u still has, without using it up or counting a failure.
+// e.mu must be held.
+func codeMatchesLocked(u *user, purpose, code string) bool {
+	pc := u.codes[purpose]
+	return pc != nil && u.attrs[pc.attr] == pc.value && constantTimeEqual(pc.code, code)
+}
+
 // signUpDestinationLocked is the attribute a sign-up confirmation goes to: the
 // phone number when it is auto-verified, else the email address, else
 // none. e.mu must be held.
@@ -350,18 +358,6 @@ func parseAttributes(list []attributeType, member string, c *appClient) (map[str
 	return m, nil
 }
 
-// claimAliasesLocked checks that the alias values in attrs (email,
-// phone_number, preferred_username) belong to no other user of p, in a
-// fixed order. e.mu must be held.
-func claimAliasesLocked(p *pool, u *user, attrs map[string]string) error {
-	for _, a := range aliasAttributes {
-		if v := attrs[a]; v != "" && p.aliasHolderLocked(u, a, v) != nil {
-			return errAliasTaken(a)
-		}
-	}
-	return nil
-}
-
 // setAttributesLocked sets attrs on u in name order, so that a verified
 // flag set with its address stays set. e.mu must be held.
 func setAttributesLocked(p *pool, u *user, attrs map[string]string) {
@@ -436,11 +432,7 @@ func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status us
 // deleteUserLocked removes u from p with its aliases, groups, sign-ins in
 // progress and tokens. e.mu must be held.
 func (e *Handler) deleteUserLocked(p *pool, u *user) {
-	for _, a := range aliasAttributes {
-		if v := u.attrs[a]; v != "" && p.aliases[aliasKey(a, v)] == u {
-			delete(p.aliases, aliasKey(a, v))
-		}
-	}
+	p.unindexAliasesLocked(u)
 	for _, g := range u.groups {
 		delete(g.members, u)
 	}
@@ -636,17 +628,34 @@ func (e *Handler) confirmSignUp(rc *reqCtx, body []byte) (any, error) {
 		return nil, notAuthorized("User cannot be confirmed. Current status is " + string(u.status))
 	}
 	pc := u.codes[purposeSignUp]
+	verified := map[string]string{}
+	if pc != nil {
+		verified[pc.attr+"_verified"] = "true"
+	}
+	if codeMatchesLocked(u, purposeSignUp, in.ConfirmationCode) {
+		// The address becomes an alias: AliasExistsException if another
+		// user holds it, unless ForceAliasCreation moves it
+		// (API_ConfirmSignUp.html). Checked before the code is used up,
+		// so that the call can be repeated with ForceAliasCreation.
+		if in.ForceAliasCreation {
+			forceAliasesLocked(c.pool, u, verified)
+		}
+		if aerr := claimAliasesLocked(c.pool, u, verified); aerr != nil {
+			return nil, aerr
+		}
+	}
 	if aerr := useCodeLocked(u, purposeSignUp, in.ConfirmationCode, rc.now); aerr != nil {
 		return nil, aerr
 	}
-	confirmUserLocked(u, pc.attr, rc.now)
+	confirmUserLocked(c.pool, u, pc.attr, rc.now)
 	return struct{}{}, nil
 }
 
 // confirmUserLocked makes an unconfirmed user CONFIRMED and marks attr,
 // the attribute its code went to, as verified. e.mu must be held.
-func confirmUserLocked(u *user, attr string, now time.Time) {
+func confirmUserLocked(p *pool, u *user, attr string, now time.Time) {
 	u.attrs[attr+"_verified"] = "true"
+	p.reindexAliasesLocked(u)
 	u.status = statusConfirmed
 	u.modified = now
 	delete(u.codes, purposeSignUp)
@@ -952,15 +961,25 @@ func (e *Handler) verifyUserAttribute(rc *reqCtx, body []byte) (any, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, u, _, aerr := signedInUserLocked(g)
+	p, u, _, aerr := signedInUserLocked(g)
 	if aerr != nil {
 		return nil, aerr
 	}
-	pc := u.codes[purposeVerify+in.AttributeName]
-	if aerr := useCodeLocked(u, purposeVerify+in.AttributeName, in.Code, rc.now); aerr != nil {
+	purpose := purposeVerify + in.AttributeName
+	if codeMatchesLocked(u, purpose, in.Code) {
+		// The verified address becomes an alias: AliasExistsException if
+		// another user holds it (API_VerifyUserAttribute.html), before the
+		// code is used up.
+		if aerr := claimAliasesLocked(p, u, map[string]string{u.codes[purpose].attr + "_verified": "true"}); aerr != nil {
+			return nil, aerr
+		}
+	}
+	pc := u.codes[purpose]
+	if aerr := useCodeLocked(u, purpose, in.Code, rc.now); aerr != nil {
 		return nil, aerr
 	}
 	u.attrs[pc.attr+"_verified"] = "true"
+	p.reindexAliasesLocked(u)
 	u.modified = rc.now
 	return struct{}{}, nil
 }
@@ -1044,23 +1063,17 @@ func (c *appClient) mayWrite(name string) bool {
 	return write[name]
 }
 
-// setAttributeLocked changes an attribute, keeping the alias index up to date.
-// The caller has checked that no other user holds an alias value. e.mu must
-// be held.
+// setAttributeLocked changes an attribute, keeping the alias index up to
+// date. The caller has checked (claimAliasesLocked) that no other user
+// holds an alias it makes. e.mu must be held.
 func setAttributeLocked(p *pool, u *user, name, value string) {
-	if slices.Contains(aliasAttributes, name) {
-		if old := u.attrs[name]; old != "" && p.aliases[aliasKey(name, old)] == u {
-			delete(p.aliases, aliasKey(name, old))
-		}
-		if value != "" && p.aliasHolderLocked(u, name, value) == nil {
-			p.aliases[aliasKey(name, value)] = u
-		}
-	}
+	defer p.reindexAliasesLocked(u)
 	// A new address is not verified: Cognito sets email_verified (or
 	// phone_number_verified) to false when the address changes
 	// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html).
 	if (name == "email" || name == "phone_number") && u.attrs[name] != value {
 		delete(u.attrs, name+"_verified")
+		delete(u.seeded, name)
 		dropCodesLocked(u, name)
 	}
 	if value == "" {
