@@ -258,14 +258,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, in *adminCreateUserInput) (any, er
 			if !in.ForceAliasCreation {
 				return nil, aerr
 			}
-			for _, a := range aliasAttributes { // migrate the alias (ForceAliasCreation)
-				if v := attrs[a]; v != "" {
-					if other := p.aliases[aliasKey(a, v)]; other != nil {
-						delete(p.aliases, aliasKey(a, v))
-						delete(other.attrs, a+"_verified")
-					}
-				}
-			}
+			forceAliasesLocked(p, nil, attrs)
 			if aerr := claimAliasesLocked(p, nil, attrs); aerr != nil {
 				return nil, aerr // a user name, which cannot move
 			}

@@ -36,7 +36,7 @@ func TestAdminCreateUserAndStates(t *testing.T) {
 	wantAPIError(t, err, "UsernameExistsException", "User account already exists")
 	_, err = a.AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("pat"), TemporaryPassword: aws.String("short")})
 	wantAPIError(t, err, "InvalidPasswordException", "Password did not conform with password policy: Password not long enough")
-	_, err = a.AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("pat"), UserAttributes: []types.AttributeType{attr("email", "alice@example.com")}})
+	_, err = a.AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{UserPoolId: pool, Username: aws.String("pat"), UserAttributes: []types.AttributeType{attr("email", "alice@example.com"), attr("email_verified", "true")}})
 	wantAPIError(t, err, "AliasExistsException", "An account with the given email already exists.")
 	out, err := a.AdminCreateUser(h.ctx, &cip.AdminCreateUserInput{
 		UserPoolId: pool, Username: aws.String("pat"), DesiredDeliveryMediums: []types.DeliveryMediumType{types.DeliveryMediumTypeEmail},

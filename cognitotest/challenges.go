@@ -87,8 +87,8 @@ func (e *Handler) advanceLocked(rc *reqCtx, s *authSession) (*authOutput, *pendi
 		return out, nil, nil
 	}
 	// A temporary password must be changed after any first factor,
-	// passwordless ones included.
-	if (s.passwordDone || s.otpFirstFactor) && u.status == statusForceChange && !s.newPasswordDone {
+	// passwordless and custom ones included.
+	if s.firstFactorDone() && u.status == statusForceChange && !s.newPasswordDone {
 		return step(chNewPasswordRequired, newPasswordParamsLocked(u), nil)
 	}
 	var d *device
@@ -198,16 +198,9 @@ func (r *responder) newPassword() (any, error) {
 			newAttrs[name] = v
 		}
 	}
-	// aliasesFree checks the new aliases in a fixed order, so that the
-	// error does not depend on map iteration. e.mu must be held.
-	aliasesFree := func(s *authSession) error {
-		for _, a := range aliasAttributes {
-			if v := newAttrs[a]; v != "" && s.pool.aliasHolderLocked(s.user, a, v) != nil {
-				return errAliasTaken(a)
-			}
-		}
-		return nil
-	}
+	// aliasesFree checks the aliases the new attributes make, in a fixed
+	// order. e.mu must be held.
+	aliasesFree := func(s *authSession) error { return claimAliasesLocked(s.pool, s.user, newAttrs) }
 	var s *authSession
 	err := e.locked(func() error {
 		var err error
@@ -243,9 +236,7 @@ func (r *responder) newPassword() (any, error) {
 		u.verifier = v
 		u.status = statusConfirmed
 		u.modified = r.rc.now
-		for k, val := range newAttrs {
-			setAttributeLocked(s.pool, u, k, val)
-		}
+		setAttributesLocked(s.pool, u, newAttrs)
 		s.newPasswordDone = true
 		var err error
 		out, pt, err = e.advanceLocked(r.rc, s)
@@ -299,7 +290,9 @@ func (r *responder) code() (any, error) {
 		}
 		s.user.codeFails.succeed()
 		e.dropSessionLocked(s)
-		if !s.otpFirstFactor {
+		if s.otpFirstFactor && !s.otpDone {
+			s.otpDone = true
+		} else {
 			s.mfaDone = true
 		}
 		return e.advanceLocked(r.rc, s)

@@ -192,7 +192,9 @@ type User struct {
 	Password string `json:"password"`
 	// Attributes are the user's attributes, such as "email". The attributes
 	// email, phone_number and preferred_username are aliases the user can
-	// sign in with. A "sub" attribute fixes the user's sub; otherwise a
+	// sign in with; unlike those set through the API, the config's email
+	// and phone_number are aliases even when not verified, unless
+	// email_verified (or phone_number_verified) is "false". A "sub" attribute fixes the user's sub; otherwise a
 	// random UUID is used.
 	Attributes map[string]string `json:"attributes,omitempty"`
 	// Status is "CONFIRMED" (the default), "FORCE_CHANGE_PASSWORD" (the

@@ -128,23 +128,30 @@
 // DeleteUserPoolClient. Any other operation is an UnknownOperationException.
 //
 // Users are in one of Cognito's states: UNCONFIRMED (after SignUp, until
-// ConfirmSignUp or AdminConfirmSignUp; sign-in fails with
-// UserNotConfirmedException once the password is proven), CONFIRMED,
-// FORCE_CHANGE_PASSWORD (after AdminCreateUser or a temporary
+// ConfirmSignUp or AdminConfirmSignUp; UserNotConfirmedException),
+// CONFIRMED, FORCE_CHANGE_PASSWORD (after AdminCreateUser or a temporary
 // AdminSetUserPassword: NEW_PASSWORD_REQUIRED, or NotAuthorizedException
 // once the temporary password is older than the policy's
 // TemporaryPasswordValidityDays) and RESET_REQUIRED (after
 // AdminResetUserPassword: PasswordResetRequiredException until
 // ConfirmForgotPassword); and enabled or disabled (AdminDisableUser:
-// NotAuthorizedException "User is disabled.", tokens revoked). New passwords
+// NotAuthorizedException "User is disabled." at once, also on refresh;
+// tokens revoked). The state is checked in one place after every first
+// factor, whichever it is: the password (SRP or plain, in every flow,
+// admin ones included), a one-time password of USER_AUTH or the custom
+// challenge of CUSTOM_AUTH without SRP. New passwords
 // follow the pool's password policy; only SRP verifiers are kept. SignUp
 // and UpdateUserAttributes write only the app client's WriteAttributes;
-// email, phone_number and preferred_username are unique aliases
-// (AliasExistsException). In pools with UsernameAttributes, users sign up
+// preferred_username, a verified email and a verified phone_number are
+// unique sign-in aliases (AliasExistsException), as in Cognito's "Overview
+// of aliases"; see the paragraph on NEW_PASSWORD_REQUIRED below. In pools with UsernameAttributes, users sign up
 // with an email address or phone number and get a UUID as user name.
 // Sign-up codes go to the auto-verified attribute
 // (phone number first), reset codes to a verified phone number or email;
-// codes are 6 digits and last 24 hours (reset codes 1 hour). ListUsers
+// codes are 6 digits and last 24 hours (reset codes 1 hour). A code proves
+// only what it was sent for: its user, its purpose and the address it went
+// to; changing that email or phone number drops it, and ConfirmSignUp and
+// VerifyUserAttribute verify that address, nothing else. ListUsers
 // filters with `name = "value"` and `name ^= "value"` on username, email,
 // phone_number, name, given_name, family_name, preferred_username,
 // cognito:user_status, status and sub. The groups of a user are listed in
@@ -179,8 +186,10 @@
 // unless the device sign-in succeeded (remembered devices suppress MFA), the
 // custom challenge for CUSTOM_AUTH or MFA (one factor: its challenge; more:
 // SELECT_MFA_TYPE; none and MFA "ON": MFA_SETUP). After a first factor of
-// EMAIL_OTP or SMS_OTP, a user in FORCE_CHANGE_PASSWORD still gets
-// NEW_PASSWORD_REQUIRED (Cognito does not document this case).
+// EMAIL_OTP or SMS_OTP, or a CUSTOM_AUTH custom challenge without SRP, a
+// user in FORCE_CHANGE_PASSWORD still gets NEW_PASSWORD_REQUIRED, and one
+// whose temporary password has expired NotAuthorizedException (Cognito does
+// not document these cases).
 //
 // NEW_PASSWORD_REQUIRED writes only the attributes the app client may write
 // (AppClient.WriteAttributes, by default Cognito's: the standard
@@ -188,11 +197,25 @@
 // "cognito:" names and the names of token claims (iss, aud, exp, nbf, ...)
 // are never writable, and trying is Cognito's NotAuthorizedException "A
 // client attempted to write unauthorized attribute". Values are at most 2048
-// characters. An email, phone_number or preferred_username that another
-// user holds, as an alias or user name (emails compared without regard to
-// case), is an AliasExistsException; a new email or phone number is not
-// verified. Sign-in by alias is deterministic: user names first, then one
-// index of aliases.
+// characters. A new email or phone number is not verified, and an email or
+// phone number that is not verified is no alias: it signs no one in, need
+// not be unique and blocks no one's SignUp (developer guide, "Overview of
+// aliases": users sign in with a verified email or phone number). Making
+// one verified (ConfirmSignUp, VerifyUserAttribute, an administrator's
+// email_verified "true", AdminCreateUser) while another user holds it is an
+// AliasExistsException, or with ForceAliasCreation (ConfirmSignUp,
+// AdminCreateUser) moves the alias and unverifies the other user's address.
+// A preferred_username is always an alias, and so is the email or phone
+// number that is the sign-in name in pools with UsernameAttributes. Users
+// of the configuration file keep the meaning configs always had: their
+// email and phone_number are aliases whether verified or not, unless the
+// config sets email_verified or phone_number_verified to "false"; a value
+// the API sets later follows the rule above. All sign-in names share one
+// key space, used by sign-in and by every uniqueness check alike: user
+// names exactly, then the aliases, where any name with an "@" is compared
+// without regard to case (so a preferred_username "Erin@Example.org" is
+// refused while another user's verified email is erin@example.org). Sign-in
+// by alias is deterministic: user names first, then that one index.
 //
 // Everything is verified: SRP password and device claims (in constant time,
 // with package srp), SECRET_HASH with hmac.Equal (the typed user name in
@@ -263,7 +286,7 @@
 // templates and the delivery of messages (they stay in the outbox),
 // password history, user pool schemas (attributes are the standard ones
 // and custom:<name>), AliasAttributes (email, phone_number and
-// preferred_username are always aliases), UpdateUserPool, ReadAttributes (kept and described; tokens and GetUser
+// preferred_username are always the alias attributes), UpdateUserPool, ReadAttributes (kept and described; tokens and GetUser
 // show every attribute),
 // PreventUserExistenceErrors (unknown users get UserNotFoundException), case
 // insensitive user names (email aliases are matched without regard to case),

@@ -220,12 +220,21 @@ func TestUserAttributes(t *testing.T) {
 		{attr("cognito:groups", "x"), "NotAuthorizedException", msgUnauthorizedAttribute},
 		{attr("favourite", "x"), "NotAuthorizedException", msgUnauthorizedAttribute},
 		{attr("custom:other", "x"), "NotAuthorizedException", msgUnauthorizedAttribute},
-		{attr("email", "erin@example.org"), "AliasExistsException", "An account with the given email already exists."},
 		{attr("preferred_username", "bob"), "AliasExistsException", "An account with the given preferred_username already exists."},
+		{attr("preferred_username", "ERIN@example.org"), "AliasExistsException", "An account with the given preferred_username already exists."},
 	} {
 		_, err := c.UpdateUserAttributes(h.ctx, &cip.UpdateUserAttributesInput{AccessToken: at, UserAttributes: []types.AttributeType{tc.a}})
 		wantAPIError(t, err, tc.typ, tc.msg)
 	}
+	// An unverified email is no alias (developer guide, "Overview of
+	// aliases": users sign in with a verified email), so another user's
+	// address is accepted, and refused only when it would become verified.
+	if _, err := c.UpdateUserAttributes(h.ctx, &cip.UpdateUserAttributesInput{AccessToken: at, UserAttributes: []types.AttributeType{attr("email", "erin@example.org")}}); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := h.e.LastCode(poolPlain, "alice")
+	_, err := c.VerifyUserAttribute(h.ctx, &cip.VerifyUserAttributeInput{AccessToken: at, AttributeName: aws.String("email"), Code: aws.String(code)})
+	wantAPIError(t, err, "AliasExistsException", "An account with the given email already exists.")
 	out, err := c.UpdateUserAttributes(h.ctx, &cip.UpdateUserAttributesInput{AccessToken: at, UserAttributes: []types.AttributeType{attr("email", "alice@new.example"), attr("custom:team", "blue")}})
 	if err != nil {
 		t.Fatal(err)
@@ -252,10 +261,12 @@ func TestUserAttributes(t *testing.T) {
 	if a := get(); a["email"] != "alice@new.example" || a["email_verified"] != "" || a["custom:team"] != "blue" {
 		t.Fatalf("attributes %v", a)
 	}
-	// The new address is an alias; the old one is not.
-	h.tokens(h.srpLogin(poolPlain, "plain", "alice@new.example", pw, nil))
-	_, err = h.initiate("plain", types.AuthFlowTypeUserSrpAuth, map[string]string{"USERNAME": "alice@example.com", "SRP_A": mustEphemeral(t).SRPA()})
-	wantAPIError(t, err, "UserNotFoundException", "")
+	// Neither the new address, not verified yet, nor the old one is an
+	// alias.
+	for _, name := range []string{"alice@new.example", "alice@example.com"} {
+		_, err = h.initiate("plain", types.AuthFlowTypeUserSrpAuth, map[string]string{"USERNAME": name, "SRP_A": mustEphemeral(t).SRPA()})
+		wantAPIError(t, err, "UserNotFoundException", "")
+	}
 
 	_, err = c.VerifyUserAttribute(h.ctx, &cip.VerifyUserAttributeInput{AccessToken: at, AttributeName: aws.String("email"), Code: aws.String("x")})
 	wantAPIError(t, err, "CodeMismatchException", msgCodeInvalid)
@@ -265,6 +276,8 @@ func TestUserAttributes(t *testing.T) {
 	if a := get(); a["email_verified"] != "true" {
 		t.Fatalf("attributes %v", a)
 	}
+	// Verified, the new address is an alias.
+	h.tokens(h.srpLogin(poolPlain, "plain", "alice@new.example", pw, nil))
 	gv, err := c.GetUserAttributeVerificationCode(h.ctx, &cip.GetUserAttributeVerificationCodeInput{AccessToken: at, AttributeName: aws.String("phone_number")})
 	if err != nil {
 		t.Fatal(err)

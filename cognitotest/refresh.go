@@ -121,6 +121,11 @@ func (e *Handler) checkRefresh(rc *reqCtx, c *appClient, rq refreshRequest) (*pe
 		// article lists.
 		return nil, invalid
 	}
+	if g.user.disabled {
+		// AdminDisableUser also revokes the user's tokens; a disabled user
+		// is told so first, as at sign-in (signInStateLocked).
+		return nil, notAuthorized(msgUserDisabled)
+	}
 	if g.revoked {
 		return nil, notAuthorized(msgRevokedRefresh)
 	}

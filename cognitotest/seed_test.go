@@ -65,7 +65,9 @@ func TestSeedThroughAPI(t *testing.T) {
 	clientID, secret := aws.ToString(client.UserPoolClient.ClientId), aws.ToString(client.UserPoolClient.ClientSecret)
 	if _, err := c.AdminCreateUser(ctx, &cip.AdminCreateUserInput{
 		UserPoolId: aws.String(poolID), Username: aws.String("kim"),
-		UserAttributes:         []types.AttributeType{{Name: aws.String("email"), Value: aws.String("kim@example.com")}},
+		// Verified, so that the email is a sign-in alias, as in Cognito.
+		UserAttributes: []types.AttributeType{{Name: aws.String("email"), Value: aws.String("kim@example.com")},
+			{Name: aws.String("email_verified"), Value: aws.String("true")}},
 		DesiredDeliveryMediums: []types.DeliveryMediumType{types.DeliveryMediumTypeEmail},
 	}); err != nil {
 		t.Fatal(err)

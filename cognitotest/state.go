@@ -115,20 +115,10 @@ type pool struct {
 	clients      []*appClient
 	firstFactors map[string]bool // SignInPolicy.AllowedFirstAuthFactors
 	users        map[string]*user
-	aliases      map[string]*user // by aliasKey: phone_number, preferred_username, email in lower case
+	aliases      map[string]*user // active aliases by aliasKey (aliases.go)
 	usersInOrder []*user
 	groups       map[string]*group // groups.go
 	settings     *poolSettings     // pools.go: what CreateUserPool set
-}
-
-// aliasKey is the key of an alias attribute's value in pool.aliases: email
-// addresses in lower case, since Cognito matches them without regard to
-// case, other values as they are.
-func aliasKey(attr, value string) string {
-	if attr == "email" {
-		return strings.ToLower(value)
-	}
-	return value
 }
 
 type appClient struct {
@@ -163,6 +153,8 @@ type user struct {
 	disabled    bool                    // AdminDisableUser
 	tempExpires time.Time               // FORCE_CHANGE_PASSWORD: when the temporary password expires
 	codes       map[string]*pendingCode // users.go: codes sent and not used yet
+	seeded      map[string]string       // aliases.go: the config's email and phone_number, aliases unverified
+	aliasKeys   map[string]string       // aliases.go: alias attribute → its key in pool.aliases
 	groups      map[string]*group       // groups.go
 
 	sessions list.List // of *authSession in progress, oldest first; e.mu
@@ -343,6 +335,12 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		if u.status == statusForceChange {
 			u.tempExpires = p.settings.tempPasswordExpiry(created)
 		}
+		u.seeded = map[string]string{}
+		for _, a := range verifiableAttributes {
+			if v := u.attrs[a]; v != "" {
+				u.seeded[a] = v
+			}
+		}
 		u.sub = u.attrs["sub"]
 		if u.sub == "" {
 			u.sub = newUUID()
@@ -365,11 +363,7 @@ func newPool(pc UserPool, created time.Time) (*pool, error) {
 		return nil, err
 	}
 	for _, u := range p.usersInOrder {
-		for _, a := range aliasAttributes {
-			if v := u.attrs[a]; v != "" && p.users[v] == nil && p.aliases[aliasKey(a, v)] == nil {
-				p.aliases[aliasKey(a, v)] = u
-			}
-		}
+		p.reindexAliasesLocked(u)
 	}
 	return p, nil
 }
@@ -411,38 +405,6 @@ func newClientPerms(flows, write []string) *clientPerms {
 // allows reports whether the client allows an ExplicitAuthFlows value.
 func (c *appClient) allows(flow string) bool { return c.perms.Load().flows[flow] }
 
-// lookupUserLocked finds a user by user name or alias (email, phone_number,
-// preferred_username). User names come first; email aliases match without
-// regard to case, as in Cognito. The answer never depends on map order.
-// e.mu must be held.
-func (p *pool) lookupUserLocked(name string) *user {
-	if u := p.users[name]; u != nil {
-		return u
-	}
-	if u := p.aliases[name]; u != nil {
-		return u
-	}
-	if strings.Contains(name, "@") {
-		if u := p.aliases[aliasKey("email", name)]; u != nil && strings.EqualFold(u.attrs["email"], name) {
-			return u
-		}
-	}
-	return nil
-}
-
-// aliasHolderLocked returns the user other than u who holds value of the alias
-// attribute attr (as a user name or as an alias), or nil. e.mu must be
-// held.
-func (p *pool) aliasHolderLocked(u *user, attr, value string) *user {
-	if o := p.users[value]; o != nil && o != u {
-		return o
-	}
-	if o := p.aliases[aliasKey(attr, value)]; o != nil && o != u {
-		return o
-	}
-	return nil
-}
-
 // mfaFactorsLocked returns the factors that sign-in asks for, given the
 // pool's MFA setting. e.mu must be held.
 func (p *pool) mfaFactorsLocked(u *user) []string {
@@ -477,8 +439,9 @@ type authSession struct {
 
 	deviceKey string // DEVICE_KEY the client presented
 
-	passwordDone    bool
-	otpFirstFactor  bool
+	passwordDone    bool // the password, by SRP or plain
+	otpFirstFactor  bool // the sign-in's first factor is EMAIL_OTP or SMS_OTP
+	otpDone         bool // ... and its code was right
 	newPasswordDone bool
 	deviceDone      bool
 	customDone      bool
@@ -490,6 +453,15 @@ type authSession struct {
 	available    []string // SELECT_CHALLENGE's choices
 	setupSecret  []byte   // MFA_SETUP: associated TOTP secret
 	setupChecked bool     // MFA_SETUP: VerifySoftwareToken succeeded
+}
+
+// firstFactorDone reports whether the sign-in has proven a first factor:
+// the password (SRP_A or PASSWORD, also in CUSTOM_AUTH and the admin
+// flows), a one-time password (USER_AUTH's EMAIL_OTP and SMS_OTP) or a
+// custom challenge (CUSTOM_AUTH without SRP). From then on the user's state
+// decides (signInStateLocked), whatever the factor was.
+func (s *authSession) firstFactorDone() bool {
+	return s.passwordDone || s.otpDone || s.customDone
 }
 
 // deviceStepKey finds the session awaiting DEVICE_SRP_AUTH when the client

@@ -84,10 +84,15 @@ const (
 	purposeVerify = "verify:" // + attribute name
 )
 
-// pendingCode is a code sent to a user and not used yet.
+// pendingCode is a code sent to a user and not used yet. It proves what
+// it is bound to and nothing else: its user (it lives in user.codes), its
+// purpose (the key there) and the address it went to, attr and value. A
+// change of that attribute's value drops it (dropCodesLocked), and
+// useCodeLocked refuses it should the value differ all the same.
 type pendingCode struct {
-	code    string
-	expires time.Time
+	code        string
+	expires     time.Time
+	attr, value string // where it was sent: "email" or "phone_number", and the address
 }
 
 // codeDelivery is Cognito's CodeDeliveryDetailsType.
@@ -108,8 +113,8 @@ func (e *Handler) sendCodeLocked(p *pool, u *user, purpose, attr, reason string,
 	if u.codes == nil {
 		u.codes = map[string]*pendingCode{}
 	}
-	u.codes[purpose] = &pendingCode{code: code, expires: now.Add(ttl)}
 	dest := u.attrs[attr]
+	u.codes[purpose] = &pendingCode{code: code, expires: now.Add(ttl), attr: attr, value: dest}
 	e.sendLocked(Message{UserPoolID: p.id, Username: u.name, Medium: medium, Destination: dest, Reason: reason, Code: code, Time: now})
 	return &codeDelivery{AttributeName: attr, DeliveryMedium: medium, Destination: maskDestination(medium, dest)}
 }
@@ -128,12 +133,21 @@ func useCodeLocked(u *user, purpose, code string, now time.Time) error {
 	if err := u.reserveCodeLocked(now); err != nil {
 		return err
 	}
-	if pc == nil || !constantTimeEqual(pc.code, code) {
+	// Not sent, sent to another address than the user has now, or wrong.
+	if pc == nil || u.attrs[pc.attr] != pc.value || !constantTimeEqual(pc.code, code) {
 		return newError(errCodeMismatch, msgCodeInvalid)
 	}
 	u.codeFails.succeed()
 	delete(u.codes, purpose)
 	return nil
+}
+
+// codeMatchesLocked reports whether code is the one sent to u for purpose,
+// to the address u still has, without using it up or counting a failure.
+// e.mu must be held.
+func codeMatchesLocked(u *user, purpose, code string) bool {
+	pc := u.codes[purpose]
+	return pc != nil && u.attrs[pc.attr] == pc.value && constantTimeEqual(pc.code, code)
 }
 
 // signUpDestinationLocked is the attribute a sign-up confirmation goes to: the
@@ -336,18 +350,6 @@ func parseAttributes(list []attributeType, member string, c *appClient) (map[str
 	return m, nil
 }
 
-// claimAliasesLocked checks that the alias values in attrs (email,
-// phone_number, preferred_username) belong to no other user of p, in a
-// fixed order. e.mu must be held.
-func claimAliasesLocked(p *pool, u *user, attrs map[string]string) error {
-	for _, a := range aliasAttributes {
-		if v := attrs[a]; v != "" && p.aliasHolderLocked(u, a, v) != nil {
-			return errAliasTaken(a)
-		}
-	}
-	return nil
-}
-
 // setAttributesLocked sets attrs on u in name order, so that a verified
 // flag set with its address stays set. e.mu must be held.
 func setAttributesLocked(p *pool, u *user, attrs map[string]string) {
@@ -418,11 +420,7 @@ func (e *Handler) newUserLocked(p *pool, name string, v *srp.Verifier, status us
 // deleteUserLocked removes u from p with its aliases, groups, sign-ins in
 // progress and tokens. e.mu must be held.
 func (e *Handler) deleteUserLocked(p *pool, u *user) {
-	for _, a := range aliasAttributes {
-		if v := u.attrs[a]; v != "" && p.aliases[aliasKey(a, v)] == u {
-			delete(p.aliases, aliasKey(a, v))
-		}
-	}
+	p.unindexAliasesLocked(u)
 	for _, g := range u.groups {
 		delete(g.members, u)
 	}
@@ -452,10 +450,16 @@ func (e *Handler) signOutLocked(u *user, forget bool) {
 	}
 }
 
-// signInStateLocked is the user-state check of a sign-in at each step:
-// disabled users fail at once; unconfirmed users and users whose password
-// must be reset fail once their password is proven, as in Cognito; so do
-// users whose temporary password has expired. e.mu must be held.
+// signInStateLocked is the user-state check of a sign-in, the one check of
+// every step (advanceLocked): deleted and disabled users fail at once;
+// once any first factor is proven (authSession.firstFactorDone: password,
+// SRP, one-time password or custom challenge, in every flow), unconfirmed
+// users fail with UserNotConfirmedException (amplify-js#11209: an account
+// must be confirmed before any authentication), users whose password must
+// be reset with PasswordResetRequiredException (API_AdminResetUserPassword:
+// any sign-in after the call gets it) and users whose temporary password
+// has expired with NotAuthorizedException. A user in FORCE_CHANGE_PASSWORD
+// then gets NEW_PASSWORD_REQUIRED (advanceLocked). e.mu must be held.
 func signInStateLocked(s *authSession, now time.Time) error {
 	u := s.user
 	switch {
@@ -463,7 +467,7 @@ func signInStateLocked(s *authSession, now time.Time) error {
 		return newError(errUserNotFound, msgUserNotFound)
 	case u.disabled:
 		return notAuthorized(msgUserDisabled)
-	case !s.passwordDone:
+	case !s.firstFactorDone():
 		return nil
 	case u.status == statusUnconfirmed:
 		return newError(errUserNotConfirmed, msgUserNotConfirmed)
@@ -601,19 +605,35 @@ func (e *Handler) confirmSignUp(rc *reqCtx, in *confirmSignUpInput) (any, error)
 	if u.status != statusUnconfirmed {
 		return nil, notAuthorized("User cannot be confirmed. Current status is " + string(u.status))
 	}
+	pc := u.codes[purposeSignUp]
+	verified := map[string]string{}
+	if pc != nil {
+		verified[pc.attr+"_verified"] = "true"
+	}
+	if codeMatchesLocked(u, purposeSignUp, in.ConfirmationCode) {
+		// The address becomes an alias: AliasExistsException if another
+		// user holds it, unless ForceAliasCreation moves it
+		// (API_ConfirmSignUp.html). Checked before the code is used up,
+		// so that the call can be repeated with ForceAliasCreation.
+		if in.ForceAliasCreation {
+			forceAliasesLocked(c.pool, u, verified)
+		}
+		if aerr := claimAliasesLocked(c.pool, u, verified); aerr != nil {
+			return nil, aerr
+		}
+	}
 	if aerr := useCodeLocked(u, purposeSignUp, in.ConfirmationCode, rc.now); aerr != nil {
 		return nil, aerr
 	}
-	confirmUserLocked(c.pool, u, rc.now)
+	confirmUserLocked(c.pool, u, pc.attr, rc.now)
 	return struct{}{}, nil
 }
 
-// confirmUserLocked makes an unconfirmed user CONFIRMED and marks the
-// attribute its code went to as verified. e.mu must be held.
-func confirmUserLocked(p *pool, u *user, now time.Time) {
-	if a := signUpDestinationLocked(p, u); a != "" {
-		u.attrs[a+"_verified"] = "true"
-	}
+// confirmUserLocked makes an unconfirmed user CONFIRMED and marks attr,
+// the attribute its code went to, as verified. e.mu must be held.
+func confirmUserLocked(p *pool, u *user, attr string, now time.Time) {
+	u.attrs[attr+"_verified"] = "true"
+	p.reindexAliasesLocked(u)
 	u.status = statusConfirmed
 	u.modified = now
 	delete(u.codes, purposeSignUp)
@@ -888,14 +908,25 @@ func (e *Handler) verifyUserAttribute(rc *reqCtx, in *attributeNameInput) (any, 
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	_, u, _, aerr := signedInUserLocked(g)
+	p, u, _, aerr := signedInUserLocked(g)
 	if aerr != nil {
 		return nil, aerr
 	}
-	if aerr := useCodeLocked(u, purposeVerify+in.AttributeName, in.Code, rc.now); aerr != nil {
+	purpose := purposeVerify + in.AttributeName
+	if codeMatchesLocked(u, purpose, in.Code) {
+		// The verified address becomes an alias: AliasExistsException if
+		// another user holds it (API_VerifyUserAttribute.html), before the
+		// code is used up.
+		if aerr := claimAliasesLocked(p, u, map[string]string{u.codes[purpose].attr + "_verified": "true"}); aerr != nil {
+			return nil, aerr
+		}
+	}
+	pc := u.codes[purpose]
+	if aerr := useCodeLocked(u, purpose, in.Code, rc.now); aerr != nil {
 		return nil, aerr
 	}
-	u.attrs[in.AttributeName+"_verified"] = "true"
+	u.attrs[pc.attr+"_verified"] = "true"
+	p.reindexAliasesLocked(u)
 	u.modified = rc.now
 	return struct{}{}, nil
 }
@@ -971,29 +1002,35 @@ func (c *appClient) mayWrite(name string) bool {
 	return write[name]
 }
 
-// setAttributeLocked changes an attribute, keeping the alias index up to date.
-// The caller has checked that no other user holds an alias value. e.mu must
-// be held.
+// setAttributeLocked changes an attribute, keeping the alias index up to
+// date. The caller has checked (claimAliasesLocked) that no other user
+// holds an alias it makes. e.mu must be held.
 func setAttributeLocked(p *pool, u *user, name, value string) {
-	if slices.Contains(aliasAttributes, name) {
-		if old := u.attrs[name]; old != "" && p.aliases[aliasKey(name, old)] == u {
-			delete(p.aliases, aliasKey(name, old))
-		}
-		if value != "" && p.aliasHolderLocked(u, name, value) == nil {
-			p.aliases[aliasKey(name, value)] = u
-		}
-	}
+	defer p.reindexAliasesLocked(u)
 	// A new address is not verified: Cognito sets email_verified (or
 	// phone_number_verified) to false when the address changes
 	// (https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html).
 	if (name == "email" || name == "phone_number") && u.attrs[name] != value {
 		delete(u.attrs, name+"_verified")
+		delete(u.seeded, name)
+		dropCodesLocked(u, name)
 	}
 	if value == "" {
 		delete(u.attrs, name)
 		return
 	}
 	u.attrs[name] = value
+}
+
+// dropCodesLocked forgets the codes sent to u's attribute attr, whose value
+// is changing: they prove the old address, not the new one. e.mu must be
+// held.
+func dropCodesLocked(u *user, attr string) {
+	for purpose, pc := range u.codes {
+		if pc.attr == attr {
+			delete(u.codes, purpose)
+		}
+	}
 }
 
 type mfaOption struct {

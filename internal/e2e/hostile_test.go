@@ -419,7 +419,10 @@ func TestHostileRequests(t *testing.T) {
 		{"cognito:groups in NEW_PASSWORD_REQUIRED", newPassword(map[string]string{"userAttributes.cognito:groups": "admin"}), 400, "NotAuthorizedException"},
 		{"JWT claim in NEW_PASSWORD_REQUIRED", newPassword(map[string]string{"userAttributes.nbf": "0"}), 400, "NotAuthorizedException"},
 		{"sub in NEW_PASSWORD_REQUIRED", newPassword(map[string]string{"userAttributes.sub": "00000000-0000-4000-8000-000000000000"}), 400, "NotAuthorizedException"},
-		{"another user's email, upper case", newPassword(map[string]string{"userAttributes.email": "ALICE@EXAMPLE.COM"}), 400, "AliasExistsException"},
+		// An unverified email is no alias (developer guide, "Overview of
+		// aliases"), so it is a preferred_username that may not take
+		// another user's email, in any case.
+		{"another user's email as preferred_username, upper case", newPassword(map[string]string{"userAttributes.preferred_username": "ALICE@EXAMPLE.COM"}), 400, "AliasExistsException"},
 
 		// Guessing and floods: counted per user, across sessions.
 		{"passwordless first factor not enabled", func(w *wire) (string, []byte) {
