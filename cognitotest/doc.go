@@ -282,18 +282,17 @@
 //
 // Hosted UI and OAuth endpoints (the OpenID configuration lists them at the
 // server's URL, but they are not served), Lambda triggers (ClientMetadata is
-// accepted and ignored), WEB_AUTHN, identity pools, IAM, message
-// templates and the delivery of messages (they stay in the outbox),
-// password history, user pool schemas (attributes are the standard ones
-// and custom:<name>), AliasAttributes (email, phone_number and
-// preferred_username are always the alias attributes), UpdateUserPool, ReadAttributes (kept and described; tokens and GetUser
-// show every attribute),
+// accepted and ignored), passkeys (WEB_AUTHN), identity pools, IAM, message
+// templates and the delivery of messages (they stay in the outbox), password
+// history, user pool schemas (attributes are the standard ones and
+// custom:<name>), AliasAttributes (email, phone_number and preferred_username
+// are always the alias attributes), UpdateUserPool, ReadAttributes (kept and
+// described; tokens and GetUser show every attribute),
 // PreventUserExistenceErrors (unknown users get UserNotFoundException), case
-// insensitive user names (email aliases are matched without regard to case),
-// advanced security and request rate limits (only state, as in Limits, and
-// concurrent requests are bounded, and failed attempts locked out), reuse
-// protection for TOTP codes, passkeys (WEB_AUTHN), and read attributes
-// (every attribute is in the ID token). SECRET_BLOCK is random, not
+// insensitive user names (only aliases with an "@" are matched without regard
+// to case), advanced security and request rate limits (only state, as in
+// Limits, and concurrent requests are bounded, and failed attempts locked
+// out), and reuse protection for TOTP codes. SECRET_BLOCK is random, not
 // Cognito's encrypted state.
 // Not documented by AWS and so guessed: the message of
 // RefreshTokenReuseException, whether reuse revokes the rest of the
@@ -357,13 +356,10 @@
 // new sign-ins are refused with TooManyRequestsException), and all together
 // at most 100,000 (beyond which the oldest sign-in of the client with the
 // most is ended). At most 100,000 used Session tokens are remembered, the
-// outbox keeps the last 1000 messages and each user at most 200 devices.
-// The API creates at most 1000 pools, 10,000 app clients, 10,000 users and
-// 10,000 groups (then LimitExceededException); a user has at most 64
-// attributes of at most 16 KiB in all, one pending code per purpose and 100
-// groups. Only refresh tokens grow with the number of sign-ins, until they
-// expire; rotation keeps at most 16 refresh tokens per sign-in (an older
-// one is then answered as invalid rather than reused).
+// outbox keeps the last 1000 messages and each user at most 200 devices;
+// a user has at most 64 attributes of at most 16 KiB in all, one pending
+// code per purpose and 100 groups. Users, groups, app clients, pools and
+// sign-ins with a live refresh token are bounded as in Limits.
 // [Server.Stats] and [Handler.Stats] count all of these. The server keeps
 // SRP verifiers, never plaintext passwords.
 //

@@ -98,7 +98,8 @@ func WithIssuerBase(base string) Option {
 // verifiers that accept only Cognito's issuer (aws-jwt-verify's
 // CognitoJwtVerifier, for one) accept them when given the local key set.
 // The key set and the OpenID configuration are still served locally, at
-// <base>/<poolId>/.well-known/.
+// <base>/<poolId>/.well-known/. It is a test-only power, off by default:
+// without it the issuer is the server's own URL and the pool id.
 func WithCognitoIssuer() Option { return func(o *options) { o.issuer.cognito = true } }
 
 // WithOutboxHTTP serves the outbox over HTTP, for tests written in any

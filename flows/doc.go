@@ -110,8 +110,9 @@
 // remembered, and stores its key and secret password for the pool and the
 // user, under the internal user name and the name the user typed. Later
 // sign-ins of the user offer the device (DEVICE_KEY) and prove it with
-// DEVICE_SRP_AUTH, which lets Cognito skip MFA. [Options.RememberDevices]
-// and [RememberDevice] decide which devices are remembered. When Cognito
+// DEVICE_SRP_AUTH, which lets Cognito skip MFA. [Options.RememberDevices],
+// for the Client or for one sign-in, decides which devices are remembered.
+// When Cognito
 // no longer knows a stored device, the sign-in is retried once without it,
 // and the device removed from the store. [Result.DeviceEvent] and
 // [Result.DeviceForgotten] say which of these happened. Device

@@ -1,5 +1,5 @@
 // Package interop checks the local Cognito-compatible server against AWS's
-// reference client, amazon-cognito-identity-js.
+// reference client, amazon-cognito-identity-js, and AWS Amplify JS v6.
 //
 // It has no code of its own: its test builds cmd/cognitosrp, starts
 // "cognitosrp serve" on 127.0.0.1, and runs the Node.js script _js/interop.js

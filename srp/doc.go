@@ -35,9 +35,9 @@
 // The secrets are the ephemeral exponents a and b, x, the password and the
 // device password, the verifier v, the premaster secret S and the derived key.
 // Modular arithmetic on them uses this module's internal/ctmath: fixed-width
-// 3072-bit Montgomery arithmetic (48 limbs in arrays, a MULX/ADCX/ADOX kernel
-// on amd64 with a pure-Go twin) that never branches on, or indexes memory by,
-// the values of its operands; window tables, including the fixed-base tables
+// 3072-bit Montgomery arithmetic (48 limbs in arrays; AVX-512 IFMA and
+// MULX/ADCX/ADOX kernels on amd64, chosen at run time, and a pure-Go twin)
+// that never branches on, or indexes memory by, the values of its operands; window tables, including the fixed-base tables
 // of g, are read whole for every lookup. The exponent a + u·x is computed
 // with fixed-width limb arithmetic; base64 encoding and decoding of the
 // device password and the verifier use branch-free character arithmetic,

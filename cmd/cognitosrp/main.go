@@ -5,7 +5,7 @@
 //
 //	cognitosrp login --user-pool-id ID --client-id ID --username NAME [options]
 //	cognitosrp token --user-pool-id ID --client-id ID --username NAME --token-store FILE [options]
-//	cognitosrp serve --config FILE [--addr 127.0.0.1:0]
+//	cognitosrp serve --config FILE [--addr 127.0.0.1:0] [test-only options]
 //	cognitosrp demo
 //
 // Run "cognitosrp help" or "cognitosrp COMMAND --help" for the details.
@@ -32,7 +32,7 @@ Cognito-compatible server for offline testing.
 Usage:
     cognitosrp login --user-pool-id ID --client-id ID --username NAME [options]
     cognitosrp token --user-pool-id ID --client-id ID --username NAME --token-store FILE [options]
-    cognitosrp serve --config FILE [--addr 127.0.0.1:0]
+    cognitosrp serve --config FILE [--addr 127.0.0.1:0] [test-only options]
     cognitosrp demo
     cognitosrp help [COMMAND]
 
@@ -63,9 +63,9 @@ Example:
     $ echo 'Correct-Horse-1' | cognitosrp login --endpoint-url http://127.0.0.1:41123 \
         --user-pool-id us-east-1_Example --client-id exampleclient \
         --username alice --password-stdin --output text
-    eyJraWQiOi... (access token)
-    eyJraWQiOi... (ID token)
-    eyJjdHkiOi... (refresh token)
+    eyJhbGciOi... (access token)
+    eyJhbGciOi... (ID token)
+    b-3H0oJbzn... (refresh token: the local server's are opaque)
 `
 
 // Exit codes, documented in usage.
