@@ -328,7 +328,7 @@ func (e *Handler) adminAddUserToGroup(rc *reqCtx, in *groupInput) (any, error) {
 		return nil, aerr
 	}
 	if u.groups[g.name] == nil && len(u.groups) >= maxUserGroups {
-		return nil, newError(errLimitExceeded, "A user can belong to at most %d groups in the emulator.", maxUserGroups)
+		return nil, newError(errLimitExceeded, "A user can belong to at most %d groups in this local server.", maxUserGroups)
 	}
 	joinLocked(u, g)
 	return struct{}{}, nil

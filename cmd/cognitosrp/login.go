@@ -641,6 +641,12 @@ func loginError(ctx context.Context, err error, f *loginFlags) error {
 				flow = "ALLOW_REFRESH_TOKEN_AUTH"
 			}
 			e.hints = append(e.hints, "add "+flow+" to the app client's authentication flows (ExplicitAuthFlows)")
+			if f.refresh && f.legacyRefresh {
+				// "You can't authenticate with REFRESH_TOKEN_AUTH in app
+				// clients with refresh token rotation enabled" (developer
+				// guide, Refresh tokens).
+				e.hints = append(e.hints, "an app client that rotates refresh tokens has no REFRESH_TOKEN_AUTH: refresh without --legacy-refresh (GetTokensFromRefreshToken)")
+			}
 		case strings.Contains(lower, "secret") && f.secretEnv == "":
 			e.hints = append(e.hints, "the app client has a secret: put it in an environment variable and name it with --client-secret-env NAME")
 		case strings.Contains(lower, "secret"):

@@ -216,7 +216,8 @@ func TestLoginFlowNotEnabled(t *testing.T) {
 	// REFRESH_TOKEN_AUTH needs ALLOW_REFRESH_TOKEN_AUTH.
 	r = runCLI(t, strings.NewReader("some-refresh-token"), "login", "--endpoint-url", srv.URL, "--user-pool-id", testPool,
 		"--client-id", "passwordonly", "--username", "alice", "--refresh", "--legacy-refresh")
-	if r.code != exitRefused || !strings.Contains(r.stderr, "hint: add ALLOW_REFRESH_TOKEN_AUTH") {
+	if r.code != exitRefused || !strings.Contains(r.stderr, "hint: add ALLOW_REFRESH_TOKEN_AUTH") ||
+		!strings.Contains(r.stderr, "refresh without --legacy-refresh") {
 		t.Errorf("refresh: %v", r)
 	}
 }
