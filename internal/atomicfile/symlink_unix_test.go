@@ -288,6 +288,11 @@ func TestUpdateMode(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkFile(t, real, "old\nx\n", tc.want)
+		// And by its own name.
+		if err := Update(t.Context(), real, 0o600, appendLine("y")); err != nil {
+			t.Fatal(err)
+		}
+		checkFile(t, real, "old\nx\ny\n", tc.want)
 	}
 }
 
