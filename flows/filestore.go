@@ -27,6 +27,13 @@ import (
 // Temporary files left behind by a writer that was killed are removed by
 // the next write.
 //
+// A path that is a symbolic link (say, into an encrypted volume) stays a
+// link: the file it points to is written, and the temporary file and the
+// lock are next to that file. A link to a file that does not exist yet
+// creates it, but not its directory. A file that is replaced keeps its
+// permissions if they are stricter than 0600 and is tightened to 0600 if
+// they are wider.
+//
 // A FileStore is safe for concurrent use.
 type FileStore struct {
 	path string

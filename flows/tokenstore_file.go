@@ -23,7 +23,8 @@ import (
 // advisory lock next to it (the file name and ".lock") that also covers the
 // refresh that a [TokenSource] runs inside Update, so that processes sharing
 // the file refresh one at a time and pick up each other's rotated refresh
-// tokens.
+// tokens. A path that is a symbolic link stays one, as with a [FileStore]:
+// the tokens are written to the file it points to.
 //
 // A FileTokenStore is safe for concurrent use.
 type FileTokenStore struct {

@@ -16,9 +16,25 @@ const lockIsInterprocess = true
 // creating it, and returns the function that releases the lock. It waits
 // for the lock in a goroutine, so that ctx can end the wait; a lock taken
 // after that is released at once.
+//
+// A name that is a symbolic link is refused (O_NOFOLLOW), as is one that
+// is not a regular file: a link planted there would otherwise make the
+// writer create, or hold open, a file of the planter's choosing.
 func lockFile(ctx context.Context, name string) (func(), error) {
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o600)
 	if err != nil {
+		if fi, lerr := os.Lstat(name); lerr == nil && fi.Mode()&os.ModeSymlink != 0 {
+			// O_NOFOLLOW fails with ELOOP on Linux, EMLINK on FreeBSD,
+			// EFTYPE on NetBSD: say what it means.
+			return nil, &os.PathError{Op: "open", Path: name, Err: errLockIsLink}
+		}
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = &os.PathError{Op: "open", Path: name, Err: errNotRegular}
+		}
 		return nil, err
 	}
 	fd := int(f.Fd())
@@ -54,6 +70,8 @@ func lockFile(ctx context.Context, name string) (func(), error) {
 		return nil, ctx.Err()
 	}
 }
+
+var errLockIsLink = errors.New("the lock file is a symbolic link")
 
 // flock is syscall.Flock, retried when interrupted by a signal.
 func flock(fd, how int) error {
