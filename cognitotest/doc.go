@@ -363,7 +363,10 @@
 // new sign-ins are refused with TooManyRequestsException), and all together
 // at most 100,000 (beyond which the oldest sign-in of the client with the
 // most is ended). At most 100,000 used Session tokens are remembered, the
-// outbox keeps the last 1000 messages and each user at most 200 devices.
+// outbox keeps the last 1000 messages of each pool (so that one pool's
+// messages never push out another's; with 1000 pools at most 1,000,000
+// messages of at most about 2.5 KB each, a destination being at most 2048
+// bytes) and each user at most 200 devices.
 // The API creates at most 1000 pools and per pool 1000 app clients, 10,000
 // users and 10,000 groups (then LimitExceededException; see the totals
 // above); a user has at most 64

@@ -502,6 +502,7 @@ func (e *Handler) deleteUserPool(rc *reqCtx, in *userPoolIDInput) (any, error) {
 		e.dropClientLocked(c)
 	}
 	delete(e.pools, p.id)
+	delete(e.outbox, p.id)
 	return struct{}{}, nil
 }
 
