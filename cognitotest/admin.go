@@ -254,22 +254,13 @@ func (e *Handler) adminCreateUser(rc *reqCtx, in *adminCreateUserInput) (any, er
 		if u != nil {
 			return nil, newError(errUsernameExists, msgUserAccountExists)
 		}
-		if aerr := claimAliasesLocked(p, nil, attrs); aerr != nil {
-			if !in.ForceAliasCreation {
-				return nil, aerr
-			}
-			forceAliasesLocked(p, nil, attrs)
-			if aerr := claimAliasesLocked(p, nil, attrs); aerr != nil {
-				return nil, aerr // a user name, which cannot move
-			}
-		}
-		if aerr := checkAttrBudgetLocked(&user{}, attrs); aerr != nil {
+		var aerr error
+		u, _, aerr = e.writeAttributesLocked(p, nil, attrWrite{force: in.ForceAliasCreation, create: func() (*user, error) {
+			return e.newUserLocked(p, name, v, statusForceChange, rc.now)
+		}}, attrs, rc.now)
+		if aerr != nil {
 			return nil, aerr
 		}
-		if u, aerr = e.newUserLocked(p, name, v, statusForceChange, rc.now); aerr != nil {
-			return nil, aerr
-		}
-		setAttributesLocked(p, u, attrs)
 	}
 	u.verifier = v
 	u.status = statusForceChange
@@ -393,13 +384,9 @@ func (e *Handler) adminUpdateUserAttributes(rc *reqCtx, in *adminUpdateAttribute
 	if err != nil {
 		return nil, err
 	}
-	if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
+	if _, _, aerr := e.writeAttributesLocked(p, u, attrWrite{verify: true}, attrs, rc.now); aerr != nil {
 		return nil, aerr
 	}
-	if aerr := checkAttrBudgetLocked(u, attrs); aerr != nil {
-		return nil, aerr
-	}
-	e.applyAttributesLocked(p, u, attrs, rc.now)
 	return struct{}{}, nil
 }
 

@@ -83,7 +83,7 @@ func (p *pool) aliasHolderLocked(u *user, value string) *user {
 	return nil
 }
 
-// withChanges returns attrs with changes applied as setAttributesLocked
+// withChanges returns attrs with changes applied as writeAttributesLocked
 // applies them: in name order, a changed email or phone number losing its
 // verified flag unless the changes set it, empty values deleting.
 func withChanges(attrs, changes map[string]string) map[string]string {

@@ -358,7 +358,7 @@ func TestUserCapPerPool(t *testing.T) {
 	// poolMFAOn 1 plus 15 more of poolOptIn make 40.
 	n, err = signUps(poolOptIn, "optin", 30)
 	t.Logf("then %d in %s: %v", n, poolOptIn, err)
-	wantAPIError(t, err, "LimitExceededException", "The emulator holds 40 users, its limit.")
+	wantAPIError(t, err, "LimitExceededException", "The emulator holds 40 users, its limit, and the user pool its share of them.")
 
 	for i := range 4 {
 		_, err := adm.CreateGroup(h.ctx, &cip.CreateGroupInput{UserPoolId: aws.String(poolPlain), GroupName: aws.String(fmt.Sprintf("g%d", i))})

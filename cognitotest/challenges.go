@@ -189,18 +189,20 @@ func (r *responder) newPassword() (any, error) {
 			if name == "" {
 				return nil, invalidParam("Invalid attributes given, %s cannot be changed", truncate(k, 64))
 			}
-			if !r.c.mayWrite(name) {
-				return nil, notAuthorized(msgUnauthorizedAttribute)
-			}
-			if len(v) > maxAttributeLen {
-				return nil, invalidParam("Invalid attributes given, %s: value is longer than %d characters", truncate(name, 64), maxAttributeLen)
+			if aerr := checkAttribute(r.c, name, v); aerr != nil {
+				return nil, aerr
 			}
 			newAttrs[name] = v
 		}
 	}
-	// aliasesFree checks the aliases the new attributes make, in a fixed
-	// order. e.mu must be held.
-	aliasesFree := func(s *authSession) error { return claimAliasesLocked(s.pool, s.user, newAttrs) }
+	// attrsOK checks the new attributes as writeAttributesLocked will:
+	// writable, within the user's budget, aliases free. e.mu must be held.
+	attrsOK := func(s *authSession) error {
+		if err := checkAttrBudgetLocked(s.user, newAttrs); err != nil {
+			return err
+		}
+		return claimAliasesLocked(s.pool, s.user, newAttrs)
+	}
 	var s *authSession
 	err := e.locked(func() error {
 		var err error
@@ -212,7 +214,7 @@ func (r *responder) newPassword() (any, error) {
 				return invalidParam("Invalid attributes given, %s is missing", a)
 			}
 		}
-		if err := aliasesFree(s); err != nil {
+		if err := attrsOK(s); err != nil {
 			return err
 		}
 		e.dropSessionLocked(s)
@@ -229,16 +231,15 @@ func (r *responder) newPassword() (any, error) {
 	var out *authOutput
 	var pt *pendingTokens
 	err = e.locked(func() error {
-		if err := aliasesFree(s); err != nil { // again: e.mu was released
+		// Checked again: e.mu was released.
+		u, _, err := e.writeAttributesLocked(s.pool, s.user, attrWrite{client: r.c}, newAttrs, r.rc.now)
+		if err != nil {
 			return err
 		}
-		u := s.user
 		u.verifier = v
 		u.status = statusConfirmed
 		u.modified = r.rc.now
-		setAttributesLocked(s.pool, u, newAttrs)
 		s.newPasswordDone = true
-		var err error
 		out, pt, err = e.advanceLocked(r.rc, s)
 		return err
 	})

@@ -138,7 +138,7 @@ func (s *Server) LastCode(userPoolID, username string) (string, bool) {
 }
 
 // Messages returns every message delivered so far, oldest first (at most
-// the last 1000).
+// the last 1000 of each user pool; a deleted pool's are forgotten).
 func (s *Server) Messages() []Message { return s.emu.Messages() }
 
 // DeviceCount returns how many confirmed devices the user (by internal user

@@ -329,8 +329,14 @@
 // without end or crowd out another. Each user pool holds at most 10,000
 // users, 10,000 groups and 1000 app clients, and all pools together 100,000
 // users, 100,000 groups, 10,000 app clients and 1000 pools; beyond them
-// creating one is a LimitExceededException, so that filling one pool (by
-// unsigned SignUp calls, say) never refuses another. UNCONFIRMED users are
+// creating one is a LimitExceededException. So that filling some pools (by
+// unsigned SignUp calls, say) never refuses another, the total is a fair
+// share rather than a wall: once it is reached, a pool may still add while
+// it holds at most total/number-of-pools (100 users each with 1000 pools),
+// up to a hard ceiling of twice the total, which a pool below its share
+// never meets while the set of pools stays the same. At worst the server
+// thus holds 200,000 users (each with at most 16 KiB of attributes),
+// 200,000 groups and 20,000 app clients. UNCONFIRMED users are
 // kept until deleted, as in Cognito. A user keeps at most 50 sign-ins with
 // a live refresh token, like a limit on devices: a new sign-in ends the
 // user's oldest, whose refresh token is then answered as invalid (Cognito
@@ -356,10 +362,13 @@
 // new sign-ins are refused with TooManyRequestsException), and all together
 // at most 100,000 (beyond which the oldest sign-in of the client with the
 // most is ended). At most 100,000 used Session tokens are remembered, the
-// outbox keeps the last 1000 messages and each user at most 200 devices;
-// a user has at most 64 attributes of at most 16 KiB in all, one pending
-// code per purpose and 100 groups. Users, groups, app clients, pools and
-// sign-ins with a live refresh token are bounded as in Limits.
+// outbox keeps the last 1000 messages of each pool (so that one pool's
+// messages never push out another's; with 1000 pools at most 1,000,000
+// messages of at most about 2.5 KB each, a destination being at most 2048
+// bytes) and each user at most 200 devices; a user has at most 64
+// attributes of at most 16 KiB in all, one pending code per purpose and 100
+// groups. Users, groups, app clients, pools and sign-ins with a live refresh
+// token are bounded as in Limits.
 // [Server.Stats] and [Handler.Stats] count all of these. The server keeps
 // SRP verifiers, never plaintext passwords.
 //

@@ -35,9 +35,10 @@ type Handler struct {
 	used         map[string]time.Time // consumed session tokens, until they expire
 	secretBlocks map[string]*authSession
 	deviceSteps  map[deviceStepKey]*authSession
-	grants       map[string]*grant // by origin_jti
-	refresh      map[string]*grant // by refresh token
-	outbox       []Message
+	grants       map[string]*grant        // by origin_jti
+	refresh      map[string]*grant        // by refresh token
+	outbox       map[string][]sentMessage // by pool id, oldest first
+	sent         uint64                   // messages sent so far, for their order
 	lastPurge    time.Time
 	outboxHTTP   bool          // WithOutboxHTTP
 	codeLog      bool          // WithCodeLog
@@ -116,6 +117,7 @@ func newHandler(cfg Config, o options) (*Handler, error) {
 		deviceSteps:  map[deviceStepKey]*authSession{},
 		grants:       map[string]*grant{},
 		refresh:      map[string]*grant{},
+		outbox:       map[string][]sentMessage{},
 		outboxHTTP:   o.outboxHTTP,
 		codeLog:      o.codeLog,
 		limits:       o.limits,
@@ -222,7 +224,8 @@ type Stats struct {
 	// Devices are the devices of all users, confirmed or not (at most 200
 	// per user).
 	Devices int
-	// Messages are the delivered codes in the outbox (at most 1000).
+	// Messages are the delivered codes in the outbox (at most 1000 per
+	// user pool).
 	Messages int
 }
 
@@ -235,12 +238,14 @@ func (e *Handler) Stats() Stats {
 		Sessions:      len(e.sessions),
 		UsedSessions:  len(e.used),
 		RefreshTokens: len(e.grants),
-		Messages:      len(e.outbox),
 	}
 	for _, p := range e.pools {
 		for _, u := range p.users {
 			st.Devices += len(u.devices)
 		}
+	}
+	for _, ms := range e.outbox {
+		st.Messages += len(ms)
 	}
 	return st
 }

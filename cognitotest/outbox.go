@@ -1,6 +1,7 @@
 package cognitotest
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strings"
@@ -43,12 +44,22 @@ type Message struct {
 	Time time.Time
 }
 
-// Messages returns the messages delivered so far, oldest first (at most the
-// last 1000).
+// Messages returns the messages delivered so far, oldest first: at most
+// the last 1000 of each user pool, so that one pool's messages never push
+// out another's. A deleted pool's messages are forgotten with it.
 func (e *Handler) Messages() []Message {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return slices.Clone(e.outbox)
+	var all []sentMessage
+	for _, ms := range e.outbox {
+		all = append(all, ms...)
+	}
+	slices.SortFunc(all, func(a, b sentMessage) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]Message, len(all))
+	for i, m := range all {
+		out[i] = m.Message
+	}
+	return out
 }
 
 // LastCode returns the code (or temporary password) of the last message
@@ -56,13 +67,20 @@ func (e *Handler) Messages() []Message {
 func (e *Handler) LastCode(userPoolID, username string) (string, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for i := len(e.outbox) - 1; i >= 0; i-- {
-		m := e.outbox[i]
-		if m.UserPoolID == userPoolID && m.Username == username {
-			return m.Code, true
+	ms := e.outbox[userPoolID]
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].Username == username {
+			return ms[i].Code, true
 		}
 	}
 	return "", false
+}
+
+// sentMessage is a message in the outbox with its place in the order of
+// all messages sent.
+type sentMessage struct {
+	Message
+	seq uint64
 }
 
 // deliverLocked sends a sign-in challenge's code (MFA or OTP) and records it in
@@ -85,13 +103,19 @@ func (e *Handler) deliverLocked(s *authSession, challenge string, now time.Time)
 	return medium, maskDestination(medium, dest)
 }
 
-// sendLocked puts m in the outbox, forgetting the oldest message beyond
-// maxOutbox, and logs it with WithCodeLog. e.mu must be held.
+// sendLocked puts m in its pool's outbox, forgetting the pool's oldest
+// message beyond maxOutbox, and logs it with WithCodeLog. Bounding each
+// pool, not all together, keeps one pool's messages (a stranger's
+// ResendConfirmationCode calls, say) from pushing out another pool's; with
+// at most maxPools pools the outbox holds at most 1000 * 1000 messages.
+// e.mu must be held.
 func (e *Handler) sendLocked(m Message) {
-	if len(e.outbox) >= maxOutbox {
-		e.outbox = slices.Delete(e.outbox, 0, len(e.outbox)-maxOutbox+1)
+	ms := e.outbox[m.UserPoolID]
+	if len(ms) >= maxOutbox {
+		ms = slices.Delete(ms, 0, len(ms)-maxOutbox+1)
 	}
-	e.outbox = append(e.outbox, m)
+	e.sent++
+	e.outbox[m.UserPoolID] = append(ms, sentMessage{Message: m, seq: e.sent})
 	if e.codeLog {
 		e.log.Info("cognito message delivered (test-only code log)",
 			"userPoolId", m.UserPoolID, "username", m.Username, "deliveryMedium", m.Medium,
@@ -106,8 +130,8 @@ func (e *Handler) outboxFor(poolID, username string, filterUser bool) ([]outboxM
 	defer e.mu.Unlock()
 	_, ok := e.pools[poolID]
 	out := []outboxMessage{}
-	for _, m := range e.outbox {
-		if m.UserPoolID != poolID || (filterUser && m.Username != username) {
+	for _, m := range e.outbox[poolID] {
+		if filterUser && m.Username != username {
 			continue
 		}
 		out = append(out, outboxMessage{

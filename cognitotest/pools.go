@@ -32,11 +32,12 @@ func init() {
 
 // Caps on what the API creates, so that a client cannot grow the
 // server's memory without bound. Users, groups and app clients are capped
-// per pool, and all together far above that, so that filling one pool
-// (with unsigned SignUp calls, say) never refuses another pool: it takes
-// ten full pools to reach a total. Cognito's own quotas are 1000 pools per
-// account, 1000 app clients and 10,000 groups per pool, and 40 million
-// users per pool (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html).
+// per pool, and all together (the total) far above that. Filling some
+// pools (with unsigned SignUp calls, say) must never refuse another pool,
+// so the total is not a hard wall: see checkCapLocked's fair share.
+// Cognito's own quotas are 1000 pools per account, 1000 app clients and
+// 10,000 groups per pool, and 40 million users per pool
+// (https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html).
 // Cognito never deletes UNCONFIRMED users by itself, and neither does the
 // server: they count until deleted.
 const (
@@ -49,21 +50,37 @@ const (
 	maxGroups      = 100_000
 )
 
-// checkCapLocked answers LimitExceededException when a pool holds perPool
-// things of a kind (users, groups, app clients) or all pools hold total;
-// count returns how many a pool holds. e.mu must be held.
+// checkCapLocked answers LimitExceededException when p may not hold one
+// more thing of a kind (users, groups, app clients); count returns how many
+// a pool holds. e.mu must be held.
+//
+// A pool is refused at perPool. Below that it may add while all pools
+// together hold fewer than total; beyond the total it may still add while
+// it holds, after the addition, at most its fair share total/n (n the
+// number of pools), up to a hard ceiling of 2*total. The ceiling never
+// refuses a pool below its share while the set of pools stays the same:
+// a pool's things beyond its share F were all added while the sum was
+// below total, so they sum to at most total; the things up to F sum to
+// less than n*F = total when some pool is below F; together under
+// 2*total. Only pools created and deleted in between (signed admin calls)
+// can make the ceiling refuse a pool below its share.
 func (e *Handler) checkCapLocked(p *pool, what string, count func(*pool) int, perPool, total int) error {
-	if count(p) >= perPool {
+	c := count(p)
+	if c >= perPool {
 		return newError(errLimitExceeded, "The user pool holds %d %s, the emulator's limit per pool.", perPool, what)
 	}
-	n := 0
+	sum := 0
 	for _, q := range e.pools {
-		n += count(q)
+		sum += count(q)
 	}
-	if n >= total {
-		return newError(errLimitExceeded, "The emulator holds %d %s, its limit.", total, what)
+	if sum < total {
+		return nil
 	}
-	return nil
+	// Fair share: (c+1) <= total/n, in integers.
+	if n := len(e.pools); sum < 2*total && (c+1)*n <= total {
+		return nil
+	}
+	return newError(errLimitExceeded, "The emulator holds %d %s, its limit, and the user pool its share of them.", sum, what)
 }
 
 // Cognito's default password policy, for pools made by CreateUserPool
@@ -485,6 +502,7 @@ func (e *Handler) deleteUserPool(rc *reqCtx, in *userPoolIDInput) (any, error) {
 		e.dropClientLocked(c)
 	}
 	delete(e.pools, p.id)
+	delete(e.outbox, p.id)
 	return struct{}{}, nil
 }
 

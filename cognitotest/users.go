@@ -329,6 +329,9 @@ func attributeRules(c *appClient, name string) error {
 }
 
 // parseAttributes checks a UserAttributes list and returns it as a map.
+// The write itself goes through writeAttributesLocked, which checks again;
+// checking here keeps Cognito's order of errors (the attributes before the
+// password, say).
 func parseAttributes(list []attributeType, member string, c *appClient) (map[string]string, error) {
 	m := make(map[string]string, len(list))
 	for _, a := range list {
@@ -337,25 +340,42 @@ func parseAttributes(list []attributeType, member string, c *appClient) (map[str
 			return nil, validationError("null", member+".member.name", "Member must not be null")
 		}
 		// The decoder checked the lengths of names and values (lengthLimits).
-		if aerr := attributeRules(c, a.Name); aerr != nil {
+		if aerr := checkAttribute(c, a.Name, a.Value); aerr != nil {
 			return nil, aerr
-		}
-		if a.Name == "email_verified" || a.Name == "phone_number_verified" {
-			if a.Value != "true" && a.Value != "false" {
-				return nil, invalidParam("Invalid value for %s: must be true or false.", a.Name)
-			}
 		}
 		m[a.Name] = a.Value
 	}
 	return m, nil
 }
 
-// setAttributesLocked sets attrs on u in name order, so that a verified
-// flag set with its address stays set. e.mu must be held.
-func setAttributesLocked(p *pool, u *user, attrs map[string]string) {
-	for _, k := range slices.Sorted(maps.Keys(attrs)) {
-		setAttributeLocked(p, u, k, attrs[k])
+// checkAttribute checks one attribute that c (nil: an administrator)
+// writes: its name by attributeRules, its value's length, and a verified
+// flag's value.
+func checkAttribute(c *appClient, name, value string) error {
+	if aerr := attributeRules(c, name); aerr != nil {
+		return aerr
 	}
+	if len(value) > maxAttributeLen && utf16Len(value) > maxAttributeLen {
+		return invalidParam("Invalid attributes given, %s: value is longer than %d characters", truncate(name, 64), maxAttributeLen)
+	}
+	if name == "email_verified" || name == "phone_number_verified" {
+		if value != "true" && value != "false" {
+			return invalidParam("Invalid value for %s: must be true or false.", name)
+		}
+	}
+	return nil
+}
+
+// utf16Len is the length of s in UTF-16 code units, as Cognito counts.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }
 
 // checkAttrBudgetLocked checks that u would stay within the per-user limits
@@ -376,17 +396,71 @@ func checkAttrBudgetLocked(u *user, attrs map[string]string) error {
 	return nil
 }
 
-// applyAttributesLocked sets attrs on u, keeping the alias index, and
-// sends verification codes for changed auto-verified attributes unless the
-// same call marks them verified. It returns the code deliveries. e.mu must
-// be held.
-func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]string, now time.Time) []codeDelivery {
+// attrWrite says who writes a user's attributes and how, for
+// writeAttributesLocked.
+type attrWrite struct {
+	// client is the app client that writes them (SignUp,
+	// UpdateUserAttributes, NEW_PASSWORD_REQUIRED), held to its
+	// WriteAttributes; nil for an administrator (AdminCreateUser,
+	// AdminUpdateUserAttributes), who may also set the verified flags.
+	client *appClient
+	// force moves aliases that other users hold as a verified address to
+	// the user (ForceAliasCreation) rather than answering
+	// AliasExistsException.
+	force bool
+	// verify sends a verification code for each changed auto-verified
+	// address that the same call does not mark verified, and returns the
+	// deliveries (UpdateUserAttributes, AdminUpdateUserAttributes).
+	verify bool
+	// create makes the user when the write has u nil (SignUp,
+	// AdminCreateUser): it is called once every check has passed.
+	create func() (*user, error)
+}
+
+// writeAttributesLocked is the one way attributes reach a user of p (u
+// nil: the user w.create makes), so that no write path skips a rule. It
+// checks every attribute (checkAttribute: writable by w.client, value
+// length, verified flags), the user's attribute budget
+// (checkAttrBudgetLocked) and the aliases the user would hold
+// (claimAliasesLocked, after forceAliasesLocked with w.force), all before
+// changing anything; then sets the attributes in name order, so that a
+// verified flag set with its address stays set, keeping the alias index.
+// It returns the user and, with w.verify, the code deliveries. e.mu must be
+// held.
+func (e *Handler) writeAttributesLocked(p *pool, u *user, w attrWrite, attrs map[string]string, now time.Time) (*user, []codeDelivery, error) {
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		if aerr := checkAttribute(w.client, k, attrs[k]); aerr != nil {
+			return nil, nil, aerr
+		}
+	}
+	budgetUser := u
+	if budgetUser == nil {
+		budgetUser = &user{}
+	}
+	if aerr := checkAttrBudgetLocked(budgetUser, attrs); aerr != nil {
+		return nil, nil, aerr
+	}
+	if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
+		if !w.force {
+			return nil, nil, aerr
+		}
+		forceAliasesLocked(p, u, attrs)
+		if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
+			return nil, nil, aerr // a user name, which cannot move
+		}
+	}
+	if u == nil {
+		var aerr error
+		if u, aerr = w.create(); aerr != nil {
+			return nil, nil, aerr
+		}
+	}
 	var sent []codeDelivery
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		v := attrs[k]
 		changed := u.attrs[k] != v
 		setAttributeLocked(p, u, k, v)
-		if !changed || !slices.Contains(verifiableAttributes, k) {
+		if !w.verify || !changed || !slices.Contains(verifiableAttributes, k) {
 			continue
 		}
 		if _, set := attrs[k+"_verified"]; set {
@@ -397,8 +471,10 @@ func (e *Handler) applyAttributesLocked(p *pool, u *user, attrs map[string]strin
 			sent = append(sent, *e.sendCodeLocked(p, u, purposeVerify+k, k, ReasonVerifyUserAttribute, signUpCodeTTL, now))
 		}
 	}
-	u.modified = now
-	return sent
+	if w.verify {
+		u.modified = now
+	}
+	return u, sent, nil
 }
 
 // newUserLocked adds a user to p. e.mu must be held.
@@ -560,17 +636,16 @@ func (e *Handler) signUp(rc *reqCtx, in *signUpInput) (any, error) {
 	if p.lookupUserLocked(in.Username) != nil {
 		return nil, newError(errUsernameExists, msgUserExists)
 	}
-	if aerr := claimAliasesLocked(p, nil, attrs); aerr != nil {
-		return nil, newError(errUsernameExists, "%s", asAPIError(aerr).Message)
-	}
-	if aerr := checkAttrBudgetLocked(&user{}, attrs); aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := e.newUserLocked(p, name, v, statusUnconfirmed, rc.now)
+	u, _, aerr := e.writeAttributesLocked(p, nil, attrWrite{client: c, create: func() (*user, error) {
+		return e.newUserLocked(p, name, v, statusUnconfirmed, rc.now)
+	}}, attrs, rc.now)
 	if aerr != nil {
+		if ae := asAPIError(aerr); ae.Type == errAliasExists {
+			// SignUp answers a taken alias as a taken user name.
+			return nil, newError(errUsernameExists, "%s", ae.Message)
+		}
 		return nil, aerr
 	}
-	setAttributesLocked(p, u, attrs)
 	out := signUpOutput{UserSub: u.sub}
 	if a := signUpDestinationLocked(p, u); a != "" {
 		out.CodeDeliveryDetails = e.sendCodeLocked(p, u, purposeSignUp, a, ReasonSignUp, signUpCodeTTL, rc.now)
@@ -853,13 +928,10 @@ func (e *Handler) updateUserAttributes(rc *reqCtx, in *updateAttributesInput) (a
 	if aerr != nil {
 		return nil, aerr
 	}
-	if aerr := claimAliasesLocked(p, u, attrs); aerr != nil {
+	_, sent, aerr := e.writeAttributesLocked(p, u, attrWrite{client: c, verify: true}, attrs, rc.now)
+	if aerr != nil {
 		return nil, aerr
 	}
-	if aerr := checkAttrBudgetLocked(u, attrs); aerr != nil {
-		return nil, aerr
-	}
-	sent := e.applyAttributesLocked(p, u, attrs, rc.now)
 	return map[string][]codeDelivery{"CodeDeliveryDetailsList": sent}, nil
 }
 
@@ -1003,8 +1075,8 @@ func (c *appClient) mayWrite(name string) bool {
 }
 
 // setAttributeLocked changes an attribute, keeping the alias index up to
-// date. The caller has checked (claimAliasesLocked) that no other user
-// holds an alias it makes. e.mu must be held.
+// date. Only writeAttributesLocked, after its checks, and the deletion of
+// attributes call it. e.mu must be held.
 func setAttributeLocked(p *pool, u *user, name, value string) {
 	defer p.reindexAliasesLocked(u)
 	// A new address is not verified: Cognito sets email_verified (or
