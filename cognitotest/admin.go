@@ -275,6 +275,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, in *adminCreateUserInput) (any, er
 	u.status = statusForceChange
 	u.tempExpires = p.settings.tempPasswordExpiry(rc.now)
 	u.modified = rc.now
+	e.endSignInsLocked(u)
 	if in.MessageAction != "SUPPRESS" {
 		for _, m := range mediums {
 			attr := "email"
@@ -334,6 +335,7 @@ func (e *Handler) adminSetUserPassword(rc *reqCtx, in *adminSetUserPasswordInput
 		u.tempExpires = p.settings.tempPasswordExpiry(rc.now)
 	}
 	u.modified = rc.now
+	e.endSignInsLocked(u)
 	return struct{}{}, nil
 }
 
@@ -466,11 +468,6 @@ func (e *Handler) adminDisableUser(rc *reqCtx, in *adminUserInput) (any, error) 
 	u.disabled = true
 	u.modified = rc.now
 	e.signOutLocked(u, false)
-	for _, s := range e.sessions {
-		if s.user == u {
-			e.dropSessionLocked(s)
-		}
-	}
 	return struct{}{}, nil
 }
 
@@ -501,6 +498,7 @@ func (e *Handler) adminResetUserPassword(rc *reqCtx, in *adminUserInput) (any, e
 	}
 	u.status = statusResetRequired
 	u.modified = rc.now
+	e.endSignInsLocked(u)
 	if a := recoveryDestinationLocked(u); a != "" {
 		e.sendCodeLocked(p, u, purposeForgot, a, ReasonForgotPassword, forgotCodeTTL, rc.now)
 	}
@@ -681,7 +679,7 @@ func (e *Handler) adminForgetDevice(rc *reqCtx, in *adminDeviceInput) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	delete(u.devices, d.key)
+	e.forgetDeviceLocked(u, d)
 	return struct{}{}, nil
 }
 

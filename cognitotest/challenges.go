@@ -54,6 +54,7 @@ func stepFrom(prev *authSession, challenge string) *authSession {
 	n.challenge = challenge
 	n.srv = nil
 	n.secretBlock = ""
+	n.verifier = nil
 	n.code = ""
 	n.attempts = 0
 	return &n

@@ -352,11 +352,19 @@
 // All state (sessions, tokens, devices, new passwords, MFA settings,
 // delivered codes) lives in memory and is lost with the Handler. Expired
 // sessions and refresh tokens are purged. Sign-ins in progress are bounded
-// so that no one crowds out anyone else: a user has at most 20 (a new one
-// ends that user's oldest), an app client at most 50,000 (beyond which its
-// new sign-ins are refused with TooManyRequestsException), and all together
-// at most 100,000 (beyond which the oldest sign-in of the client with the
-// most is ended). At most 100,000 used Session tokens are remembered, the
+// so that no one crowds out anyone else, and a sign-in that has proven
+// nothing yet (no password, code or custom answer: anyone who knows a user
+// name can start one) never ends one past its first factor: a user has at
+// most 20 (beyond which that user's new sign-ins are refused with
+// TooManyRequestsException and none in progress is ended), an app client
+// at most 50,000 (beyond which its oldest sign-in that has proven nothing is
+// ended; only if all are past a first factor is a new one refused), and all
+// together at most 100,000 (beyond which the oldest sign-in that has proven
+// nothing of the client with the most is ended). An ended sign-in's Session
+// answers "Invalid session for the user, session is expired.", as does
+// every sign-in in progress of a user whose password is set, changed or
+// reset, who is disabled, deleted or signed out everywhere, and every
+// sign-in that goes on with a device that is forgotten. At most 100,000 used Session tokens are remembered, the
 // outbox keeps the last 1000 messages and each user at most 200 devices.
 // The API creates at most 1000 pools, 10,000 app clients, 10,000 users and
 // 10,000 groups (then LimitExceededException); a user has at most 64

@@ -430,8 +430,8 @@ func (e *Handler) deleteUserLocked(p *pool, u *user) {
 }
 
 // signOutLocked revokes u's refresh tokens (and the access tokens issued
-// from them); with forget, it also forgets them and ends u's sign-ins in
-// progress. e.mu must be held.
+// from them) and ends u's sign-ins in progress (endSignInsLocked); with
+// forget, it also forgets the tokens. e.mu must be held.
 func (e *Handler) signOutLocked(u *user, forget bool) {
 	for el := u.grants.Front(); el != nil; {
 		g := el.Value.(*grant)
@@ -441,13 +441,7 @@ func (e *Handler) signOutLocked(u *user, forget bool) {
 			e.forgetGrantLocked(g)
 		}
 	}
-	if forget {
-		for _, s := range e.sessions {
-			if s.user == u {
-				e.dropSessionLocked(s)
-			}
-		}
-	}
+	e.endSignInsLocked(u)
 }
 
 // signInStateLocked is the user-state check of a sign-in, the one check of
@@ -744,6 +738,7 @@ func (e *Handler) confirmForgotPassword(rc *reqCtx, in *confirmForgotInput) (any
 		u.status = statusConfirmed
 	}
 	u.modified = rc.now
+	e.endSignInsLocked(u)
 	return struct{}{}, nil
 }
 
@@ -821,6 +816,7 @@ func (e *Handler) changePassword(rc *reqCtx, in *changePasswordInput) (any, erro
 	defer e.mu.Unlock()
 	u.verifier = v
 	u.modified = rc.now
+	e.endSignInsLocked(u)
 	return struct{}{}, nil
 }
 
