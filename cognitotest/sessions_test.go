@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	"github.com/cognitosrp/cognitosrp/srp"
 )
 
 // strangerSignIns starts n USER_SRP_AUTH sign-ins naming username, as
@@ -217,5 +218,26 @@ func TestStaleVerifierRefused(t *testing.T) {
 	h.e.mu.Unlock()
 	resp := h.claim(poolPlain, ch, eph, pw, h.clock.now())
 	_, err := h.respond("plain", "PASSWORD_VERIFIER", ch.Session, resp)
+	wantAPIError(t, err, "NotAuthorizedException", msgSessionExpired)
+}
+
+// TestForgottenDeviceEndsItsSignIns: forgetting a device ends the sign-ins
+// that go on with it, at DEVICE_SRP_AUTH and at DEVICE_PASSWORD_VERIFIER.
+func TestForgottenDeviceEndsItsSignIns(t *testing.T) {
+	h := newHarness(t, testConfig())
+	d, _ := h.confirm(h.tokens(h.srpLogin(poolAlways, "always", "frank", pw, nil)))
+	atSRP := h.challenge("DEVICE_SRP_AUTH")(h.srpLogin(poolAlways, "always", "frank", pw, map[string]string{"DEVICE_KEY": d.key}))
+	next := h.challenge("DEVICE_SRP_AUTH")(h.srpLogin(poolAlways, "always", "frank", pw, map[string]string{"DEVICE_KEY": d.key}))
+	eph := mustEphemeral(t)
+	ch := h.challenge("DEVICE_PASSWORD_VERIFIER")(h.respond("always", "DEVICE_SRP_AUTH", next.Session, map[string]string{"USERNAME": "frank", "DEVICE_KEY": d.key, "SRP_A": eph.SRPA()}))
+	if _, err := h.admin().AdminForgetDevice(h.ctx, &cip.AdminForgetDeviceInput{UserPoolId: aws.String(poolAlways), Username: aws.String("frank"), DeviceKey: aws.String(d.key)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := h.respond("always", "DEVICE_SRP_AUTH", atSRP.Session, map[string]string{"USERNAME": "frank", "DEVICE_KEY": d.key, "SRP_A": mustEphemeral(t).SRPA()})
+	wantAPIError(t, err, "NotAuthorizedException", msgSessionExpired)
+	c, _ := srp.ParseChallengeParameters(ch.Params)
+	cl, _ := eph.DeviceClaim(d.group, d.key, d.password, c, h.clock.now())
+	_, err = h.respond("always", "DEVICE_PASSWORD_VERIFIER", ch.Session, map[string]string{"USERNAME": "frank", "DEVICE_KEY": d.key,
+		"PASSWORD_CLAIM_SIGNATURE": cl.Signature, "PASSWORD_CLAIM_SECRET_BLOCK": cl.SecretBlock, "TIMESTAMP": cl.Timestamp})
 	wantAPIError(t, err, "NotAuthorizedException", msgSessionExpired)
 }
