@@ -355,10 +355,9 @@
 // so that no one crowds out anyone else, and a sign-in that has proven
 // nothing yet (no password, code or custom answer: anyone who knows a user
 // name can start one) never ends one past its first factor: a user has at
-// most 20 (beyond which that user's new sign-ins are refused with
-// TooManyRequestsException and none in progress is ended), an app client
-// at most 50,000 (beyond which its oldest sign-in that has proven nothing is
-// ended; only if all are past a first factor is a new one refused), and all
+// most 20 and an app client at most 50,000 (beyond either, the oldest
+// sign-in that has proven nothing is ended; only if all are past a first
+// factor is a new one refused with TooManyRequestsException), and all
 // together at most 100,000 (beyond which the oldest sign-in that has proven
 // nothing of the client with the most is ended). An ended sign-in's Session
 // answers "Invalid session for the user, session is expired.", as does

@@ -201,12 +201,12 @@ func (e *Handler) DeviceCount(userPoolID, username string) (int, bool) {
 type Stats struct {
 	// Sessions are the sign-ins in progress: challenges issued and neither
 	// answered nor expired yet. Expired ones are purged by the next request
-	// at least 10 seconds after the last purge. A user has at most 20
-	// (beyond which the user's new sign-ins are refused with
-	// TooManyRequestsException), an app client at most 50,000 (beyond
-	// which its oldest sign-in that has proven no first factor is ended),
-	// and all together at most 100,000 (beyond which the oldest such
-	// sign-in of the client with the most is ended).
+	// at least 10 seconds after the last purge. A user has at most 20 and
+	// an app client at most 50,000 (beyond either, the oldest sign-in that
+	// has proven no first factor is ended, or if there is none the new one
+	// refused with TooManyRequestsException), and all together at most
+	// 100,000 (beyond which the oldest such sign-in of the client with the
+	// most is ended).
 	Sessions int
 	// UsedSessions are the answered or expired Session tokens that the
 	// server remembers for 10 minutes past their expiry, to tell a

@@ -12,13 +12,14 @@ import (
 // sign-in that has proven nothing (no first factor yet,
 // authSession.firstFactorDone) never ends one that has:
 //
-//   - a user has at most e.limits.userSessions; beyond, a new sign-in of
-//     that user is refused with TooManyRequestsException and none of the
-//     user's sign-ins in progress is ended. Anyone who knows a user name can
-//     start a sign-in (USER_SRP_AUTH needs no password), so ending the
-//     user's oldest would let a stranger end the user's own sign-in; Cognito
-//     never ends a sign-in because of another's requests, and answers
-//     excess requests with TooManyRequestsException;
+//   - a user has at most e.limits.userSessions; beyond, the user's oldest
+//     unproven sign-in is ended, and a new one is refused with
+//     TooManyRequestsException only if all are past a first factor (which
+//     takes the user's credentials). Anyone who knows a user name can start
+//     a sign-in (USER_SRP_AUTH needs no password), so a stranger's flood
+//     ends the user's own sign-ins that have proven nothing yet, which the
+//     server cannot tell from the stranger's; refusing new ones instead
+//     would keep the user out for as long as the flood lasts;
 //   - an app client has at most e.limits.clientSessions; beyond, the
 //     client's oldest unproven sign-in is ended (strangers who fill the
 //     client must not lock out its other users), and a new sign-in is
@@ -35,7 +36,7 @@ func (e *Handler) putSessionLocked(s *authSession, now time.Time) (string, error
 		e.dropExpiredLocked(&u.sessions, now)
 		if u.sessions.Len() >= e.limits.userSessions {
 			old := oldestUnproven(&u.sessions)
-			if !s.firstFactorDone() || old == nil {
+			if old == nil {
 				return "", newError("TooManyRequestsException", "Too many sign-ins in progress for this user.")
 			}
 			e.endSessionLocked(old)

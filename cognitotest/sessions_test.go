@@ -11,32 +11,52 @@ import (
 )
 
 // strangerSignIns starts n USER_SRP_AUTH sign-ins naming username, as
-// anyone who knows the name can (no password needed). Refusals with
-// TooManyRequestsException are what the server may answer; nothing else.
-func strangerSignIns(h *harness, username string, n int) (refused int) {
+// anyone who knows the name can (no password needed), and returns the
+// first one's challenge and ephemeral.
+func strangerSignIns(h *harness, username string, n int) (*authOut, *srp.Ephemeral) {
 	h.t.Helper()
-	for range n {
-		eph := mustEphemeral(h.t)
-		_, err := h.initiate("plain", types.AuthFlowTypeUserSrpAuth, map[string]string{"USERNAME": username, "SRP_A": eph.SRPA()})
-		if err != nil {
-			wantAPIError(h.t, err, "TooManyRequestsException", "")
-			refused++
+	var first *authOut
+	var firstEph *srp.Ephemeral
+	for i := range n {
+		ch, eph := h.startSRP("plain", username, nil)
+		if i == 0 {
+			first, firstEph = ch, eph
 		}
 	}
-	return refused
+	return first, firstEph
 }
 
-// TestSessionNotEndedByStrangerSignIns: a user's sign-in in progress
-// survives any number of other sign-ins naming the user (review 2, item 2:
-// 20 of them ended it); the excess ones are refused instead.
-func TestSessionNotEndedByStrangerSignIns(t *testing.T) {
+// TestUserSessionFloodEndsOnlyUnproven: a flood of sign-ins naming a user
+// ends only the user's sign-ins that have proven nothing (which cannot be
+// told from the stranger's), oldest first; the ended Session answers
+// Cognito's expired-session message, not "used once" (review 2, item 2).
+// The user's own new sign-in is not refused.
+func TestUserSessionFloodEndsOnlyUnproven(t *testing.T) {
 	h := newHarness(t, testConfig())
-	ch, eph := h.startSRP("plain", "alice", nil)
-	if refused := strangerSignIns(h, "alice", 2*maxUserSessions); refused != maxUserSessions+1 {
-		t.Fatalf("%d stranger sign-ins refused, want %d", refused, maxUserSessions+1)
+	past := h.challenge("EMAIL_OTP")(h.srpLogin(poolPlain, "plain", "erin", pw, nil))
+	first, firstEph := strangerSignIns(h, "erin", 2*maxUserSessions)
+	if n := h.e.Stats().Sessions; n != maxUserSessions {
+		t.Fatalf("%d sessions, want the per-user cap %d", n, maxUserSessions)
 	}
-	resp := h.claim(poolPlain, ch, eph, pw, h.clock.now())
-	h.tokens(h.respond("plain", "PASSWORD_VERIFIER", ch.Session, resp))
+	eph := mustEphemeral(t)
+	if _, err := h.initiate("plain", types.AuthFlowTypeUserSrpAuth, map[string]string{"USERNAME": "erin", "SRP_A": eph.SRPA()}); err != nil {
+		t.Fatalf("erin's own sign-in refused after the flood: %v", err)
+	}
+	_, err := h.respond("plain", "PASSWORD_VERIFIER", first.Session, h.claim(poolPlain, first, firstEph, pw, h.clock.now()))
+	wantAPIError(t, err, "NotAuthorizedException", msgSessionExpired)
+	code, _ := h.e.LastCode(poolPlain, "erin")
+	h.tokens(h.respond("plain", "EMAIL_OTP", past.Session, map[string]string{"USERNAME": "erin", "EMAIL_OTP_CODE": code}))
+}
+
+// TestUserSessionsAllProvenRefused: only when all of a user's sign-ins are
+// past a first factor is a new one refused.
+func TestUserSessionsAllProvenRefused(t *testing.T) {
+	h := newHarness(t, testConfig(), withLimits(limits{userSessions: 2}))
+	h.challenge("EMAIL_OTP")(h.srpLogin(poolPlain, "plain", "erin", pw, nil))
+	h.challenge("EMAIL_OTP")(h.srpLogin(poolPlain, "plain", "erin", pw, nil))
+	eph := mustEphemeral(t)
+	_, err := h.initiate("plain", types.AuthFlowTypeUserSrpAuth, map[string]string{"USERNAME": "erin", "SRP_A": eph.SRPA()})
+	wantAPIError(t, err, "TooManyRequestsException", "")
 }
 
 // TestSessionPastPasswordNotEndedByStrangers: the same for a sign-in past
@@ -74,7 +94,7 @@ func TestClientSessionsFilledByStrangers(t *testing.T) {
 			h.startSRP("plain", name, nil)
 		}
 	}
-	// alice, past her password and waiting for no one, is not ended either.
+	// erin, past her password, is not ended; alice is not refused.
 	ch := h.challenge("EMAIL_OTP")(h.srpLogin(poolPlain, "plain", "erin", pw, nil))
 	ch2, eph := h.startSRP("plain", "alice", nil)
 	resp := h.claim(poolPlain, ch2, eph, pw, h.clock.now())

@@ -467,22 +467,17 @@ func TestHostileRequests(t *testing.T) {
 			return respond(w.answer(w.start("hostile", "eve", nil), time.Now()))
 		}, 400, "NotAuthorizedException"},
 		{"session flood by one user", func(w *wire) (string, []byte) {
-			start := map[string]any{"AuthFlow": "USER_AUTH", "ClientId": "hostile", "AuthParameters": map[string]string{"USERNAME": "frank"}}
-			// Other cases may have left some of frank's sign-ins in
-			// progress: start them until the per-user cap (20) is reached.
-			for range 20 {
-				if a := w.call("InitiateAuth", start); a.status != http.StatusOK {
-					break
+			var first any
+			for i := range 30 {
+				out := w.ok(w.call("InitiateAuth", map[string]any{"AuthFlow": "USER_AUTH", "ClientId": "hostile", "AuthParameters": map[string]string{"USERNAME": "frank"}}))
+				if i == 0 {
+					first = out["Session"]
 				}
 			}
-			// Beyond the cap a new sign-in is refused: none of frank's
-			// sign-ins in progress is ended by anyone's flood.
-			b, err := json.Marshal(start)
-			if err != nil {
-				w.t.Fatal(err)
-			}
-			return target + "InitiateAuth", b
-		}, 400, "TooManyRequestsException"},
+			// The flood ended frank's oldest sign-in, and no one else's.
+			return respond(map[string]any{"ChallengeName": "SELECT_CHALLENGE", "ClientId": "hostile", "Session": first,
+				"ChallengeResponses": map[string]string{"USERNAME": "frank", "ANSWER": "PASSWORD", "PASSWORD": hostilePassword}})
+		}, 400, "NotAuthorizedException"},
 		{"unknown X-Amz-Target", raw(target+"AdminNoSuchOperation", `{}`), 400, "UnknownOperationException"},
 		{"unsigned admin call", raw(target+"AdminDeleteUser", `{"UserPoolId": "`+hostilePool+`", "Username": "alice"}`), 400, "MissingAuthenticationTokenException"},
 		{"sign-up with an attribute the client may not write", raw(target+"SignUp", `{"ClientId": "hostile", "Username": "mallory", "Password": "Passw0rd!", "UserAttributes": [{"Name": "email_verified", "Value": "true"}]}`), 400, "NotAuthorizedException"},
