@@ -262,7 +262,7 @@ func (e *Handler) adminCreateUser(rc *reqCtx, in *adminCreateUserInput) (any, er
 			return nil, aerr
 		}
 	}
-	u.verifier = v
+	e.setPasswordLocked(u, v)
 	u.status = statusForceChange
 	u.tempExpires = p.settings.tempPasswordExpiry(rc.now)
 	u.modified = rc.now
@@ -316,7 +316,7 @@ func (e *Handler) adminSetUserPassword(rc *reqCtx, in *adminSetUserPasswordInput
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u.verifier = v
+	e.setPasswordLocked(u, v)
 	if in.Permanent {
 		u.status = statusConfirmed
 		u.tempExpires = time.Time{}
@@ -453,11 +453,6 @@ func (e *Handler) adminDisableUser(rc *reqCtx, in *adminUserInput) (any, error) 
 	u.disabled = true
 	u.modified = rc.now
 	e.signOutLocked(u, false)
-	for _, s := range e.sessions {
-		if s.user == u {
-			e.dropSessionLocked(s)
-		}
-	}
 	return struct{}{}, nil
 }
 
@@ -488,6 +483,7 @@ func (e *Handler) adminResetUserPassword(rc *reqCtx, in *adminUserInput) (any, e
 	}
 	u.status = statusResetRequired
 	u.modified = rc.now
+	e.endSignInsLocked(u)
 	if a := recoveryDestinationLocked(u); a != "" {
 		e.sendCodeLocked(p, u, purposeForgot, a, ReasonForgotPassword, forgotCodeTTL, rc.now)
 	}
@@ -668,7 +664,7 @@ func (e *Handler) adminForgetDevice(rc *reqCtx, in *adminDeviceInput) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	delete(u.devices, d.key)
+	e.forgetDeviceLocked(u, d)
 	return struct{}{}, nil
 }
 

@@ -54,6 +54,7 @@ func stepFrom(prev *authSession, challenge string) *authSession {
 	n.challenge = challenge
 	n.srv = nil
 	n.secretBlock = ""
+	n.verifier = nil
 	n.code = ""
 	n.attempts = 0
 	return &n
@@ -236,7 +237,7 @@ func (r *responder) newPassword() (any, error) {
 		if err != nil {
 			return err
 		}
-		u.verifier = v
+		e.setPasswordLocked(u, v)
 		u.status = statusConfirmed
 		u.modified = r.rc.now
 		s.newPasswordDone = true

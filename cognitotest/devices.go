@@ -154,7 +154,7 @@ func (e *Handler) forgetDevice(rc *reqCtx, in *deviceInput) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	delete(g.user.devices, d.key)
+	e.forgetDeviceLocked(g.user, d)
 	return struct{}{}, nil
 }
 

@@ -24,10 +24,9 @@ const (
 	maxArrayLen   = 100
 	maxJSONDepth  = 16
 	maxSessions   = 100_000
-	// maxUserSessions bounds one user's sign-ins in progress: a new one
-	// ends that user's oldest. maxClientSessions bounds an app client's:
-	// beyond it, the client's new sign-ins are refused with
-	// TooManyRequestsException, as Cognito's per-client quotas would.
+	// maxUserSessions bounds one user's sign-ins in progress,
+	// maxClientSessions an app client's: beyond either, the oldest that has
+	// proven no first factor is ended (sessions.go).
 	maxUserSessions   = 20
 	maxClientSessions = 50_000
 	// maxInFlight is how many API requests are read and served at once.

@@ -357,15 +357,23 @@
 // All state (sessions, tokens, devices, new passwords, MFA settings,
 // delivered codes) lives in memory and is lost with the Handler. Expired
 // sessions and refresh tokens are purged. Sign-ins in progress are bounded
-// so that no one crowds out anyone else: a user has at most 20 (a new one
-// ends that user's oldest), an app client at most 50,000 (beyond which its
-// new sign-ins are refused with TooManyRequestsException), and all together
-// at most 100,000 (beyond which the oldest sign-in of the client with the
-// most is ended). At most 100,000 used Session tokens are remembered, the
-// outbox keeps the last 1000 messages of each pool (so that one pool's
-// messages never push out another's; with 1000 pools at most 1,000,000
-// messages of at most about 2.5 KB each, a destination being at most 2048
-// bytes) and each user at most 200 devices; a user has at most 64
+// so that no one crowds out anyone else, and a sign-in that has proven
+// nothing yet (no password, code or custom answer: anyone who knows a user
+// name can start one) never ends one past its first factor: a user has at
+// most 20 and an app client at most 50,000 (beyond either, the oldest
+// sign-in that has proven nothing is ended; only if all are past a first
+// factor is a new one refused with TooManyRequestsException), and all
+// together at most 100,000 (beyond which the oldest sign-in that has proven
+// nothing of the client with the most is ended). An ended sign-in's Session
+// answers "Invalid session for the user, session is expired.", as does
+// every sign-in in progress of a user whose password is set, changed or
+// reset, who is disabled, deleted or signed out everywhere, and every
+// sign-in that goes on with a device that is forgotten. At most 100,000
+// used Session tokens are remembered, the outbox keeps the last 1000
+// messages of each pool (so that one pool's messages never push out
+// another's; with 1000 pools at most 1,000,000 messages of at most about
+// 2.5 KB each, a destination being at most 2048 bytes) and each user at
+// most 200 devices; a user has at most 64
 // attributes of at most 16 KiB in all, one pending code per purpose and 100
 // groups. Users, groups, app clients, pools and sign-ins with a live refresh
 // token are bounded as in Limits.

@@ -32,7 +32,7 @@ type Handler struct {
 	pools        map[string]*pool
 	clients      map[string]*appClient
 	sessions     map[string]*authSession
-	used         map[string]time.Time // consumed session tokens, until they expire
+	used         map[string]spentSession // consumed or ended session tokens, until they expire
 	secretBlocks map[string]*authSession
 	deviceSteps  map[deviceStepKey]*authSession
 	grants       map[string]*grant        // by origin_jti
@@ -112,7 +112,7 @@ func newHandler(cfg Config, o options) (*Handler, error) {
 		pools:        map[string]*pool{},
 		clients:      map[string]*appClient{},
 		sessions:     map[string]*authSession{},
-		used:         map[string]time.Time{},
+		used:         map[string]spentSession{},
 		secretBlocks: map[string]*authSession{},
 		deviceSteps:  map[deviceStepKey]*authSession{},
 		grants:       map[string]*grant{},
@@ -203,11 +203,12 @@ func (e *Handler) DeviceCount(userPoolID, username string) (int, bool) {
 type Stats struct {
 	// Sessions are the sign-ins in progress: challenges issued and neither
 	// answered nor expired yet. Expired ones are purged by the next request
-	// at least 10 seconds after the last purge. A user has at most 20 (a
-	// new one ends the user's oldest), an app client at most 50,000 (beyond
-	// which its new challenges are refused with TooManyRequestsException),
-	// and all together at most 100,000 (beyond which the oldest of the
-	// client with the most is ended).
+	// at least 10 seconds after the last purge. A user has at most 20 and
+	// an app client at most 50,000 (beyond either, the oldest sign-in that
+	// has proven no first factor is ended, or if there is none the new one
+	// refused with TooManyRequestsException), and all together at most
+	// 100,000 (beyond which the oldest such sign-in of the client with the
+	// most is ended).
 	Sessions int
 	// UsedSessions are the answered or expired Session tokens that the
 	// server remembers for 10 minutes past their expiry, to tell a

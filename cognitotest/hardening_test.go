@@ -210,9 +210,10 @@ func TestPasswordLockoutAcrossSessions(t *testing.T) {
 }
 
 // TestSessionFloodSparesOtherUsers: one user starting sign-ins in a loop
-// ends only that user's older ones, a client's flood is refused for that
-// client only, and a full table makes room from the largest client, so
-// another user or pool is never refused.
+// ends only that user's older unproven ones; a client's flood ends the
+// client's oldest unproven sign-in rather than refusing its other users,
+// and never one past a first factor; a full table makes room from the
+// largest client, so another user or pool is never refused.
 func TestSessionFloodSparesOtherUsers(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, testConfig(), withLimits(limits{userSessions: 5, clientSessions: 12, sessions: 20}))
@@ -230,16 +231,25 @@ func TestSessionFloodSparesOtherUsers(t *testing.T) {
 		t.Errorf("alice holds %d sessions, want the per-user cap 5", n)
 	}
 	_, err := h.respond("plain", "SELECT_CHALLENGE", first.Session, map[string]string{"USERNAME": "alice", "ANSWER": "PASSWORD", "PASSWORD": pw})
-	wantAPIError(t, err, "NotAuthorizedException", "")
-	h.challenge("SOFTWARE_TOKEN_MFA")(h.srpLogin(poolPlain, "plain", "carol", pw, nil))
+	wantAPIError(t, err, "NotAuthorizedException", msgSessionExpired)
+	carol := h.challenge("SOFTWARE_TOKEN_MFA")(h.srpLogin(poolPlain, "plain", "carol", pw, nil))
 
 	// Fill the client: alice 5, bob 5, carol 2 (with her MFA challenge).
 	for range 5 {
 		h.challenge("SELECT_CHALLENGE")(userAuth("plain", "bob"))
 	}
 	h.challenge("SELECT_CHALLENGE")(userAuth("plain", "carol"))
-	_, err = userAuth("plain", "carol")
-	wantAPIError(t, err, "TooManyRequestsException", "")
+	// One more ends the client's oldest unproven sign-in, alice's.
+	h.challenge("SELECT_CHALLENGE")(userAuth("plain", "carol"))
+	if n := h.e.Stats().Sessions; n != 12 {
+		t.Errorf("%d sessions, want the per-client cap 12", n)
+	}
+	h.e.mu.Lock()
+	_, live := h.e.sessions[*carol.Session]
+	h.e.mu.Unlock()
+	if !live {
+		t.Error("carol's sign-in past her password was ended")
+	}
 	// Another client of the pool, and another pool, are not refused.
 	h.startSRP("pwd", "erin", nil)
 	h.tokens(h.srpLogin(poolAlways, "always", "frank", pw, nil))

@@ -273,6 +273,7 @@ func (e *Handler) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error)
 	n := stepFrom(s, chPasswordVerifier)
 	n.srv = srv
 	n.secretBlock = srv.SecretBlock()
+	n.verifier = v
 	return e.putLocked(rc, n, map[string]string{
 		"SALT":            srv.Salt(),
 		"SECRET_BLOCK":    n.secretBlock,

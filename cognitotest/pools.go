@@ -513,10 +513,8 @@ func (e *Handler) dropClientLocked(c *appClient) {
 	for c.grants.Len() > 0 {
 		e.forgetGrantLocked(c.grants.Front().Value.(*grant))
 	}
-	for _, s := range e.sessions {
-		if s.client == c {
-			e.dropSessionLocked(s)
-		}
+	for c.sessions.Len() > 0 {
+		e.endSessionLocked(c.sessions.Front().Value.(*authSession))
 	}
 }
 

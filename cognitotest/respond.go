@@ -177,6 +177,13 @@ func (r *responder) passwordVerifier() (any, error) {
 	var out *authOutput
 	var pt *pendingTokens
 	err = e.locked(func() error {
+		if !s.verifierCurrentLocked(device) {
+			// The password or the device changed since the challenge was
+			// issued (the change ended the sign-in, endSignInsLocked, but
+			// this answer had already taken it): what the claim proves
+			// is no longer a credential.
+			return notAuthorized(msgSessionExpired)
+		}
 		if !device && verr == nil {
 			s.user.passwordFails.succeed() // a failure was counted by the reservation
 		}
@@ -272,6 +279,7 @@ func (r *responder) deviceSRPAuth() (any, error) {
 	n := stepFrom(s, chDevicePasswordVerifier)
 	n.srv = srv
 	n.secretBlock = srv.SecretBlock()
+	n.verifier = v
 	return e.putLocked(r.rc, n, map[string]string{
 		"SRP_B":        srv.SRPB(),
 		"SALT":         srv.Salt(),

@@ -1,6 +1,8 @@
 package cognitotest
 
 import (
+	"github.com/cognitosrp/cognitosrp/srp"
+
 	"container/list"
 	"time"
 )
@@ -8,20 +10,48 @@ import (
 // putSessionLocked stores s under a fresh token and returns the token. e.mu must be
 // held.
 //
-// Sessions are bounded so that no one can crowd out anyone else: a user has
-// at most e.limits.userSessions (a new one ends the user's oldest), an app
-// client at most e.limits.clientSessions (beyond which its new sign-ins are
-// refused), and all together at most e.limits.sessions (beyond which the
-// oldest session of the client with the most is ended).
+// Sessions are bounded so that no one can crowd out anyone else, and a
+// sign-in that has proven nothing (no first factor yet,
+// authSession.firstFactorDone) never ends one that has:
+//
+//   - a user has at most e.limits.userSessions; beyond, the user's oldest
+//     unproven sign-in is ended, and a new one is refused with
+//     TooManyRequestsException only if all are past a first factor (which
+//     takes the user's credentials). Anyone who knows a user name can start
+//     a sign-in (USER_SRP_AUTH needs no password), so a stranger's flood
+//     ends the user's own sign-ins that have proven nothing yet, which the
+//     server cannot tell from the stranger's; refusing new ones instead
+//     would keep the user out for as long as the flood lasts;
+//   - an app client has at most e.limits.clientSessions; beyond, the
+//     client's oldest unproven sign-in is ended (strangers who fill the
+//     client must not lock out its other users), and a new sign-in is
+//     refused only if every one is past a first factor;
+//   - all together at most e.limits.sessions; beyond, the oldest unproven
+//     sign-in of the client with the most is ended, or the new one refused
+//     if that client has none.
+//
+// An ended sign-in's Session then answers "session is expired"
+// (endSessionLocked).
 func (e *Handler) putSessionLocked(s *authSession, now time.Time) (string, error) {
 	u, c := s.user, s.client
-	for u.sessions.Len() >= e.limits.userSessions {
-		e.dropSessionLocked(u.sessions.Front().Value.(*authSession))
+	if u.sessions.Len() >= e.limits.userSessions {
+		e.dropExpiredLocked(&u.sessions, now)
+		if u.sessions.Len() >= e.limits.userSessions {
+			old := oldestUnproven(&u.sessions)
+			if old == nil {
+				return "", newError("TooManyRequestsException", "Too many sign-ins in progress for this user.")
+			}
+			e.endSessionLocked(old)
+		}
 	}
 	if c.sessions.Len() >= e.limits.clientSessions {
 		e.dropExpiredLocked(&c.sessions, now)
 		if c.sessions.Len() >= e.limits.clientSessions {
-			return "", newError("TooManyRequestsException", "Too many sign-ins in progress for this app client.")
+			old := oldestUnproven(&c.sessions)
+			if old == nil {
+				return "", newError("TooManyRequestsException", "Too many sign-ins in progress for this app client.")
+			}
+			e.endSessionLocked(old)
 		}
 	}
 	if len(e.sessions) >= e.limits.sessions {
@@ -33,10 +63,14 @@ func (e *Handler) putSessionLocked(s *authSession, now time.Time) (string, error
 					largest = cl
 				}
 			}
-			if largest == nil || largest.sessions.Len() == 0 {
+			var old *authSession
+			if largest != nil {
+				old = oldestUnproven(&largest.sessions)
+			}
+			if old == nil {
 				return "", newError("TooManyRequestsException", "Too many sign-ins in progress.")
 			}
-			e.dropSessionLocked(largest.sessions.Front().Value.(*authSession))
+			e.endSessionLocked(old)
 		}
 	}
 	s.token = randomToken(96)
@@ -53,6 +87,73 @@ func (e *Handler) putSessionLocked(s *authSession, now time.Time) (string, error
 	return s.token, nil
 }
 
+// oldestUnproven returns the oldest session in l (of *authSession, oldest
+// first) that has proven no first factor, or nil. e.mu must be held.
+func oldestUnproven(l *list.List) *authSession {
+	for el := l.Front(); el != nil; el = el.Next() {
+		if s := el.Value.(*authSession); !s.firstFactorDone() {
+			return s
+		}
+	}
+	return nil
+}
+
+// endSignInsLocked ends every sign-in in progress of u: every change of a
+// user's credentials or state (password set, changed or reset, disabled,
+// deleted, signed out everywhere) goes through it, so that no sign-in
+// started before the change finishes on what the change replaced (an SRP
+// session holds the verifier of the password it began with). Their
+// Sessions then answer "session is expired". e.mu must be held.
+func (e *Handler) endSignInsLocked(u *user) {
+	for u.sessions.Len() > 0 {
+		e.endSessionLocked(u.sessions.Front().Value.(*authSession))
+	}
+}
+
+// setPasswordLocked makes v u's password verifier and ends u's sign-ins in
+// progress (endSignInsLocked): each was started against the old password,
+// and must not finish with it. Every change of a password goes through it.
+// e.mu must be held.
+func (e *Handler) setPasswordLocked(u *user, v *srp.Verifier) {
+	u.verifier = v
+	e.endSignInsLocked(u)
+}
+
+// endDeviceSignInsLocked ends u's sign-ins in progress that go on with
+// the device deviceKey, when the device is forgotten. e.mu must be held.
+func (e *Handler) endDeviceSignInsLocked(u *user, deviceKey string) {
+	for el := u.sessions.Front(); el != nil; {
+		s := el.Value.(*authSession)
+		el = el.Next()
+		if s.deviceKey == deviceKey {
+			e.endSessionLocked(s)
+		}
+	}
+}
+
+// forgetDeviceLocked forgets u's device d and ends the sign-ins that go on
+// with it. e.mu must be held.
+func (e *Handler) forgetDeviceLocked(u *user, d *device) {
+	delete(u.devices, d.key)
+	e.endDeviceSignInsLocked(u, d.key)
+}
+
+// endSessionLocked removes s, which was neither answered nor expired, and
+// remembers its token as ended: Cognito's answer to a Session it no longer
+// accepts before its expiry is not documented, and "session is expired"
+// describes an ended one better than "can only be used once". e.mu must be
+// held.
+func (e *Handler) endSessionLocked(s *authSession) {
+	if e.sessions[s.token] != s {
+		return
+	}
+	e.dropSessionLocked(s)
+	if sp, ok := e.used[s.token]; ok {
+		sp.ended = true
+		e.used[s.token] = sp
+	}
+}
+
 // dropExpiredLocked ends the expired sessions at the front of l. e.mu must be
 // held.
 func (e *Handler) dropExpiredLocked(l *list.List, now time.Time) {
@@ -63,6 +164,14 @@ func (e *Handler) dropExpiredLocked(l *list.List, now time.Time) {
 		}
 		e.dropSessionLocked(s)
 	}
+}
+
+// spentSession is what the server remembers of a Session token it no longer
+// accepts: until when it would have been valid, and whether it was ended
+// (endSessionLocked) rather than answered.
+type spentSession struct {
+	expires time.Time
+	ended   bool
 }
 
 // dropSessionLocked removes s and remembers its token as used. e.mu must be held.
@@ -86,7 +195,7 @@ func (e *Handler) dropSessionLocked(s *authSession) {
 			break
 		}
 	}
-	e.used[s.token] = s.expires
+	e.used[s.token] = spentSession{expires: s.expires}
 	if s.secretBlock != "" && e.secretBlocks[s.secretBlock] == s {
 		delete(e.secretBlocks, s.secretBlock)
 	}
@@ -101,8 +210,8 @@ func (e *Handler) dropSessionLocked(s *authSession) {
 func (e *Handler) findSessionLocked(token string, now time.Time) (*authSession, error) {
 	s := e.sessions[token]
 	if s == nil {
-		if exp, ok := e.used[token]; ok {
-			if now.After(exp) {
+		if sp, ok := e.used[token]; ok {
+			if sp.ended || now.After(sp.expires) {
 				return nil, notAuthorized(msgSessionExpired)
 			}
 			return nil, notAuthorized(msgSessionUsed)
@@ -144,9 +253,9 @@ func (e *Handler) purgeLocked(now time.Time) {
 			e.dropSessionLocked(s)
 		}
 	}
-	for t, exp := range e.used {
+	for t, sp := range e.used {
 		// Kept a while after expiry to tell "expired" from "unknown".
-		if now.After(exp.Add(usedRetention)) {
+		if now.After(sp.expires.Add(usedRetention)) {
 			delete(e.used, t)
 		}
 	}

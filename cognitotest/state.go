@@ -436,6 +436,10 @@ type authSession struct {
 	// SRP state for PASSWORD_VERIFIER and DEVICE_PASSWORD_VERIFIER.
 	srv         *srp.Server
 	secretBlock string
+	// verifier is the one srv was made from: the user's (PASSWORD_VERIFIER)
+	// or the device's (DEVICE_PASSWORD_VERIFIER) at the time. The answer
+	// is refused unless it is still theirs.
+	verifier *srp.Verifier
 
 	deviceKey string // DEVICE_KEY the client presented
 
@@ -544,4 +548,18 @@ func newUUID() string {
 // lengths.
 func constantTimeEqual(a, b string) bool {
 	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// verifierCurrentLocked reports whether the verifier the session's SRP
+// challenge was made from is still the user's (or, if device, still the
+// device's, which must still be the user's). e.mu must be held.
+func (s *authSession) verifierCurrentLocked(device bool) bool {
+	if s.verifier == nil {
+		return false
+	}
+	if device {
+		d := s.user.devices[s.deviceKey]
+		return d != nil && d.verifier == s.verifier
+	}
+	return s.user.verifier == s.verifier
 }

@@ -50,7 +50,7 @@ func TestUsedSessionLimit(t *testing.T) {
 	later := h.clock.now().Add(time.Hour)
 	h.e.mu.Lock()
 	for i := range maxSessions {
-		h.e.used[fmt.Sprintf("used-filler-%d", i)] = later
+		h.e.used[fmt.Sprintf("used-filler-%d", i)] = spentSession{expires: later}
 	}
 	h.e.mu.Unlock()
 

@@ -162,7 +162,7 @@ func (e *Handler) newDeviceLocked(u *user, rc *reqCtx) *device {
 				oldest = d
 			}
 		}
-		delete(u.devices, oldest.key)
+		e.forgetDeviceLocked(u, oldest)
 	}
 	d := &device{
 		key:      e.region + "_" + newUUID(),

@@ -506,8 +506,8 @@ func (e *Handler) deleteUserLocked(p *pool, u *user) {
 }
 
 // signOutLocked revokes u's refresh tokens (and the access tokens issued
-// from them); with forget, it also forgets them and ends u's sign-ins in
-// progress. e.mu must be held.
+// from them) and ends u's sign-ins in progress (endSignInsLocked); with
+// forget, it also forgets the tokens. e.mu must be held.
 func (e *Handler) signOutLocked(u *user, forget bool) {
 	for el := u.grants.Front(); el != nil; {
 		g := el.Value.(*grant)
@@ -517,13 +517,7 @@ func (e *Handler) signOutLocked(u *user, forget bool) {
 			e.forgetGrantLocked(g)
 		}
 	}
-	if forget {
-		for _, s := range e.sessions {
-			if s.user == u {
-				e.dropSessionLocked(s)
-			}
-		}
-	}
+	e.endSignInsLocked(u)
 }
 
 // signInStateLocked is the user-state check of a sign-in, the one check of
@@ -814,7 +808,7 @@ func (e *Handler) confirmForgotPassword(rc *reqCtx, in *confirmForgotInput) (any
 	if aerr := useCodeLocked(u, purposeForgot, in.ConfirmationCode, rc.now); aerr != nil {
 		return nil, aerr
 	}
-	u.verifier = v
+	e.setPasswordLocked(u, v)
 	if u.status == statusResetRequired || u.status == statusForceChange {
 		u.status = statusConfirmed
 	}
@@ -894,7 +888,7 @@ func (e *Handler) changePassword(rc *reqCtx, in *changePasswordInput) (any, erro
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	u.verifier = v
+	e.setPasswordLocked(u, v)
 	u.modified = rc.now
 	return struct{}{}, nil
 }
