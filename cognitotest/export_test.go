@@ -67,11 +67,10 @@ func withLimits(l limits) Option {
 // changes state between a step's two locks.
 func (e *Handler) onResume(n int, f func()) {
 	var calls atomic.Int64
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.testHookResume = func() {
+	hook := func() {
 		if calls.Add(1) == int64(n) {
 			f()
 		}
 	}
+	e.testHookResume.Store(&hook)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -48,7 +49,7 @@ type Handler struct {
 
 	// testHookResume, if set (by tests only), runs in resume before e.mu
 	// is re-taken, so that tests can change state between the locks.
-	testHookResume func()
+	testHookResume atomic.Pointer[func()]
 }
 
 // defaultKeys are the default signing keys (ID tokens, access tokens) of

@@ -158,8 +158,8 @@ func (e *Handler) resumeLocked(s *authSession) error {
 // f under it if resumeLocked lets the sign-in go on. It is the one way back
 // under e.mu of every such step.
 func (e *Handler) resume(s *authSession, f func() error) error {
-	if h := e.testHookResume; h != nil {
-		h()
+	if h := e.testHookResume.Load(); h != nil {
+		(*h)()
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
