@@ -757,11 +757,11 @@ func (e *Handler) adminInitiateAuth(rc *reqCtx, in *adminInitiateAuthInput) (any
 	if err := checkSecretHash(c, ap["SECRET_HASH"], username); err != nil {
 		return nil, err
 	}
-	u, err := e.signInUser(c.pool, username)
+	u, gen, err := e.signInUser(c.pool, username)
 	if err != nil {
 		return nil, err
 	}
-	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"]}
+	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"], gen: gen}
 	return e.passwordFactor(rc, s, password)
 }
 

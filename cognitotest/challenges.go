@@ -231,7 +231,7 @@ func (r *responder) newPassword() (any, error) {
 	}
 	var out *authOutput
 	var pt *pendingTokens
-	err = e.locked(func() error {
+	err = e.resume(s, func() error {
 		// Checked again: e.mu was released.
 		u, _, err := e.writeAttributesLocked(s.pool, s.user, attrWrite{client: r.c}, newAttrs, r.rc.now)
 		if err != nil {

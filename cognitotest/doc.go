@@ -363,12 +363,15 @@
 // most 20 and an app client at most 50,000 (beyond either, the oldest
 // sign-in that has proven nothing is ended; only if all are past a first
 // factor is a new one refused with TooManyRequestsException), and all
-// together at most 100,000 (beyond which the oldest sign-in that has proven
-// nothing of the client with the most is ended). An ended sign-in's Session
-// answers "Invalid session for the user, session is expired.", as does
-// every sign-in in progress of a user whose password is set, changed or
-// reset, who is disabled, deleted or signed out everywhere, and every
-// sign-in that goes on with a device that is forgotten. At most 100,000
+// together at most 100,000 (beyond which the oldest sign-in of any client
+// that has proven nothing is ended). An ended sign-in's Session answers
+// "Invalid session for the user, session is expired.", as does every
+// sign-in in progress of a user whose password is set, changed or reset,
+// who is disabled, deleted or signed out everywhere, and every sign-in
+// that goes on with a device that is forgotten; this holds also for a step
+// (a password or SRP check) under way when the change happens, which then
+// changes nothing. A step under way when its user or pool is deleted
+// answers UserNotFoundException or ResourceNotFoundException. At most 100,000
 // used Session tokens are remembered, the outbox keeps the last 1000
 // messages of each pool (so that one pool's messages never push out
 // another's; with 1000 pools at most 1,000,000 messages of at most about

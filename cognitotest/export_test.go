@@ -2,6 +2,7 @@ package cognitotest
 
 import (
 	"net/http"
+	"sync/atomic"
 	"time"
 )
 
@@ -59,4 +60,17 @@ func withLimits(l limits) Option {
 			o.limits.inFlight = l.inFlight
 		}
 	}
+}
+
+// onResume makes f run, once, before the nth re-taking of e.mu by a
+// sign-in step that worked without it (resume), counted from now: a test
+// changes state between a step's two locks.
+func (e *Handler) onResume(n int, f func()) {
+	var calls atomic.Int64
+	hook := func() {
+		if calls.Add(1) == int64(n) {
+			f()
+		}
+	}
+	e.testHookResume.Store(&hook)
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,6 +45,11 @@ type Handler struct {
 	codeLog      bool          // WithCodeLog
 	inflight     chan struct{} // a slot per request being read or served
 	limits       limits
+	sessionSeq   uint64 // the last authSession.seq
+
+	// testHookResume, if set (by tests only), runs in resume before e.mu
+	// is re-taken, so that tests can change state between the locks.
+	testHookResume atomic.Pointer[func()]
 }
 
 // defaultKeys are the default signing keys (ID tokens, access tokens) of

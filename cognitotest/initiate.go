@@ -125,11 +125,11 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	if err := checkSecretHash(c, ap["SECRET_HASH"], username); err != nil {
 		return nil, err
 	}
-	u, err := e.signInUser(c.pool, username)
+	u, gen, err := e.signInUser(c.pool, username)
 	if err != nil {
 		return nil, err
 	}
-	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"]}
+	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"], gen: gen}
 	switch in.AuthFlow {
 	case "USER_SRP_AUTH":
 		if ap["SRP_A"] == "" {
@@ -146,10 +146,13 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 			}
 			return e.startSRP(rc, s, ap["SRP_A"])
 		}
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		s.challenge = chCustomChallenge
-		return e.putLocked(rc, s, map[string]string{"USERNAME": u.name})
+		var out *authOutput
+		err := e.resume(s, func() (err error) {
+			s.challenge = chCustomChallenge
+			out, err = e.putLocked(rc, s, map[string]string{"USERNAME": u.name})
+			return err
+		})
+		return out, err
 	case "USER_PASSWORD_AUTH":
 		if ap["PASSWORD"] == "" {
 			return nil, missingParam("PASSWORD")
@@ -161,26 +164,32 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 }
 
 // signInUser finds the user that a sign-in names, by user name or alias,
-// and refuses a disabled one. It takes e.mu.
-func (e *Handler) signInUser(p *pool, name string) (*user, error) {
+// and refuses a disabled one; it also returns the user's generation, that
+// the sign-in records (authSession.gen, resumeLocked). It takes e.mu.
+func (e *Handler) signInUser(p *pool, name string) (*user, uint64, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if p.deleted {
+		return nil, 0, newError(errResourceNotFound, "User pool %s does not exist.", truncate(p.id, 128))
+	}
 	u := p.lookupUserLocked(name)
 	if u == nil {
-		return nil, newError(errUserNotFound, msgUserNotFound)
+		return nil, 0, newError(errUserNotFound, msgUserNotFound)
 	}
 	if u.disabled {
-		return nil, notAuthorized(msgUserDisabled)
+		return nil, 0, notAuthorized(msgUserDisabled)
 	}
-	return u, nil
+	return u, u.gen, nil
 }
 
 // userAuth starts a USER_AUTH (choice-based) sign-in.
 func (e *Handler) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (any, error) {
-	e.locked(func() error {
+	if err := e.resume(s, func() error {
 		s.available = availableChallengesLocked(s.pool, s.user)
 		return nil
-	})
+	}); err != nil {
+		return nil, err
+	}
 	pref := ap["PREFERRED_CHALLENGE"]
 	if len(s.available) == 0 {
 		return nil, notAuthorized("No authentication factor is available for the user.")
@@ -208,22 +217,27 @@ func (e *Handler) userAuth(rc *reqCtx, s *authSession, ap map[string]string) (an
 		return e.passwordFactor(rc, s, ap["PASSWORD"])
 	case chEmailOTP, chSMSOTP, "WEB_AUTHN":
 		if ok {
-			e.mu.Lock()
-			defer e.mu.Unlock()
-			return e.otpChallengeLocked(rc, s, pref, true)
+			var out *authOutput
+			err := e.resume(s, func() (err error) {
+				out, err = e.otpChallengeLocked(rc, s, pref, true)
+				return err
+			})
+			return out, err
 		}
 	default:
 		return nil, invalidParam("Invalid PREFERRED_CHALLENGE: %s", truncate(pref, 64))
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	s.challenge = chSelectChallenge
-	// Like every challenge after InitiateAuth, SELECT_CHALLENGE names the
-	// user (USERNAME, the internal user name), so that a client that signed
-	// in with an alias can compute the SECRET_HASH of its answer, as
-	// Amplify's signIn with USER_AUTH does ("ChallengeParameters?.USERNAME
-	// ?? username").
-	out, err := e.putLocked(rc, s, map[string]string{"USERNAME": s.user.name})
+	var out *authOutput
+	err := e.resume(s, func() (err error) {
+		s.challenge = chSelectChallenge
+		// Like every challenge after InitiateAuth, SELECT_CHALLENGE names
+		// the user (USERNAME, the internal user name), so that a client
+		// that signed in with an alias can compute the SECRET_HASH of its
+		// answer, as Amplify's signIn with USER_AUTH does
+		// ("ChallengeParameters?.USERNAME ?? username").
+		out, err = e.putLocked(rc, s, map[string]string{"USERNAME": s.user.name})
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -260,34 +274,39 @@ func availableChallengesLocked(p *pool, u *user) []string {
 // held.
 func (e *Handler) startSRP(rc *reqCtx, s *authSession, srpA string) (any, error) {
 	var v *srp.Verifier
-	e.locked(func() error {
+	if err := e.resume(s, func() error {
 		v = s.user.verifier
 		return nil
-	})
+	}); err != nil {
+		return nil, err
+	}
 	srv, err := srp.NewServer(v, srpA)
 	if err != nil {
 		return nil, srpError(err)
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n := stepFrom(s, chPasswordVerifier)
-	n.srv = srv
-	n.secretBlock = srv.SecretBlock()
-	n.verifier = v
-	return e.putLocked(rc, n, map[string]string{
-		"SALT":            srv.Salt(),
-		"SECRET_BLOCK":    n.secretBlock,
-		"SRP_B":           srv.SRPB(),
-		"USERNAME":        s.user.name,
-		"USER_ID_FOR_SRP": s.user.name,
+	var out *authOutput
+	err = e.resume(s, func() (err error) {
+		n := stepFrom(s, chPasswordVerifier)
+		n.srv = srv
+		n.secretBlock = srv.SecretBlock()
+		n.verifier = v
+		out, err = e.putLocked(rc, n, map[string]string{
+			"SALT":            srv.Salt(),
+			"SECRET_BLOCK":    n.secretBlock,
+			"SRP_B":           srv.SRPB(),
+			"USERNAME":        s.user.name,
+			"USER_ID_FOR_SRP": s.user.name,
+		})
+		return err
 	})
+	return out, err
 }
 
 // passwordFactor checks a plain password (USER_PASSWORD_AUTH, USER_AUTH's
 // PASSWORD) and continues the sign-in. e.mu must not be held.
 func (e *Handler) passwordFactor(rc *reqCtx, s *authSession, password string) (any, error) {
 	var v *srp.Verifier
-	err := e.locked(func() error {
+	err := e.resume(s, func() error {
 		if err := s.user.reservePasswordLocked(rc.now); err != nil {
 			return err
 		}
@@ -300,7 +319,7 @@ func (e *Handler) passwordFactor(rc *reqCtx, s *authSession, password string) (a
 	ok := v.CheckPassword(password)
 	var out *authOutput
 	var pt *pendingTokens
-	err = e.locked(func() error {
+	err = e.resume(s, func() error {
 		if !ok {
 			return notAuthorized(msgIncorrect) // counted by the reservation
 		}

@@ -501,6 +501,14 @@ func (e *Handler) deleteUserPool(rc *reqCtx, in *userPoolIDInput) (any, error) {
 	for _, c := range p.clients {
 		e.dropClientLocked(c)
 	}
+	// Sign-ins working outside e.mu see the pool deleted and its users
+	// gone (resumeLocked, signInStateLocked).
+	p.deleted = true
+	for _, u := range p.users {
+		e.endSignInsLocked(u)
+	}
+	clear(p.users)
+	p.usersInOrder = nil
 	delete(e.pools, p.id)
 	delete(e.outbox, p.id)
 	return struct{}{}, nil

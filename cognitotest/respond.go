@@ -176,7 +176,7 @@ func (r *responder) passwordVerifier() (any, error) {
 	}
 	var out *authOutput
 	var pt *pendingTokens
-	err = e.locked(func() error {
+	err = e.resume(s, func() error {
 		if !s.verifierCurrentLocked(device) {
 			// The password or the device changed since the challenge was
 			// issued (the change ended the sign-in, endSignInsLocked, but
@@ -274,17 +274,24 @@ func (r *responder) deviceSRPAuth() (any, error) {
 	if err != nil {
 		return nil, srpError(err)
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n := stepFrom(s, chDevicePasswordVerifier)
-	n.srv = srv
-	n.secretBlock = srv.SecretBlock()
-	n.verifier = v
-	return e.putLocked(r.rc, n, map[string]string{
-		"SRP_B":        srv.SRPB(),
-		"SALT":         srv.Salt(),
-		"SECRET_BLOCK": n.secretBlock,
-		"USERNAME":     s.user.name,
-		"DEVICE_KEY":   s.deviceKey,
+	var out *authOutput
+	err = e.resume(s, func() (err error) {
+		// The device may have been forgotten or changed meanwhile.
+		if d := s.user.devices[s.deviceKey]; d == nil || d.verifier != v || !s.pool.trustedLocked(d) {
+			return newError(errResourceNotFound, msgDeviceNotFound)
+		}
+		n := stepFrom(s, chDevicePasswordVerifier)
+		n.srv = srv
+		n.secretBlock = srv.SecretBlock()
+		n.verifier = v
+		out, err = e.putLocked(r.rc, n, map[string]string{
+			"SRP_B":        srv.SRPB(),
+			"SALT":         srv.Salt(),
+			"SECRET_BLOCK": n.secretBlock,
+			"USERNAME":     s.user.name,
+			"DEVICE_KEY":   s.deviceKey,
+		})
+		return err
 	})
+	return out, err
 }

@@ -27,8 +27,8 @@ import (
 //     client must not lock out its other users), and a new sign-in is
 //     refused only if every one is past a first factor;
 //   - all together at most e.limits.sessions; beyond, the oldest unproven
-//     sign-in of the client with the most is ended, or the new one refused
-//     if that client has none.
+//     sign-in of any client is ended, or the new one refused if none is
+//     unproven.
 //
 // An ended sign-in's Session then answers "session is expired"
 // (endSessionLocked).
@@ -57,16 +57,7 @@ func (e *Handler) putSessionLocked(s *authSession, now time.Time) (string, error
 	if len(e.sessions) >= e.limits.sessions {
 		e.purgeLocked(now)
 		for len(e.sessions) >= e.limits.sessions {
-			var largest *appClient
-			for _, cl := range e.clients {
-				if largest == nil || cl.sessions.Len() > largest.sessions.Len() {
-					largest = cl
-				}
-			}
-			var old *authSession
-			if largest != nil {
-				old = oldestUnproven(&largest.sessions)
-			}
+			old := e.oldestUnprovenLocked()
 			if old == nil {
 				return "", newError("TooManyRequestsException", "Too many sign-ins in progress.")
 			}
@@ -74,6 +65,8 @@ func (e *Handler) putSessionLocked(s *authSession, now time.Time) (string, error
 		}
 	}
 	s.token = randomToken(96)
+	e.sessionSeq++
+	s.seq = e.sessionSeq
 	s.expires = now.Add(e.sessionTTL)
 	e.sessions[s.token] = s
 	s.userElem = u.sessions.PushBack(s)
@@ -98,6 +91,24 @@ func oldestUnproven(l *list.List) *authSession {
 	return nil
 }
 
+// oldestUnprovenLocked returns the oldest stored session of any client
+// that has proven no first factor, or nil: the first stored
+// (authSession.seq), so that the choice does not depend on map order.
+// e.mu must be held.
+func (e *Handler) oldestUnprovenLocked() *authSession {
+	var old *authSession
+	for _, c := range e.clients {
+		s := oldestUnproven(&c.sessions)
+		if s == nil {
+			continue
+		}
+		if old == nil || s.seq < old.seq {
+			old = s
+		}
+	}
+	return old
+}
+
 // endSignInsLocked ends every sign-in in progress of u: every change of a
 // user's credentials or state (password set, changed or reset, disabled,
 // deleted, signed out everywhere) goes through it, so that no sign-in
@@ -105,6 +116,9 @@ func oldestUnproven(l *list.List) *authSession {
 // session holds the verifier of the password it began with). Their
 // Sessions then answer "session is expired". e.mu must be held.
 func (e *Handler) endSignInsLocked(u *user) {
+	// A sign-in that is not stored while it works outside e.mu is not
+	// in u.sessions: the new generation ends it too (resumeLocked).
+	u.gen++
 	for u.sessions.Len() > 0 {
 		e.endSessionLocked(u.sessions.Front().Value.(*authSession))
 	}
@@ -117,6 +131,42 @@ func (e *Handler) endSignInsLocked(u *user) {
 func (e *Handler) setPasswordLocked(u *user, v *srp.Verifier) {
 	u.verifier = v
 	e.endSignInsLocked(u)
+}
+
+// resumeLocked is the check of every sign-in step that re-takes e.mu
+// after working without it (SRP, password hashing): a step goes on only
+// if, meanwhile, its pool was not deleted (ResourceNotFoundException), its
+// user not deleted (UserNotFoundException) and nothing ended the user's
+// sign-ins (endSignInsLocked: password set or changed, reset, disabled,
+// signed out everywhere), which Cognito answers as for any ended
+// sign-in, NotAuthorizedException "Invalid session for the user, session
+// is expired.". On error the step must write no state. e.mu must be held.
+func (e *Handler) resumeLocked(s *authSession) error {
+	if s.pool.deleted {
+		return newError(errResourceNotFound, "User pool %s does not exist.", truncate(s.pool.id, 128))
+	}
+	if s.pool.users[s.user.name] != s.user {
+		return newError(errUserNotFound, msgUserNotFound)
+	}
+	if s.user.gen != s.gen {
+		return notAuthorized(msgSessionExpired)
+	}
+	return nil
+}
+
+// resume re-takes e.mu for a sign-in step that worked without it and runs
+// f under it if resumeLocked lets the sign-in go on. It is the one way back
+// under e.mu of every such step.
+func (e *Handler) resume(s *authSession, f func() error) error {
+	if h := e.testHookResume.Load(); h != nil {
+		(*h)()
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.resumeLocked(s); err != nil {
+		return err
+	}
+	return f()
 }
 
 // endDeviceSignInsLocked ends u's sign-ins in progress that go on with

@@ -108,6 +108,10 @@ func parseMFAMode(s string, users []User) (mfaMode, error) {
 func (m mfaMode) String() string { return poolMFAs[m] }
 
 type pool struct {
+	// deleted is set by DeleteUserPool: a sign-in that released e.mu
+	// must not go on in a deleted pool (resumeLocked).
+	deleted bool
+
 	id, name     string
 	tracking     deviceTracking
 	mfa          mfaMode
@@ -136,6 +140,11 @@ type appClient struct {
 }
 
 type user struct {
+	// gen counts the changes that end u's sign-ins in progress
+	// (endSignInsLocked); a sign-in records it (authSession.gen) and
+	// goes on only while it is unchanged (resumeLocked).
+	gen uint64
+
 	name        string
 	sub         string
 	attrs       map[string]string
@@ -442,6 +451,11 @@ type authSession struct {
 	verifier *srp.Verifier
 
 	deviceKey string // DEVICE_KEY the client presented
+
+	// gen is user.gen when the sign-in began (resumeLocked).
+	gen uint64
+	// seq orders stored sessions, oldest first (oldestUnprovenLocked).
+	seq uint64
 
 	passwordDone    bool // the password, by SRP or plain
 	otpFirstFactor  bool // the sign-in's first factor is EMAIL_OTP or SMS_OTP
