@@ -829,6 +829,23 @@ func signedInUserLocked(g *grant) (*pool, *user, *appClient, error) {
 	return g.pool, g.user, g.client, nil
 }
 
+// withSignedInUser checks an access token (checkAccessToken) and runs f
+// with e.mu held on the pool, user and app client of its grant
+// (signedInUserLocked), releasing e.mu however f returns.
+func (e *Handler) withSignedInUser(rc *reqCtx, accessToken string, f func(p *pool, u *user, c *appClient) (any, error)) (any, error) {
+	g, aerr := e.checkAccessToken(rc, accessToken)
+	if aerr != nil {
+		return nil, aerr
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	p, u, c, aerr := signedInUserLocked(g)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return f(p, u, c)
+}
+
 type changePasswordInput struct {
 	AccessToken      string `json:"AccessToken"`
 	PreviousPassword string `json:"PreviousPassword"`
@@ -908,25 +925,17 @@ func (e *Handler) updateUserAttributes(rc *reqCtx, in *updateAttributesInput) (a
 	if in.UserAttributes == nil {
 		return nil, nullMember("userAttributes")
 	}
-	g, aerr := e.checkAccessToken(rc, in.AccessToken)
-	if aerr != nil {
-		return nil, aerr
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p, u, c, aerr := signedInUserLocked(g)
-	if aerr != nil {
-		return nil, aerr
-	}
-	attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", c)
-	if aerr != nil {
-		return nil, aerr
-	}
-	_, sent, aerr := e.writeAttributesLocked(p, u, attrWrite{client: c, verify: true}, attrs, rc.now)
-	if aerr != nil {
-		return nil, aerr
-	}
-	return map[string][]codeDelivery{"CodeDeliveryDetailsList": sent}, nil
+	return e.withSignedInUser(rc, in.AccessToken, func(p *pool, u *user, c *appClient) (any, error) {
+		attrs, aerr := parseAttributes(in.UserAttributes, "userAttributes", c)
+		if aerr != nil {
+			return nil, aerr
+		}
+		_, sent, aerr := e.writeAttributesLocked(p, u, attrWrite{client: c, verify: true}, attrs, rc.now)
+		if aerr != nil {
+			return nil, aerr
+		}
+		return map[string][]codeDelivery{"CodeDeliveryDetailsList": sent}, nil
+	})
 }
 
 type attributeNameInput struct {
@@ -942,21 +951,13 @@ func (e *Handler) getUserAttributeVerificationCode(rc *reqCtx, in *attributeName
 	if in.AttributeName == "" {
 		return nil, nullMember("attributeName")
 	}
-	g, aerr := e.checkAccessToken(rc, in.AccessToken)
-	if aerr != nil {
-		return nil, aerr
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p, u, _, aerr := signedInUserLocked(g)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if !slices.Contains(verifiableAttributes, in.AttributeName) || u.attrs[in.AttributeName] == "" {
-		return nil, invalidParam("Invalid attribute name: %s cannot be verified.", truncate(in.AttributeName, 64))
-	}
-	d := e.sendCodeLocked(p, u, purposeVerify+in.AttributeName, in.AttributeName, ReasonVerifyUserAttribute, signUpCodeTTL, rc.now)
-	return map[string]*codeDelivery{"CodeDeliveryDetails": d}, nil
+	return e.withSignedInUser(rc, in.AccessToken, func(p *pool, u *user, _ *appClient) (any, error) {
+		if !slices.Contains(verifiableAttributes, in.AttributeName) || u.attrs[in.AttributeName] == "" {
+			return nil, invalidParam("Invalid attribute name: %s cannot be verified.", truncate(in.AttributeName, 64))
+		}
+		d := e.sendCodeLocked(p, u, purposeVerify+in.AttributeName, in.AttributeName, ReasonVerifyUserAttribute, signUpCodeTTL, rc.now)
+		return map[string]*codeDelivery{"CodeDeliveryDetails": d}, nil
+	})
 }
 
 func (e *Handler) verifyUserAttribute(rc *reqCtx, in *attributeNameInput) (any, error) {
@@ -968,33 +969,25 @@ func (e *Handler) verifyUserAttribute(rc *reqCtx, in *attributeNameInput) (any, 
 	case in.Code == "":
 		return nil, nullMember("code")
 	}
-	g, aerr := e.checkAccessToken(rc, in.AccessToken)
-	if aerr != nil {
-		return nil, aerr
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p, u, _, aerr := signedInUserLocked(g)
-	if aerr != nil {
-		return nil, aerr
-	}
-	purpose := purposeVerify + in.AttributeName
-	if codeMatchesLocked(u, purpose, in.Code) {
-		// The verified address becomes an alias: AliasExistsException if
-		// another user holds it (API_VerifyUserAttribute.html), before the
-		// code is used up.
-		if aerr := claimAliasesLocked(p, u, map[string]string{u.codes[purpose].attr + "_verified": "true"}); aerr != nil {
+	return e.withSignedInUser(rc, in.AccessToken, func(p *pool, u *user, _ *appClient) (any, error) {
+		purpose := purposeVerify + in.AttributeName
+		if codeMatchesLocked(u, purpose, in.Code) {
+			// The verified address becomes an alias: AliasExistsException if
+			// another user holds it (API_VerifyUserAttribute.html), before the
+			// code is used up.
+			if aerr := claimAliasesLocked(p, u, map[string]string{u.codes[purpose].attr + "_verified": "true"}); aerr != nil {
+				return nil, aerr
+			}
+		}
+		pc := u.codes[purpose]
+		if aerr := useCodeLocked(u, purpose, in.Code, rc.now); aerr != nil {
 			return nil, aerr
 		}
-	}
-	pc := u.codes[purpose]
-	if aerr := useCodeLocked(u, purpose, in.Code, rc.now); aerr != nil {
-		return nil, aerr
-	}
-	u.attrs[pc.attr+"_verified"] = "true"
-	p.reindexAliasesLocked(u)
-	u.modified = rc.now
-	return struct{}{}, nil
+		u.attrs[pc.attr+"_verified"] = "true"
+		p.reindexAliasesLocked(u)
+		u.modified = rc.now
+		return struct{}{}, nil
+	})
 }
 
 type deleteAttributesInput struct {
@@ -1009,44 +1002,28 @@ func (e *Handler) deleteUserAttributes(rc *reqCtx, in *deleteAttributesInput) (a
 	if in.UserAttributeNames == nil {
 		return nil, nullMember("userAttributeNames")
 	}
-	g, aerr := e.checkAccessToken(rc, in.AccessToken)
-	if aerr != nil {
-		return nil, aerr
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p, u, c, aerr := signedInUserLocked(g)
-	if aerr != nil {
-		return nil, aerr
-	}
-	for _, n := range in.UserAttributeNames {
-		if aerr := attributeRules(c, n); aerr != nil {
-			return nil, aerr
+	return e.withSignedInUser(rc, in.AccessToken, func(p *pool, u *user, c *appClient) (any, error) {
+		for _, n := range in.UserAttributeNames {
+			if aerr := attributeRules(c, n); aerr != nil {
+				return nil, aerr
+			}
 		}
-	}
-	for _, n := range in.UserAttributeNames {
-		setAttributeLocked(p, u, n, "")
-	}
-	u.modified = rc.now
-	return struct{}{}, nil
+		for _, n := range in.UserAttributeNames {
+			setAttributeLocked(p, u, n, "")
+		}
+		u.modified = rc.now
+		return struct{}{}, nil
+	})
 }
 
 func (e *Handler) deleteUser(rc *reqCtx, in *accessTokenInput) (any, error) {
 	if in.AccessToken == "" {
 		return nil, nullMember("accessToken")
 	}
-	g, aerr := e.checkAccessToken(rc, in.AccessToken)
-	if aerr != nil {
-		return nil, aerr
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	p, u, _, aerr := signedInUserLocked(g)
-	if aerr != nil {
-		return nil, aerr
-	}
-	e.deleteUserLocked(p, u)
-	return struct{}{}, nil
+	return e.withSignedInUser(rc, in.AccessToken, func(p *pool, u *user, _ *appClient) (any, error) {
+		e.deleteUserLocked(p, u)
+		return struct{}{}, nil
+	})
 }
 
 // maxAttributeLen is Cognito's limit on the length of an attribute value
