@@ -746,23 +746,15 @@ func (e *Handler) adminInitiateAuth(rc *reqCtx, in *adminInitiateAuthInput) (any
 	if !c.allows(flowAllowAdminUserPw) {
 		return nil, invalidParam("Auth flow not enabled for this client")
 	}
+	// Both members are checked before the secret hash.
 	ap := in.AuthParameters
-	username, password := ap["USERNAME"], ap["PASSWORD"]
-	if username == "" {
+	if ap["USERNAME"] == "" {
 		return nil, missingParam("USERNAME")
 	}
-	if password == "" {
+	if ap["PASSWORD"] == "" {
 		return nil, missingParam("PASSWORD")
 	}
-	if err := checkSecretHash(c, ap["SECRET_HASH"], username); err != nil {
-		return nil, err
-	}
-	u, gen, err := e.signInUser(c.pool, username)
-	if err != nil {
-		return nil, err
-	}
-	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"], gen: gen}
-	return e.passwordFactor(rc, s, password)
+	return e.beginSignIn(rc, c, in.AuthFlow, ap)
 }
 
 // adminClient finds a client and checks that it belongs to the pool.

@@ -118,6 +118,13 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	if allow != "" && !c.allows(allow) {
 		return nil, invalidParam("%s is not enabled for the client.", in.AuthFlow)
 	}
+	return e.beginSignIn(rc, c, in.AuthFlow, ap)
+}
+
+// beginSignIn starts a sign-in of flow, whose app client c allows it, for
+// the user that ap's USERNAME names: InitiateAuth's and AdminInitiateAuth's
+// flows other than refresh.
+func (e *Handler) beginSignIn(rc *reqCtx, c *appClient, flow string, ap map[string]string) (any, error) {
 	username := ap["USERNAME"]
 	if username == "" {
 		return nil, missingParam("USERNAME")
@@ -129,8 +136,8 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &authSession{pool: c.pool, client: c, user: u, flow: in.AuthFlow, deviceKey: ap["DEVICE_KEY"], gen: gen}
-	switch in.AuthFlow {
+	s := &authSession{pool: c.pool, client: c, user: u, flow: flow, deviceKey: ap["DEVICE_KEY"], gen: gen}
+	switch flow {
 	case "USER_SRP_AUTH":
 		if ap["SRP_A"] == "" {
 			return nil, missingParam("SRP_A")
@@ -153,7 +160,7 @@ func (e *Handler) initiate(rc *reqCtx, in *initiateAuthInput) (any, error) {
 			return err
 		})
 		return out, err
-	case "USER_PASSWORD_AUTH":
+	case "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH":
 		if ap["PASSWORD"] == "" {
 			return nil, missingParam("PASSWORD")
 		}
