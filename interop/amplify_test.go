@@ -19,7 +19,6 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -88,7 +87,7 @@ func TestAmplify(t *testing.T) {
 	if err != nil {
 		t.Errorf("node amplify.js: %v", err)
 	}
-	checkAmplifySummary(t, stdout.String())
+	checkSummary(t, "amplify.js", stdout.String(), amplifySteps)
 
 	code := srv.stop(t)
 	logs := srv.stderr.String()
@@ -222,31 +221,6 @@ func checkAmplifyWire(t *testing.T, ex []exchange) {
 		if n := count(op); n != want {
 			t.Errorf("the server accepted %d %s from Amplify, want %d", n, op, want)
 		}
-	}
-}
-
-// checkAmplifySummary checks the script's report: every step ok, and its
-// closing line "N passed, 0 failed" with N = amplifySteps.
-func checkAmplifySummary(t *testing.T, out string) {
-	t.Helper()
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	ok := 0
-	for _, l := range lines {
-		switch {
-		case strings.HasPrefix(l, "ok "):
-			ok++
-		case strings.HasPrefix(l, "not ok "):
-			t.Errorf("amplify.js: %s", l)
-		}
-	}
-	last := lines[len(lines)-1]
-	m := regexp.MustCompile(`^(\d+) passed, (\d+) failed$`).FindStringSubmatch(last)
-	if m == nil {
-		t.Fatalf("amplify.js's last line is %q, want \"N passed, 0 failed\"", last)
-	}
-	passed, _ := strconv.Atoi(m[1])
-	if passed != ok || m[2] != "0" || passed != amplifySteps {
-		t.Errorf("amplify.js: %q (%d ok lines), want \"%d passed, 0 failed\"", last, ok, amplifySteps)
 	}
 }
 

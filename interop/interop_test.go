@@ -71,7 +71,7 @@ func TestReferenceClient(t *testing.T) {
 	if err != nil {
 		t.Errorf("node interop.js: %v", err)
 	}
-	checkSummary(t, string(out))
+	checkSummary(t, "interop.js", string(out), steps)
 
 	logs := map[*server]string{}
 	for _, s := range []*server{srv, plain} {
@@ -160,9 +160,9 @@ func checkSignUpLog(t *testing.T, logs string) {
 	}
 }
 
-// checkSummary checks the script's report: every step ok, and its closing
-// line "N passed, 0 failed" with N = steps.
-func checkSummary(t *testing.T, out string) {
+// checkSummary checks the report of the script named script: every step
+// ok, and its closing line "N passed, 0 failed" with N = want.
+func checkSummary(t *testing.T, script, out string, want int) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	ok := 0
@@ -171,17 +171,17 @@ func checkSummary(t *testing.T, out string) {
 		case strings.HasPrefix(l, "ok "):
 			ok++
 		case strings.HasPrefix(l, "not ok "):
-			t.Errorf("interop.js: %s", l)
+			t.Errorf("%s: %s", script, l)
 		}
 	}
 	last := lines[len(lines)-1]
 	m := regexp.MustCompile(`^(\d+) passed, (\d+) failed$`).FindStringSubmatch(last)
 	if m == nil {
-		t.Fatalf("interop.js's last line is %q, want \"N passed, 0 failed\"", last)
+		t.Fatalf("%s's last line is %q, want \"N passed, 0 failed\"", script, last)
 	}
 	passed, _ := strconv.Atoi(m[1])
-	if passed != ok || m[2] != "0" || passed != steps {
-		t.Errorf("interop.js: %q (%d ok lines), want \"%d passed, 0 failed\"", last, ok, steps)
+	if passed != ok || m[2] != "0" || passed != want {
+		t.Errorf("%s: %q (%d ok lines), want \"%d passed, 0 failed\"", script, last, ok, want)
 	}
 }
 
