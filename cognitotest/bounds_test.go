@@ -466,3 +466,26 @@ func TestLengthLimitsNameFields(t *testing.T) {
 		}
 	}
 }
+
+// TestLengthLimitsPromoted: a member promoted from an embedded input keeps
+// the length limit of the struct that declares it, so that AdminInitiateAuth
+// and AdminRespondToAuthChallenge hold ClientId and Session to the limits of
+// InitiateAuth and RespondToAuthChallenge.
+func TestLengthLimitsPromoted(t *testing.T) {
+	const want = "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d"
+	long := strings.Repeat("c", 129)
+	check := func(err error, member string, n int) {
+		t.Helper()
+		ae, ok := err.(*apiError)
+		if !ok || ae.Type != "InvalidParameterException" || ae.Message != fmt.Sprintf(want, member, n) {
+			t.Errorf("%s of length %d: %v", member, n+1, err)
+		}
+	}
+	var ai adminInitiateAuthInput
+	check(decode([]byte(`{"UserPoolId": "us-east-1_X", "ClientId": "`+long+`", "AuthFlow": "USER_SRP_AUTH"}`), &ai), "clientId", 128)
+	var ar adminRespondInput
+	check(decode([]byte(`{"UserPoolId": "us-east-1_X", "ClientId": "c", "Session": "`+strings.Repeat("s", 2049)+`"}`), &ar), "session", 2048)
+	if err := decode([]byte(`{"UserPoolId": "us-east-1_X", "ClientId": "`+long[:128]+`"}`), &ai); err != nil {
+		t.Errorf("a ClientId of 128 characters: %v", err)
+	}
+}

@@ -56,8 +56,8 @@ var lengthLimits = map[reflect.Type]map[string]int{
 	reflect.TypeFor[adminSetUserPasswordInput]():  {"UserPoolId": 55, "Username": 128, "Password": 256},
 	reflect.TypeFor[adminUpdateAttributesInput](): {"UserPoolId": 55, "Username": 128, "UserAttributeNames": 32},
 	reflect.TypeFor[adminDeviceInput]():           {"UserPoolId": 55, "Username": 128, "DeviceKey": 55},
-	reflect.TypeFor[adminInitiateAuthInput]():     {"UserPoolId": 55, "ClientId": 128, "Session": 2048},
-	reflect.TypeFor[adminRespondInput]():          {"UserPoolId": 55, "ClientId": 128, "Session": 2048},
+	reflect.TypeFor[adminInitiateAuthInput]():     {"UserPoolId": 55}, // and the promoted ones of initiateAuthInput
+	reflect.TypeFor[adminRespondInput]():          {"UserPoolId": 55}, // and the promoted ones of respondInput
 	reflect.TypeFor[listUsersInput]():             {"UserPoolId": 55, "AttributesToGet": 32, "Filter": 256},
 	reflect.TypeFor[groupInput]():                 {"UserPoolId": 55, "GroupName": 128, "Username": 128, "Description": 2048, "RoleArn": 2048},
 	reflect.TypeFor[createUserPoolInput]():        {"PoolName": 128},
